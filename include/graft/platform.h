@@ -1,0 +1,116 @@
+/*
+ * The platform interface: everything the kernel core and the libraries may
+ * ask of the machine they run on.  One binding per target implements it
+ * (platform/unix, platform/hvt); nothing above this header knows which.
+ *
+ * Devices are named by small handles (0..PLAT_MAX_DEVICES-1) that the
+ * platform assigns at boot, in the order the host attached them.  Calls that
+ * can fail return 0 or a negative enum graft_err code.  No call blocks except
+ * plat_yield(); reads return GRAFT_EAGAIN when nothing is pending.
+ */
+#ifndef GRAFT_PLATFORM_H
+#define GRAFT_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PLAT_MAX_DEVICES 64
+#define PLAT_PAGE_SIZE 4096UL
+
+typedef uint32_t plat_handle_t;
+typedef uint64_t plat_handle_set_t; /* bit h set: handle h */
+
+enum plat_dev_kind {
+	PLAT_DEV_NONE = 0,
+	PLAT_DEV_NET = 1,   /* Ethernet frames */
+	PLAT_DEV_BLOCK = 2, /* sectors */
+	PLAT_DEV_CTL = 3,   /* messages to and from the host's graft tool */
+};
+
+struct plat_device_info {
+	uint32_t kind;    /* enum plat_dev_kind */
+	char name[32];    /* NUL-terminated, e.g. "net0", "disk0", "ctl" */
+	/* PLAT_DEV_NET */
+	uint8_t mac[6];
+	uint16_t mtu;
+	/* PLAT_DEV_BLOCK */
+	uint32_t sector_size;
+	uint32_t read_only;
+	uint64_t sectors;
+};
+
+struct plat_boot_info {
+	int argc;            /* the application's arguments, argv[0] is the */
+	char **argv;         /* image name; the platform owns the memory     */
+	uintptr_t heap_start; /* page-aligned region the kernel may use */
+	size_t heap_size;
+	uint64_t mem_size;    /* guest memory in all, as given by --mem */
+	uint32_t ndevices;    /* handles 0..ndevices-1 are valid */
+	const char *target;   /* "unix", "hvt", ... */
+};
+
+/* Entry point into the kernel, called once by the platform after it has set
+ * up a stack, memory and the console.  Never returns. */
+void kernel_main(const struct plat_boot_info *bi) __attribute__((noreturn));
+
+/* plat_console_write - write len bytes to the console.  Never fails; the
+ * platform drops output it cannot deliver. */
+void plat_console_write(const char *buf, size_t len);
+
+/* plat_clock_monotonic - nanoseconds since an arbitrary point at boot;
+ * never goes backwards.  plat_clock_wall - nanoseconds since the Unix epoch,
+ * as the host sees it at boot plus monotonic time since. */
+uint64_t plat_clock_monotonic(void);
+uint64_t plat_clock_wall(void);
+
+/* plat_yield - give the CPU to the host until monotonic time reaches
+ * deadline or one of the devices has input pending.  *ready receives the set
+ * of handles with input (may be 0 on timeout).  Returns early and spuriously
+ * at the platform's discretion; callers recheck. */
+void plat_yield(uint64_t deadline, plat_handle_set_t *ready);
+
+/* plat_device_info - describe handle h.  GRAFT_EBADF if h is not a device. */
+int plat_device_info(plat_handle_t h, struct plat_device_info *info);
+
+/* plat_net_write - send one frame (at most mtu + 14 bytes).
+ * GRAFT_EBADF (not a net device), GRAFT_EINVAL (size), GRAFT_EIO. */
+int plat_net_write(plat_handle_t h, const void *frame, size_t len);
+
+/* plat_net_read - receive one frame into buf; *len receives its length.
+ * GRAFT_EAGAIN when none is pending; GRAFT_EINVAL if size is below mtu + 14. */
+int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len);
+
+/* plat_block_read/write - transfer len bytes at byte offset; both must be
+ * multiples of the sector size and within the device.  Writes reach the
+ * backing store in order; plat_block_flush makes them durable.
+ * GRAFT_EBADF, GRAFT_EINVAL (alignment or range), GRAFT_EROFS, GRAFT_EIO. */
+int plat_block_read(plat_handle_t h, uint64_t offset, void *buf, size_t len);
+int plat_block_write(plat_handle_t h, uint64_t offset, const void *buf,
+		     size_t len);
+int plat_block_flush(plat_handle_t h);
+
+/* plat_ctl_read - take the next whole message from the host control channel
+ * (see include/abi/ctl.h); GRAFT_EAGAIN if none, GRAFT_EMSGSIZE if it does
+ * not fit (the message is dropped).  plat_ctl_write - send one whole message
+ * (the answer to the current request).  GRAFT_ENOTCONN if no host client. */
+int plat_ctl_read(plat_handle_t h, void *buf, size_t size, size_t *len);
+int plat_ctl_write(plat_handle_t h, const void *buf, size_t len);
+
+/* plat_mem_protect - set the protection of whole pages within the heap
+ * region.  prot is a mix of PLAT_PROT_*; never WRITE and EXEC together.
+ * GRAFT_EINVAL (alignment, range, W+X), GRAFT_ESEALED (EXEC after seal). */
+#define PLAT_PROT_READ 1
+#define PLAT_PROT_WRITE 2
+#define PLAT_PROT_EXEC 4
+int plat_mem_protect(uintptr_t addr, size_t len, int prot);
+
+/* plat_seal - make every executable page immutable and refuse new ones,
+ * enforced below the guest where the target can.  Irreversible. */
+int plat_seal(void);
+
+/* plat_exit - end the instance with status.  plat_abort - end it after a
+ * fatal error, with the message shown by the host. */
+void plat_exit(int status) __attribute__((noreturn));
+void plat_abort(const char *msg) __attribute__((noreturn));
+
+#endif

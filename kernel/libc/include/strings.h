@@ -1,0 +1,4 @@
+#ifndef _GRAFT_STRINGS_H
+#define _GRAFT_STRINGS_H
+#include <string.h>
+#endif
