@@ -64,9 +64,11 @@ uint64_t plat_clock_monotonic(void);
 uint64_t plat_clock_wall(void);
 
 /* plat_yield - give the CPU to the host until monotonic time reaches
- * deadline or one of the devices has input pending.  *ready receives the set
- * of handles with input (may be 0 on timeout).  Returns early and spuriously
- * at the platform's discretion; callers recheck. */
+ * deadline or one of the watched devices has input pending.  On entry
+ * *ready holds the set of handles to watch (devices nobody reads are left
+ * out, so that their pending input does not end every yield at once); on
+ * return it holds the watched handles with input (0 on timeout).  Returns
+ * early and spuriously at the platform's discretion; callers recheck. */
 void plat_yield(uint64_t deadline, plat_handle_set_t *ready);
 
 /* plat_device_info - describe handle h.  GRAFT_EBADF if h is not a device. */
