@@ -1,0 +1,124 @@
+/*
+ * The hvt guest-host ABI: what the tender (tender/hvt) and the guest's
+ * platform binding (platform/hvt) agree on.
+ *
+ * Memory.  Guest-physical equals guest-virtual (identity map).  The tender
+ * loads the image at or above HVT_IMAGE_BASE, builds page tables, a GDT and
+ * the boot information at the fixed addresses below, and starts the one vCPU
+ * in 64-bit long mode at the image's entry point with %rdi holding the
+ * address of struct hvt_boot_info and %rsp at the top of guest memory.
+ * Page 0 is not mapped, so NULL dereferences fault.
+ *
+ * Hypercalls.  The guest writes the guest-physical address of a per-call
+ * struct (below 4 GiB) to I/O port HVT_HYPERCALL_PORT + nr with a 32-bit
+ * OUT.  Fields are marked IN (guest to tender) or OUT (tender to guest).
+ * The tender checks every guest address and length it is given with one
+ * helper (hvt_checked_gpa) before use; a bad one ends the run with an error.
+ */
+#ifndef GRAFT_ABI_HVT_H
+#define GRAFT_ABI_HVT_H
+
+#include <stdint.h>
+
+#define HVT_ABI_VERSION 1
+
+#define HVT_GDT_ADDR 0x1000UL
+#define HVT_PML4_ADDR 0x2000UL
+#define HVT_PDPT_ADDR 0x3000UL
+#define HVT_PD_ADDR 0x4000UL     /* HVT_MAX_PD pages of 2 MiB entries */
+#define HVT_MAX_PD 4             /* so at most 4 GiB of guest memory */
+#define HVT_PT0_ADDR 0x8000UL    /* 4 KiB entries for the first 2 MiB */
+#define HVT_BOOT_INFO_ADDR 0x10000UL
+#define HVT_BOOT_INFO_SIZE 0x10000UL
+#define HVT_IMAGE_BASE 0x100000UL
+#define HVT_MEM_MIN (2UL << 20)
+#define HVT_MEM_MAX (4UL << 30)
+#define HVT_STACK_SIZE (256UL << 10) /* at the top of memory */
+
+#define HVT_GDT_CODE 0x08 /* selectors */
+#define HVT_GDT_DATA 0x10
+
+#define HVT_HYPERCALL_PORT 0x500
+
+enum hvt_hypercall {
+	HVT_HC_CONSOLE_WRITE = 0,
+	HVT_HC_CLOCK = 1,
+	HVT_HC_YIELD = 2,
+	HVT_HC_NET_WRITE = 3,
+	HVT_HC_NET_READ = 4,
+	HVT_HC_BLOCK_WRITE = 5,
+	HVT_HC_BLOCK_READ = 6,
+	HVT_HC_BLOCK_FLUSH = 7,
+	HVT_HC_CTL_WRITE = 8,
+	HVT_HC_CTL_READ = 9,
+	HVT_HC_SEAL = 10,
+	HVT_HC_EXIT = 11,
+	HVT_HC_ABORT = 12,
+	HVT_HC_MAX
+};
+
+#define HVT_MAX_DEVICES 64
+
+struct hvt_device {
+	uint32_t kind;      /* enum plat_dev_kind */
+	uint32_t read_only; /* block */
+	char name[32];
+	uint8_t mac[6];     /* net */
+	uint16_t mtu;       /* net */
+	uint32_t sector_size; /* block */
+	uint64_t sectors;   /* block */
+};
+
+struct hvt_boot_info {
+	uint32_t abi_version;   /* HVT_ABI_VERSION */
+	uint32_t ndevices;
+	uint64_t mem_size;      /* bytes of guest memory */
+	uint64_t heap_start;    /* first free page after the image */
+	uint64_t tsc_hz;        /* 0: use HVT_HC_CLOCK */
+	uint64_t wall_ns;       /* host wall clock when the guest started */
+	uint32_t argc;
+	uint32_t pad;
+	uint64_t argv;          /* guest address of char *[argc + 1] */
+	struct hvt_device devices[HVT_MAX_DEVICES];
+	/* argv strings follow, within HVT_BOOT_INFO_SIZE */
+};
+
+struct hvt_hc_console_write {
+	uint64_t data; /* IN */
+	uint64_t len;  /* IN */
+};
+
+struct hvt_hc_clock {
+	uint64_t monotonic_ns; /* OUT since the guest started */
+	uint64_t wall_ns;      /* OUT */
+};
+
+struct hvt_hc_yield {
+	uint64_t timeout_ns; /* IN */
+	uint64_t ready;      /* OUT handle set with input pending */
+};
+
+struct hvt_hc_io {
+	uint32_t handle; /* IN */
+	int32_t ret;     /* OUT 0 or enum graft_err */
+	uint64_t offset; /* IN block only: byte offset */
+	uint64_t data;   /* IN guest address */
+	uint64_t len;    /* IN buffer size; OUT bytes read (net, ctl) */
+};
+
+struct hvt_hc_seal {
+	uint64_t ranges; /* IN guest address of uint64_t[2 * nranges] */
+	uint32_t nranges; /* IN (start, end) pairs, page-aligned */
+	int32_t ret;     /* OUT */
+};
+
+struct hvt_hc_exit {
+	int64_t status; /* IN */
+};
+
+struct hvt_hc_abort {
+	uint64_t msg; /* IN guest address of a NUL-terminated message */
+	uint64_t len; /* IN at most this many bytes */
+};
+
+#endif

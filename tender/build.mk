@@ -1,0 +1,14 @@
+# tender/: host programs that run instances.
+#   build/bin/graft-hvt   the KVM monitor (tender/hvt)
+#   build/bin/graft-unix  the unix launcher (tender/unix)
+TENDER_COMMON_SRCS := tender/common/host.c
+HVT_TENDER_SRCS := tender/hvt/hvt_main.c tender/hvt/hvt_elf.c \
+	tender/hvt/hvt_kvm_x86_64.c tender/hvt/hvt_devices.c
+HVT_TENDER := $(BUILD)/bin/graft-hvt
+
+$(HVT_TENDER): $(call host_objs,$(HVT_TENDER_SRCS) $(TENDER_COMMON_SRCS))
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(HOST_CC) -o $@ $^ -lelf
+
+ALL += $(HVT_TENDER)

@@ -1,0 +1,70 @@
+/*
+ * The hvt tender: graft's own KVM monitor.  One VM, one vCPU in long mode,
+ * guest memory identity-mapped, hypercalls over port I/O (include/abi/hvt.h).
+ *
+ * The tender is split by concern: hvt_main.c (options, instance, teardown),
+ * hvt_elf.c (loading the image), hvt_kvm_x86_64.c (the VM, the vCPU, the run
+ * loop, fault reports), hvt_devices.c (console, clock, yield, net, block,
+ * control channel, seal hypercalls).
+ */
+#ifndef GRAFT_TENDER_HVT_H
+#define GRAFT_TENDER_HVT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <abi/hvt.h>
+#include "../common/host.h"
+
+struct hvt_dev {
+	struct hvt_device info; /* as the guest sees it */
+	int fd;                 /* tap, disk file; -1 for ctl */
+	uint64_t size;          /* block: bytes */
+};
+
+struct hvt {
+	uint8_t *mem;          /* guest memory, mem_size bytes */
+	uint64_t mem_size;
+	uint64_t entry;
+	uint64_t image_end;    /* first byte after the loaded image */
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	uint64_t start_ns;     /* CLOCK_MONOTONIC at guest start */
+
+	struct hvt_dev devs[HVT_MAX_DEVICES];
+	unsigned ndevs;
+	int ctl_handle;        /* -1 if no control channel */
+	struct host_instance inst;
+	int ctl_client;        /* accepted control connection or -1 */
+
+	int sealed;
+	int exit_status;
+	int done;
+};
+
+/* hvt_gpa - a host pointer for guest range [gpa, gpa + len), or NULL when
+ * the range is not inside guest memory.  Every guest address the tender
+ * uses goes through here. */
+static inline void *hvt_gpa(struct hvt *h, uint64_t gpa, uint64_t len)
+{
+	if (gpa >= h->mem_size || len > h->mem_size - gpa)
+		return NULL;
+	return h->mem + gpa;
+}
+
+uint64_t hvt_now_ns(void);
+
+int hvt_elf_load(struct hvt *h, const char *path);
+int hvt_vm_create(struct hvt *h);
+int hvt_vm_boot_setup(struct hvt *h, int argc, char **argv);
+int hvt_vm_run(struct hvt *h);
+void hvt_vm_dump(struct hvt *h, const char *why);
+int hvt_vm_seal(struct hvt *h, const uint64_t *ranges, unsigned n);
+
+/* hvt_hypercall - serve hypercall nr whose struct is at guest address gpa.
+ * Returns 0 to continue, 1 when the guest has exited, -1 on a fatal error
+ * (already reported). */
+int hvt_hypercall(struct hvt *h, unsigned nr, uint64_t gpa);
+
+#endif

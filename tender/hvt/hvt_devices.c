@@ -1,0 +1,340 @@
+/*
+ * The hypercalls: console, clock, yield, net (tap), block (file), the
+ * control channel (relayed to the instance's control socket) and seal.
+ * Each handler finds its struct in guest memory through hvt_gpa(), checks
+ * every guest address and length in it, and answers in its OUT fields.
+ */
+#include <err.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <graft/error.h>
+#include <graft/platform.h>
+#include "hvt.h"
+
+#define HC_STRUCT(h, gpa, type) ((type *)hvt_gpa((h), (gpa), sizeof(type)))
+
+static int bad_address(struct hvt *h, const char *what, uint64_t addr,
+		       uint64_t len)
+{
+	char why[128];
+
+	snprintf(why, sizeof(why), "%s: bad guest address 0x%llx+0x%llx", what,
+		 (unsigned long long)addr, (unsigned long long)len);
+	hvt_vm_dump(h, why);
+	return -1;
+}
+
+static struct hvt_dev *dev_of(struct hvt *h, uint32_t handle, uint32_t kind)
+{
+	if (handle >= h->ndevs || h->devs[handle].info.kind != kind)
+		return NULL;
+	return &h->devs[handle];
+}
+
+static int hc_console_write(struct hvt *h, uint64_t gpa)
+{
+	struct hvt_hc_console_write *a =
+		HC_STRUCT(h, gpa, struct hvt_hc_console_write);
+	const void *data;
+
+	if (!a)
+		return bad_address(h, "console write", gpa, sizeof(*a));
+	data = hvt_gpa(h, a->data, a->len);
+	if (!data)
+		return bad_address(h, "console write", a->data, a->len);
+	if (write(STDOUT_FILENO, data, a->len) < 0 && errno != EPIPE)
+		warn("console");
+	return 0;
+}
+
+static int hc_clock(struct hvt *h, uint64_t gpa)
+{
+	struct hvt_hc_clock *a = HC_STRUCT(h, gpa, struct hvt_hc_clock);
+	struct timespec ts;
+
+	if (!a)
+		return bad_address(h, "clock", gpa, sizeof(*a));
+	a->monotonic_ns = hvt_now_ns() - h->start_ns;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	a->wall_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	return 0;
+}
+
+static void ctl_close_client(struct hvt *h)
+{
+	if (h->ctl_client >= 0)
+		close(h->ctl_client);
+	h->ctl_client = -1;
+}
+
+static void ctl_accept(struct hvt *h)
+{
+	int fd;
+
+	if (h->ctl_client >= 0 || h->inst.listen_fd < 0)
+		return;
+	fd = accept4(h->inst.listen_fd, NULL, NULL,
+		     SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd >= 0)
+		h->ctl_client = fd;
+}
+
+static int hc_yield(struct hvt *h, uint64_t gpa)
+{
+	struct hvt_hc_yield *a = HC_STRUCT(h, gpa, struct hvt_hc_yield);
+	struct pollfd fds[HVT_MAX_DEVICES + 1];
+	uint32_t handle_of[HVT_MAX_DEVICES + 1];
+	uint64_t watch, ready = 0;
+	struct timespec ts;
+	unsigned n = 0;
+
+	if (!a)
+		return bad_address(h, "yield", gpa, sizeof(*a));
+	watch = a->ready;
+	for (unsigned i = 0; i < h->ndevs; i++) {
+		struct hvt_dev *d = &h->devs[i];
+		int fd = d->fd;
+
+		if (!(watch & (1ULL << i)))
+			continue;
+		if (d->info.kind == PLAT_DEV_CTL)
+			fd = h->ctl_client >= 0 ? h->ctl_client
+						: h->inst.listen_fd;
+		else if (d->info.kind != PLAT_DEV_NET)
+			continue;
+		fds[n].fd = fd;
+		fds[n].events = POLLIN;
+		handle_of[n++] = i;
+	}
+	ts.tv_sec = a->timeout_ns / 1000000000ULL;
+	ts.tv_nsec = a->timeout_ns % 1000000000ULL;
+	if (ppoll(fds, n, &ts, NULL) > 0) {
+		for (unsigned i = 0; i < n; i++) {
+			if (!fds[i].revents)
+				continue;
+			if (fds[i].fd == h->inst.listen_fd) {
+				ctl_accept(h);
+				if (h->ctl_client < 0)
+					continue;
+			}
+			ready |= 1ULL << handle_of[i];
+		}
+	}
+	a->ready = ready;
+	return 0;
+}
+
+static int hc_net(struct hvt *h, uint64_t gpa, int is_write)
+{
+	struct hvt_hc_io *a = HC_STRUCT(h, gpa, struct hvt_hc_io);
+	struct hvt_dev *d;
+	void *buf;
+	ssize_t n;
+
+	if (!a)
+		return bad_address(h, "net", gpa, sizeof(*a));
+	buf = hvt_gpa(h, a->data, a->len);
+	if (!buf)
+		return bad_address(h, "net", a->data, a->len);
+	d = dev_of(h, a->handle, PLAT_DEV_NET);
+	if (!d) {
+		a->ret = GRAFT_EBADF;
+		return 0;
+	}
+	if (is_write) {
+		if (a->len < 14 || a->len > d->info.mtu + 14u) {
+			a->ret = GRAFT_EINVAL;
+			return 0;
+		}
+		n = write(d->fd, buf, a->len);
+		a->ret = n == (ssize_t)a->len ? 0 : GRAFT_EIO;
+		return 0;
+	}
+	n = read(d->fd, buf, a->len);
+	if (n < 0) {
+		a->ret = (errno == EAGAIN || errno == EWOULDBLOCK) ? GRAFT_EAGAIN
+								   : GRAFT_EIO;
+		a->len = 0;
+		return 0;
+	}
+	a->len = n;
+	a->ret = 0;
+	return 0;
+}
+
+static int hc_block(struct hvt *h, uint64_t gpa, unsigned nr)
+{
+	struct hvt_hc_io *a = HC_STRUCT(h, gpa, struct hvt_hc_io);
+	struct hvt_dev *d;
+	void *buf;
+	ssize_t n;
+
+	if (!a)
+		return bad_address(h, "block", gpa, sizeof(*a));
+	d = dev_of(h, a->handle, PLAT_DEV_BLOCK);
+	if (!d) {
+		a->ret = GRAFT_EBADF;
+		return 0;
+	}
+	if (nr == HVT_HC_BLOCK_FLUSH) {
+		a->ret = fdatasync(d->fd) == 0 ? 0 : GRAFT_EIO;
+		return 0;
+	}
+	buf = hvt_gpa(h, a->data, a->len);
+	if (!buf)
+		return bad_address(h, "block", a->data, a->len);
+	if (a->offset % d->info.sector_size || a->len % d->info.sector_size ||
+	    a->offset > d->size || a->len > d->size - a->offset) {
+		a->ret = GRAFT_EINVAL;
+		return 0;
+	}
+	if (nr == HVT_HC_BLOCK_WRITE) {
+		if (d->info.read_only) {
+			a->ret = GRAFT_EROFS;
+			return 0;
+		}
+		n = pwrite(d->fd, buf, a->len, a->offset);
+	} else {
+		n = pread(d->fd, buf, a->len, a->offset);
+	}
+	a->ret = n == (ssize_t)a->len ? 0 : GRAFT_EIO;
+	return 0;
+}
+
+static int hc_ctl(struct hvt *h, uint64_t gpa, int is_write)
+{
+	struct hvt_hc_io *a = HC_STRUCT(h, gpa, struct hvt_hc_io);
+	void *buf;
+	ssize_t n;
+
+	if (!a)
+		return bad_address(h, "ctl", gpa, sizeof(*a));
+	buf = hvt_gpa(h, a->data, a->len);
+	if (!buf)
+		return bad_address(h, "ctl", a->data, a->len);
+	if ((int)a->handle != h->ctl_handle) {
+		a->ret = GRAFT_EBADF;
+		return 0;
+	}
+	ctl_accept(h);
+	if (h->ctl_client < 0) {
+		a->ret = is_write ? GRAFT_ENOTCONN : GRAFT_EAGAIN;
+		a->len = 0;
+		return 0;
+	}
+	if (is_write) {
+		n = send(h->ctl_client, buf, a->len, MSG_NOSIGNAL);
+		a->ret = n == (ssize_t)a->len ? 0 : GRAFT_ENOTCONN;
+		return 0;
+	}
+	n = recv(h->ctl_client, buf, a->len, MSG_DONTWAIT | MSG_TRUNC);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+		ctl_close_client(h); /* the client went away */
+		a->ret = GRAFT_EAGAIN;
+		a->len = 0;
+	} else if (n < 0) {
+		a->ret = GRAFT_EAGAIN;
+		a->len = 0;
+	} else if ((uint64_t)n > a->len) {
+		a->ret = GRAFT_EMSGSIZE;
+		a->len = n;
+	} else {
+		a->ret = 0;
+		a->len = n;
+	}
+	return 0;
+}
+
+static int hc_seal(struct hvt *h, uint64_t gpa)
+{
+	struct hvt_hc_seal *a = HC_STRUCT(h, gpa, struct hvt_hc_seal);
+	const uint64_t *r;
+	uint64_t prev = 0;
+
+	if (!a)
+		return bad_address(h, "seal", gpa, sizeof(*a));
+	if (h->sealed) {
+		a->ret = GRAFT_ESEALED;
+		return 0;
+	}
+	if (a->nranges == 0 || a->nranges > 64) {
+		a->ret = GRAFT_EINVAL;
+		return 0;
+	}
+	r = hvt_gpa(h, a->ranges, (uint64_t)a->nranges * 16);
+	if (!r)
+		return bad_address(h, "seal", a->ranges, a->nranges * 16ULL);
+	for (unsigned i = 0; i < a->nranges; i++) {
+		uint64_t s = r[2 * i], e = r[2 * i + 1];
+
+		if ((s | e) & 4095 || s < prev || e <= s || e > h->mem_size) {
+			a->ret = GRAFT_EINVAL;
+			return 0;
+		}
+		prev = e;
+	}
+	if (hvt_vm_seal(h, r, a->nranges) < 0) {
+		warn("seal: KVM_SET_USER_MEMORY_REGION");
+		return -1; /* memory is half-split: cannot go on safely */
+	}
+	h->sealed = 1;
+	a->ret = 0;
+	return 0;
+}
+
+static int hc_abort(struct hvt *h, uint64_t gpa)
+{
+	struct hvt_hc_abort *a = HC_STRUCT(h, gpa, struct hvt_hc_abort);
+	const char *msg;
+
+	if (!a)
+		return bad_address(h, "abort", gpa, sizeof(*a));
+	msg = hvt_gpa(h, a->msg, a->len);
+	if (!msg)
+		return bad_address(h, "abort", a->msg, a->len);
+	fprintf(stderr, "graft-hvt: guest aborted: %.*s\n",
+		(int)strnlen(msg, a->len), msg);
+	h->exit_status = 255;
+	return 1;
+}
+
+int hvt_hypercall(struct hvt *h, unsigned nr, uint64_t gpa)
+{
+	struct hvt_hc_exit *ex;
+
+	switch (nr) {
+	case HVT_HC_CONSOLE_WRITE:
+		return hc_console_write(h, gpa);
+	case HVT_HC_CLOCK:
+		return hc_clock(h, gpa);
+	case HVT_HC_YIELD:
+		return hc_yield(h, gpa);
+	case HVT_HC_NET_WRITE:
+	case HVT_HC_NET_READ:
+		return hc_net(h, gpa, nr == HVT_HC_NET_WRITE);
+	case HVT_HC_BLOCK_WRITE:
+	case HVT_HC_BLOCK_READ:
+	case HVT_HC_BLOCK_FLUSH:
+		return hc_block(h, gpa, nr);
+	case HVT_HC_CTL_WRITE:
+	case HVT_HC_CTL_READ:
+		return hc_ctl(h, gpa, nr == HVT_HC_CTL_WRITE);
+	case HVT_HC_SEAL:
+		return hc_seal(h, gpa);
+	case HVT_HC_EXIT:
+		ex = HC_STRUCT(h, gpa, struct hvt_hc_exit);
+		if (!ex)
+			return bad_address(h, "exit", gpa, sizeof(*ex));
+		h->exit_status = (int)(ex->status & 0xff);
+		return 1;
+	case HVT_HC_ABORT:
+		return hc_abort(h, gpa);
+	}
+	return bad_address(h, "unknown hypercall", nr, 0);
+}

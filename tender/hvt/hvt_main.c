@@ -1,0 +1,187 @@
+/*
+ * graft-hvt: run one graft image in a KVM virtual machine.
+ *
+ *   graft-hvt [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...
+ *             [--name NAME] [--no-ctl] IMAGE [-- ARGS...]
+ *
+ * Usually started by `graft run -t hvt`.  The console goes to stdout; the
+ * exit status is the guest's, or 255 after a guest fault or abort, or 1 when
+ * the tender itself could not start the guest (the reason on stderr).
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <graft/platform.h>
+#include "hvt.h"
+
+#define HVT_MEM_DEFAULT (32ULL << 20)
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: graft-hvt [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...\n"
+		"                 [--name NAME] [--no-ctl] IMAGE [-- ARGS...]\n"
+		"\n"
+		"Runs a graft image built for the hvt target in a KVM virtual machine.\n"
+		"  --mem SIZE     guest memory, e.g. 64M or 1G (default 32M, at most 4G)\n"
+		"  --net TAP      attach an existing tap interface as the next net device\n"
+		"  --disk FILE    attach a disk image as the next block device (:ro for read-only)\n"
+		"  --name NAME    the instance's name for graft ps and the control socket\n"
+		"  --no-ctl       no control socket\n"
+		"  -h, --help     this text\n");
+}
+
+static int add_dev(struct hvt *h, uint32_t kind, const char *prefix,
+		   unsigned index)
+{
+	struct hvt_dev *d;
+
+	if (h->ndevs >= HVT_MAX_DEVICES) {
+		warnx("too many devices (at most %d)", HVT_MAX_DEVICES);
+		return -1;
+	}
+	d = &h->devs[h->ndevs];
+	memset(d, 0, sizeof(*d));
+	d->fd = -1;
+	d->info.kind = kind;
+	snprintf(d->info.name, sizeof(d->info.name), "%s%u", prefix, index);
+	return h->ndevs++;
+}
+
+static int attach_net(struct hvt *h, const char *tap, unsigned index)
+{
+	int i = add_dev(h, PLAT_DEV_NET, "net", index);
+
+	if (i < 0)
+		return -1;
+	h->devs[i].fd = host_tap_open(tap);
+	if (h->devs[i].fd < 0)
+		return -1;
+	h->devs[i].info.mtu = 1500;
+	host_tap_mac(index, h->devs[i].info.mac);
+	return 0;
+}
+
+static int attach_disk(struct hvt *h, char *spec, unsigned index)
+{
+	int i = add_dev(h, PLAT_DEV_BLOCK, "disk", index), ro = 0, is_ro;
+	size_t len = strlen(spec);
+	uint64_t size;
+
+	if (i < 0)
+		return -1;
+	if (len > 3 && strcmp(spec + len - 3, ":ro") == 0) {
+		spec[len - 3] = '\0';
+		ro = 1;
+	}
+	h->devs[i].fd = host_disk_open(spec, ro, &size, &is_ro);
+	if (h->devs[i].fd < 0)
+		return -1;
+	h->devs[i].size = size;
+	h->devs[i].info.sector_size = 512;
+	h->devs[i].info.sectors = size / 512;
+	h->devs[i].info.read_only = is_ro;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mem", required_argument, NULL, 'm' },
+		{ "net", required_argument, NULL, 'n' },
+		{ "disk", required_argument, NULL, 'd' },
+		{ "name", required_argument, NULL, 'N' },
+		{ "no-ctl", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static struct hvt h;
+	const char *name = NULL, *image;
+	char target[32], why[128];
+	unsigned nnet = 0, ndisk = 0;
+	int c, ctl = 1, rc;
+
+	h.mem_size = HVT_MEM_DEFAULT;
+	h.ctl_handle = -1;
+	h.ctl_client = -1;
+	h.inst.listen_fd = -1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (host_parse_size(optarg, &h.mem_size) < 0)
+				errx(1, "--mem '%s': not a size (try 64M or 1G)",
+				     optarg);
+			break;
+		case 'n':
+			if (attach_net(&h, optarg, nnet++) < 0)
+				exit(1);
+			break;
+		case 'd':
+			if (attach_disk(&h, optarg, ndisk++) < 0)
+				exit(1);
+			break;
+		case 'N':
+			name = optarg;
+			break;
+		case 'C':
+			ctl = 0;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 1;
+	}
+	image = argv[optind];
+	if (h.mem_size < HVT_MEM_MIN || h.mem_size > HVT_MEM_MAX ||
+	    h.mem_size % (2ULL << 20))
+		errx(1, "--mem: %llu bytes: guest memory must be a multiple of "
+		     "2M between 2M and 4G",
+		     (unsigned long long)h.mem_size);
+	if (host_image_target(image, target, sizeof(target), why,
+			      sizeof(why)) < 0)
+		errx(1, "image '%s': %s", image, why);
+	if (strcmp(target, "hvt") != 0)
+		errx(1, "image '%s' is built for target '%s', not hvt", image,
+		     target);
+	if (hvt_vm_create(&h) < 0 || hvt_elf_load(&h, image) < 0)
+		exit(1);
+	if (h.image_end + (64 << 10) > h.mem_size - HVT_STACK_SIZE)
+		errx(1, "--mem %lluM is too small for image '%s' (it needs at "
+		     "least %lluM)", (unsigned long long)(h.mem_size >> 20),
+		     image,
+		     (unsigned long long)((h.image_end + HVT_STACK_SIZE +
+					   (64 << 10) + (2 << 20) - 1) >> 20));
+	if (ctl) {
+		h.ctl_handle = add_dev(&h, PLAT_DEV_CTL, "ctl", 0);
+		if (h.ctl_handle < 0)
+			exit(1);
+		snprintf(h.devs[h.ctl_handle].info.name,
+			 sizeof(h.devs[0].info.name), "ctl");
+		if (host_instance_create(&h.inst, name, image, "hvt",
+					 h.mem_size) < 0)
+			exit(1);
+	}
+	/* The guest's argv[0] is the image name, then what followed "--". */
+	argv[optind] = (char *)image;
+	if (hvt_vm_boot_setup(&h, argc - optind, argv + optind) < 0) {
+		host_instance_destroy(&h.inst);
+		exit(1);
+	}
+	h.start_ns = hvt_now_ns();
+	rc = hvt_vm_run(&h);
+	host_instance_destroy(&h.inst);
+	if (rc < 0)
+		return 255;
+	return h.exit_status;
+}
