@@ -7,11 +7,19 @@
  * the boot information at the fixed addresses below, and starts the one vCPU
  * in 64-bit long mode at the image's entry point with %rdi holding the
  * address of struct hvt_boot_info and %rsp at the top of guest memory.
- * Page 0 is not mapped, so NULL dereferences fault.
+ * Page 0 is not mapped, so NULL dereferences fault.  The image is mapped
+ * with 4 KiB pages by its segments' flags (text read+execute, everything
+ * else read+write and no-execute); the rest of memory with 2 MiB pages,
+ * read+write, no-execute.  Accessed and dirty bits are preset, and every
+ * page is user-accessible: the guest runs its kernel in ring 3 (see
+ * platform/hvt/hvt_start.S for why).
  *
  * Hypercalls.  The guest writes the guest-physical address of a per-call
- * struct (below 4 GiB) to I/O port HVT_HYPERCALL_PORT + nr with a 32-bit
- * OUT.  Fields are marked IN (guest to tender) or OUT (tender to guest).
+ * struct (below 4 GiB) as a 32-bit store to HVT_HYPERCALL_MMIO + 4 * nr, a
+ * page that no memory slot backs, so the store leaves the guest as an MMIO
+ * exit.  (Port I/O would be the classic choice, but the guest kernel runs
+ * in ring 3 and KVM without hardware virtualization does not honour IOPL
+ * there.)  Fields are marked IN (guest to tender) or OUT (tender to guest).
  * The tender checks every guest address and length it is given with one
  * helper (hvt_checked_gpa) before use; a bad one ends the run with an error.
  */
@@ -29,6 +37,8 @@
 #define HVT_MAX_PD 4             /* so at most 4 GiB of guest memory */
 #define HVT_PT0_ADDR 0x8000UL    /* 4 KiB entries for the first 2 MiB */
 #define HVT_BOOT_INFO_ADDR 0x10000UL
+#define HVT_PT_IMAGE_ADDR 0x20000UL /* 4 KiB entries for 2 MiB..64 MiB */
+#define HVT_PT_IMAGE_MAX 31
 #define HVT_BOOT_INFO_SIZE 0x10000UL
 #define HVT_IMAGE_BASE 0x100000UL
 #define HVT_MEM_MIN (2UL << 20)
@@ -38,7 +48,7 @@
 #define HVT_GDT_CODE 0x08 /* selectors */
 #define HVT_GDT_DATA 0x10
 
-#define HVT_HYPERCALL_PORT 0x500
+#define HVT_HYPERCALL_MMIO 0xf0000UL /* one page, below the image */
 
 enum hvt_hypercall {
 	HVT_HC_CONSOLE_WRITE = 0,

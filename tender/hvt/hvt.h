@@ -27,6 +27,8 @@ struct hvt {
 	uint64_t mem_size;
 	uint64_t entry;
 	uint64_t image_end;    /* first byte after the loaded image */
+	struct { uint64_t start, end; int exec; } segs[8];
+	unsigned nsegs;        /* loaded segments, for page permissions */
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
 	size_t run_size;

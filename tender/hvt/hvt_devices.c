@@ -273,7 +273,8 @@ static int hc_seal(struct hvt *h, uint64_t gpa)
 	for (unsigned i = 0; i < a->nranges; i++) {
 		uint64_t s = r[2 * i], e = r[2 * i + 1];
 
-		if ((s | e) & 4095 || s < prev || e <= s || e > h->mem_size) {
+		if ((s | e) & 4095 || s < prev || e <= s || e > h->mem_size ||
+		    (s <= HVT_HYPERCALL_MMIO && HVT_HYPERCALL_MMIO < e)) {
 			a->ret = GRAFT_EINVAL;
 			return 0;
 		}

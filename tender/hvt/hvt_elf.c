@@ -69,11 +69,23 @@ int hvt_elf_load(struct hvt *h, const char *path)
 			      (unsigned long long)(h->mem_size >> 20));
 			goto out;
 		}
+		if (h->nsegs == 8) {
+			warnx("image '%s': more than 8 loadable segments", path);
+			goto out;
+		}
+		h->segs[h->nsegs].start = ph.p_vaddr;
+		h->segs[h->nsegs].end = ph.p_vaddr + ph.p_memsz;
+		h->segs[h->nsegs++].exec = !!(ph.p_flags & PF_X);
 		memcpy(h->mem + ph.p_vaddr, file + ph.p_offset, ph.p_filesz);
 		/* Guest memory is fresh anonymous memory: the rest of the
 		 * segment (.bss) is already zero. */
 		if (ph.p_vaddr + ph.p_memsz > end)
 			end = ph.p_vaddr + ph.p_memsz;
+	}
+	if (end > (uint64_t)(HVT_PT_IMAGE_MAX + 1) << 21) {
+		warnx("image '%s': larger than %u MiB", path,
+		      (HVT_PT_IMAGE_MAX + 1) * 2);
+		goto out;
 	}
 	if (end == 0 || eh.e_entry < HVT_IMAGE_BASE || eh.e_entry >= end) {
 		warnx("image '%s': entry point 0x%llx is outside the image", path,

@@ -6,6 +6,12 @@
  * memory mapped lazily: only pages the guest touches cost anything, which
  * is what keeps boot fast at large memory sizes.
  *
+ * Every page is user-accessible: the guest drops to ring 3 right after
+ * setting up its descriptor tables (platform/hvt/hvt_start.S), because
+ * KVM implementations without hardware virtualization (PVM, as on our CI
+ * machines) run ring-3 code natively but emulate ring-0 code instruction
+ * by instruction.
+ *
  * Seal splits the memory slot so that the code ranges the guest names sit
  * in read-only slots: a write to them, from any privilege level, leaves
  * the guest as an MMIO exit that the run loop reports.
@@ -26,6 +32,7 @@
 
 #define PTE_P (1ULL << 0)
 #define PTE_W (1ULL << 1)
+#define PTE_U (1ULL << 2)
 #define PTE_A (1ULL << 5)
 #define PTE_D (1ULL << 6)
 #define PTE_PS (1ULL << 7)
@@ -92,7 +99,10 @@ int hvt_vm_create(struct hvt *h)
 		h->mem = NULL;
 		return -1;
 	}
-	if (set_slot(h, 0, 0, h->mem_size, 0) < 0) {
+	/* The hypercall page is the one hole: stores there exit as MMIO. */
+	if (set_slot(h, 0, 0, HVT_HYPERCALL_MMIO, 0) < 0 ||
+	    set_slot(h, 1, HVT_HYPERCALL_MMIO + 4096,
+		     h->mem_size - HVT_HYPERCALL_MMIO - 4096, 0) < 0) {
 		warn("KVM_SET_USER_MEMORY_REGION");
 		return -1;
 	}
@@ -117,30 +127,49 @@ int hvt_vm_create(struct hvt *h)
 	return 0;
 }
 
+/* The permissions of 4 KiB page addr inside the image's 4 KiB-mapped
+ * range: text pages read+execute, all else read+write+no-execute. */
+static uint64_t image_page_flags(struct hvt *h, uint64_t addr)
+{
+	for (unsigned i = 0; i < h->nsegs; i++)
+		if (h->segs[i].exec && addr + 4096 > h->segs[i].start &&
+		    addr < h->segs[i].end)
+			return 0;
+	return PTE_W | PTE_NX;
+}
+
 static void setup_page_tables(struct hvt *h)
 {
 	uint64_t *pml4 = (uint64_t *)(h->mem + HVT_PML4_ADDR);
 	uint64_t *pdpt = (uint64_t *)(h->mem + HVT_PDPT_ADDR);
 	uint64_t *pd = (uint64_t *)(h->mem + HVT_PD_ADDR);
-	uint64_t *pt0 = (uint64_t *)(h->mem + HVT_PT0_ADDR);
 	uint64_t npd = (h->mem_size + (1ULL << 30) - 1) >> 30;
 	uint64_t n2m = (h->mem_size + (2ULL << 20) - 1) >> 21;
-
+	uint64_t nsmall = (h->image_end + (2ULL << 20) - 1) >> 21;
 	/* Accessed and dirty bits are preset everywhere: once sealed, the
 	 * tables may sit in read-only memory, where the CPU could not set
 	 * them. */
-	const uint64_t rw = PTE_P | PTE_W | PTE_A | PTE_D;
+	const uint64_t base = PTE_P | PTE_U | PTE_A | PTE_D;
 
-	pml4[0] = HVT_PDPT_ADDR | rw;
+	pml4[0] = HVT_PDPT_ADDR | base | PTE_W;
 	for (uint64_t i = 0; i < npd; i++)
-		pdpt[i] = (HVT_PD_ADDR + i * 4096) | rw;
-	pd[0] = HVT_PT0_ADDR | rw;
-	for (uint64_t i = 1; i < n2m; i++)
-		pd[i] = (i << 21) | rw | PTE_PS;
-	/* Page 0 stays unmapped; the first 2 MiB holds the tender's tables,
-	 * the boot information and the start of the image. */
-	for (uint64_t i = 1; i < 512 && (i << 12) < h->mem_size; i++)
-		pt0[i] = (i << 12) | rw;
+		pdpt[i] = (HVT_PD_ADDR + i * 4096) | base | PTE_W;
+	for (uint64_t i = 0; i < n2m; i++) {
+		uint64_t *pt;
+
+		if (i >= nsmall) {
+			pd[i] = (i << 21) | base | PTE_W | PTE_PS | PTE_NX;
+			continue;
+		}
+		pt = (uint64_t *)(h->mem + (i == 0 ? HVT_PT0_ADDR
+					      : HVT_PT_IMAGE_ADDR + (i - 1) * 4096));
+		pd[i] = ((uint8_t *)pt - h->mem) | base | PTE_W;
+		/* Page 0 stays unmapped so that NULL faults. */
+		for (uint64_t j = i == 0 ? 1 : 0; j < 512; j++) {
+			uint64_t addr = (i << 21) | (j << 12);
+			pt[j] = addr | base | image_page_flags(h, addr);
+		}
+	}
 }
 
 static void setup_gdt(struct hvt *h)
@@ -294,20 +323,26 @@ void hvt_vm_dump(struct hvt *h, const char *why)
 		r.r15, s.cr0, s.cr2, s.cr3, s.cr4);
 }
 
-/* Split slot 0 into read-write and read-only pieces.  Ranges arrive sorted
- * and page-aligned from the guest and were checked by the caller. */
+/* Lay memory out again in read-write and read-only slots.  Ranges arrive
+ * sorted, page-aligned and clear of the hypercall page (checked by the
+ * caller). */
 int hvt_vm_seal(struct hvt *h, const uint64_t *ranges, unsigned n)
 {
+	uint64_t hole = HVT_HYPERCALL_MMIO, at = 0;
 	unsigned slot = 0;
-	uint64_t at = 0;
 
-	/* Slot 0 covers everything: delete it, then lay out the pieces. */
-	if (set_slot(h, 0, 0, 0, 0) < 0)
+	/* Delete the two boot slots, then lay out the pieces. */
+	if (set_slot(h, 0, 0, 0, 0) < 0 || set_slot(h, 1, 0, 0, 0) < 0)
 		return -1;
 	for (unsigned i = 0; i <= n; i++) {
 		uint64_t start = i < n ? ranges[2 * i] : h->mem_size;
 		uint64_t end = i < n ? ranges[2 * i + 1] : h->mem_size;
 
+		if (at <= hole && hole < start) {
+			if (hole > at && set_slot(h, slot++, at, hole - at, 0) < 0)
+				return -1;
+			at = hole + 4096;
+		}
 		if (start > at && set_slot(h, slot++, at, start - at, 0) < 0)
 			return -1;
 		if (end > start && set_slot(h, slot++, start, end - start, 1) < 0)
@@ -317,24 +352,29 @@ int hvt_vm_seal(struct hvt *h, const uint64_t *ranges, unsigned n)
 	return 0;
 }
 
-static int handle_io(struct hvt *h)
+/* A store to the hypercall page is a hypercall; anything else that
+ * leaves the guest as MMIO is a fault. */
+static int handle_mmio(struct hvt *h)
 {
 	struct kvm_run *run = h->run;
-	unsigned nr;
+	uint64_t addr = run->mmio.phys_addr;
+	char why[128];
 	uint32_t gpa;
 
-	if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4 ||
-	    run->io.port < HVT_HYPERCALL_PORT ||
-	    run->io.port >= HVT_HYPERCALL_PORT + HVT_HC_MAX) {
-		char why[96];
-		snprintf(why, sizeof(why), "unexpected port I/O (port 0x%x)",
-			 run->io.port);
-		hvt_vm_dump(h, why);
-		return -1;
+	if (run->mmio.is_write && run->mmio.len == 4 &&
+	    addr >= HVT_HYPERCALL_MMIO &&
+	    addr < HVT_HYPERCALL_MMIO + 4 * HVT_HC_MAX && !(addr & 3)) {
+		memcpy(&gpa, run->mmio.data, 4);
+		return hvt_hypercall(h, (addr - HVT_HYPERCALL_MMIO) / 4, gpa);
 	}
-	nr = run->io.port - HVT_HYPERCALL_PORT;
-	memcpy(&gpa, (uint8_t *)run + run->io.data_offset, 4);
-	return hvt_hypercall(h, nr, gpa);
+	snprintf(why, sizeof(why), "%s at 0x%llx (%s)",
+		 run->mmio.is_write ? "write" : "read",
+		 (unsigned long long)addr,
+		 h->sealed && addr < h->mem_size
+			 ? "sealed memory is read-only"
+			 : "not guest memory");
+	hvt_vm_dump(h, why);
+	return -1;
 }
 
 int hvt_vm_run(struct hvt *h)
@@ -351,21 +391,11 @@ int hvt_vm_run(struct hvt *h)
 			return -1;
 		}
 		switch (h->run->exit_reason) {
-		case KVM_EXIT_IO:
-			rc = handle_io(h);
+		case KVM_EXIT_MMIO:
+			rc = handle_mmio(h);
 			if (rc != 0)
 				return rc < 0 ? -1 : 0;
 			break;
-		case KVM_EXIT_MMIO:
-			snprintf(why, sizeof(why),
-				 "%s at 0x%llx (%s)",
-				 h->run->mmio.is_write ? "write" : "read",
-				 (unsigned long long)h->run->mmio.phys_addr,
-				 h->sealed && h->run->mmio.phys_addr < h->mem_size
-					 ? "sealed code is read-only"
-					 : "outside guest memory");
-			hvt_vm_dump(h, why);
-			return -1;
 		case KVM_EXIT_SHUTDOWN:
 			hvt_vm_dump(h, "triple fault (unhandled exception)");
 			return -1;
@@ -379,8 +409,12 @@ int hvt_vm_run(struct hvt *h)
 			hvt_vm_dump(h, why);
 			return -1;
 		case KVM_EXIT_INTERNAL_ERROR:
-			snprintf(why, sizeof(why), "KVM internal error %u",
-				 h->run->internal.suberror);
+			snprintf(why, sizeof(why),
+				 "KVM internal error %u (data %llx %llx %llx)",
+				 h->run->internal.suberror,
+				 (unsigned long long)h->run->internal.data[0],
+				 (unsigned long long)h->run->internal.data[1],
+				 (unsigned long long)h->run->internal.data[2]);
 			hvt_vm_dump(h, why);
 			return -1;
 		default:

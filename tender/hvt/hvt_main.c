@@ -173,7 +173,10 @@ int main(int argc, char **argv)
 			exit(1);
 	}
 	/* The guest's argv[0] is the image name, then what followed "--". */
-	argv[optind] = (char *)image;
+	if (optind + 1 < argc && strcmp(argv[optind + 1], "--") == 0) {
+		argv[optind + 1] = (char *)image;
+		optind++;
+	}
 	if (hvt_vm_boot_setup(&h, argc - optind, argv + optind) < 0) {
 		host_instance_destroy(&h.inst);
 		exit(1);

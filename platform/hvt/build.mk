@@ -1,0 +1,12 @@
+# platform/hvt: the binding for graft's KVM tender (guest side).
+PLAT_HVT_SRCS := platform/hvt/hvt_start.S platform/hvt/hvt_note.S \
+	platform/hvt/hvt_boot.c platform/hvt/hvt_platform.c \
+	platform/hvt/hvt_trap.c platform/hvt/hvt_mem.c
+PLAT_HVT_A := $(BUILD)/guest/libplat-hvt.a
+PLAT_HVT_LDS := platform/hvt/hvt.ld
+
+$(PLAT_HVT_A): $(call guest_objs,$(PLAT_HVT_SRCS))
+	$(Q)rm -f $@ && $(GUEST_AR) rcs $@ $^
+
+ALL += $(PLAT_HVT_A)
+CFLAGS_platform/hvt/hvt_trap.c := -mgeneral-regs-only

@@ -1,0 +1,148 @@
+/*
+ * The platform interface over hvt hypercalls (include/abi/hvt.h).  The
+ * clock reads the TSC, scaled by the frequency the tender measured, so that
+ * time costs no exit; only if the tender knows no frequency does every
+ * reading become a hypercall.
+ */
+#include <string.h>
+#include <graft/error.h>
+#include <graft/platform.h>
+#include "hvt_guest.h"
+
+static uint64_t tsc_base, tsc_mult; /* ns = (delta * mult) >> 32 */
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+void hvt_clock_init(void)
+{
+	if (hvt_bi->tsc_hz) {
+		tsc_mult = (uint64_t)(((unsigned __int128)1000000000ULL << 32) /
+				      hvt_bi->tsc_hz);
+		tsc_base = rdtsc();
+	}
+}
+
+uint64_t plat_clock_monotonic(void)
+{
+	struct hvt_hc_clock c;
+
+	if (tsc_mult)
+		return (uint64_t)(((unsigned __int128)(rdtsc() - tsc_base) *
+				   tsc_mult) >> 32);
+	hvt_hypercall(HVT_HC_CLOCK, &c);
+	return c.monotonic_ns;
+}
+
+uint64_t plat_clock_wall(void)
+{
+	struct hvt_hc_clock c;
+
+	if (tsc_mult)
+		return hvt_bi->wall_ns + plat_clock_monotonic();
+	hvt_hypercall(HVT_HC_CLOCK, &c);
+	return c.wall_ns;
+}
+
+void plat_console_write(const char *buf, size_t len)
+{
+	struct hvt_hc_console_write a = { (uintptr_t)buf, len };
+
+	hvt_hypercall(HVT_HC_CONSOLE_WRITE, &a);
+}
+
+void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
+{
+	uint64_t now = plat_clock_monotonic();
+	struct hvt_hc_yield a = { deadline > now ? deadline - now : 0, *ready };
+
+	hvt_hypercall(HVT_HC_YIELD, &a);
+	*ready = a.ready;
+}
+
+int plat_device_info(plat_handle_t h, struct plat_device_info *info)
+{
+	const struct hvt_device *d;
+
+	if (h >= hvt_bi->ndevices)
+		return GRAFT_EBADF;
+	d = &hvt_bi->devices[h];
+	memset(info, 0, sizeof(*info));
+	info->kind = d->kind;
+	memcpy(info->name, d->name, sizeof(info->name));
+	info->name[sizeof(info->name) - 1] = '\0';
+	memcpy(info->mac, d->mac, 6);
+	info->mtu = d->mtu;
+	info->sector_size = d->sector_size;
+	info->read_only = d->read_only;
+	info->sectors = d->sectors;
+	return 0;
+}
+
+static int io(unsigned nr, plat_handle_t h, uint64_t off, const void *buf,
+	      size_t len, size_t *out_len)
+{
+	struct hvt_hc_io a = { h, 0, off, (uintptr_t)buf, len };
+
+	hvt_hypercall(nr, &a);
+	if (out_len)
+		*out_len = a.len;
+	return a.ret;
+}
+
+int plat_net_write(plat_handle_t h, const void *frame, size_t len)
+{
+	return io(HVT_HC_NET_WRITE, h, 0, frame, len, NULL);
+}
+
+int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len)
+{
+	return io(HVT_HC_NET_READ, h, 0, buf, size, len);
+}
+
+int plat_block_read(plat_handle_t h, uint64_t offset, void *buf, size_t len)
+{
+	return io(HVT_HC_BLOCK_READ, h, offset, buf, len, NULL);
+}
+
+int plat_block_write(plat_handle_t h, uint64_t offset, const void *buf,
+		     size_t len)
+{
+	return io(HVT_HC_BLOCK_WRITE, h, offset, buf, len, NULL);
+}
+
+int plat_block_flush(plat_handle_t h)
+{
+	return io(HVT_HC_BLOCK_FLUSH, h, 0, NULL, 0, NULL);
+}
+
+int plat_ctl_read(plat_handle_t h, void *buf, size_t size, size_t *len)
+{
+	return io(HVT_HC_CTL_READ, h, 0, buf, size, len);
+}
+
+int plat_ctl_write(plat_handle_t h, const void *buf, size_t len)
+{
+	return io(HVT_HC_CTL_WRITE, h, 0, buf, len, NULL);
+}
+
+void plat_exit(int status)
+{
+	struct hvt_hc_exit a = { status };
+
+	for (;;)
+		hvt_hypercall(HVT_HC_EXIT, &a);
+}
+
+void plat_abort(const char *msg)
+{
+	struct hvt_hc_abort a = { (uintptr_t)msg, strlen(msg) };
+
+	for (;;)
+		hvt_hypercall(HVT_HC_ABORT, &a);
+}

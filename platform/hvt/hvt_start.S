@@ -1,0 +1,112 @@
+/*
+ * hvt entry, the ring-0 service gate and exception stubs.
+ *
+ * The tender starts us in ring 0, long mode, %rdi = boot information and
+ * %rsp at the top of guest memory.  We load our descriptor tables
+ * (hvt_ring0_init) and drop to ring 3 with IOPL 3, so that hypercalls
+ * (port I/O) work there.  Why ring 3: a KVM without hardware virtualization
+ * extensions (PVM) runs guest ring-3 code natively but emulates ring-0 code
+ * one instruction at a time, roughly a thousand times slower.  Ring 0 is
+ * kept for what needs it: exceptions (fatal anyway) and the two TLB
+ * operations page protection needs, reached through `int $0x80`.
+ */
+#define USER_CS 0x23
+#define USER_DS 0x1b
+#define RFLAGS_IOPL3 0x3002
+
+	.section .text.boot, "ax"
+	.global _start
+_start:
+	andq $~15, %rsp
+	movq %rdi, %rbx           /* boot information, kept across calls */
+	xorl %ebp, %ebp
+	call hvt_ring0_init
+	movq %rsp, %rax
+	pushq $USER_DS            /* ss */
+	pushq %rax                /* rsp */
+	pushq $RFLAGS_IOPL3       /* rflags */
+	pushq $USER_CS            /* cs */
+	leaq 1f(%rip), %rax
+	pushq %rax                /* rip */
+	iretq
+1:	movl $USER_DS, %eax
+	movl %eax, %ds
+	movl %eax, %es
+	movq %rbx, %rdi
+	call hvt_boot_main
+2:	jmp 2b
+
+/* int $0x80 from ring 3: %rax = 1 invalidates the page at %rdi, %rax = 2
+ * reloads %cr3 (flushes the TLB). */
+	.text
+	.global hvt_priv_gate
+hvt_priv_gate:
+	cmpq $1, %rax
+	jne 1f
+	invlpg (%rdi)
+	iretq
+1:	movq %cr3, %rax
+	movq %rax, %cr3
+	iretq
+
+/* Exception stubs: push a dummy error code where the CPU pushes none, then
+ * the vector, then the general registers, and call hvt_trap(frame). */
+.macro TRAP_NOERR n
+	.global hvt_trap_\n
+hvt_trap_\n:
+	pushq $0
+	pushq $\n
+	jmp trap_common
+.endm
+.macro TRAP_ERR n
+	.global hvt_trap_\n
+hvt_trap_\n:
+	pushq $\n
+	jmp trap_common
+.endm
+
+TRAP_NOERR 0
+TRAP_NOERR 1
+TRAP_NOERR 2
+TRAP_NOERR 3
+TRAP_NOERR 4
+TRAP_NOERR 5
+TRAP_NOERR 6
+TRAP_NOERR 7
+TRAP_ERR 8
+TRAP_NOERR 9
+TRAP_ERR 10
+TRAP_ERR 11
+TRAP_ERR 12
+TRAP_ERR 13
+TRAP_ERR 14
+TRAP_NOERR 15
+TRAP_NOERR 16
+TRAP_ERR 17
+TRAP_NOERR 18
+TRAP_NOERR 19
+TRAP_NOERR 20
+TRAP_ERR 21
+
+trap_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, %rdi
+	andq $~15, %rsp
+	call hvt_trap
+1:	jmp 1b
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,217 @@
+/*
+ * Ring 0 on hvt: descriptor tables and exceptions.  hvt_ring0_init() runs
+ * once at boot, before the switch to ring 3: our own GDT (kernel and user
+ * segments, a TSS), an IDT whose exception gates use the TSS's IST1 stack,
+ * so a fault on an overflowing fiber stack still reaches hvt_trap(), and
+ * the ring-3-callable service gate (int $0x80, see hvt_start.S).  This file
+ * is built with -mgeneral-regs-only: it runs in ring 0, where no SSE state
+ * is set up for it and where a KVM without hardware virtualization
+ * emulates every instruction.
+ *  hvt_trap() names the exception, prints the registers,
+ * the faulting address and a frame-pointer backtrace, and aborts through the
+ * tender.  No exception is recoverable: the kernel runs in ring 0 and a
+ * fault there is a bug.  (A module's faults are caught at a higher level
+ * only for bytecode modules, which cannot fault the CPU.)
+ */
+#include <stdint.h>
+#include <string.h>
+#include <graft/platform.h>
+#include "hvt_guest.h"
+
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+struct idt_entry {
+	uint16_t off_lo, sel;
+	uint8_t ist, type;
+	uint16_t off_mid;
+	uint32_t off_hi, zero;
+} __attribute__((packed));
+
+struct dtr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+#define NVECTORS 22
+#define PRIV_VECTOR 0x80
+static uint8_t trap_stack[16384] __attribute__((aligned(16)));
+static uint8_t priv_stack[4096] __attribute__((aligned(16)));
+static struct tss tss;
+static uint64_t gdt[7];
+static struct idt_entry idt[PRIV_VECTOR + 1];
+extern char hvt_priv_gate[];
+
+#define T(n) extern char hvt_trap_##n[];
+T(0) T(1) T(2) T(3) T(4) T(5) T(6) T(7) T(8) T(9) T(10) T(11) T(12) T(13)
+T(14) T(15) T(16) T(17) T(18) T(19) T(20) T(21)
+#undef T
+static char *const stubs[NVECTORS] = {
+	hvt_trap_0, hvt_trap_1, hvt_trap_2, hvt_trap_3, hvt_trap_4,
+	hvt_trap_5, hvt_trap_6, hvt_trap_7, hvt_trap_8, hvt_trap_9,
+	hvt_trap_10, hvt_trap_11, hvt_trap_12, hvt_trap_13, hvt_trap_14,
+	hvt_trap_15, hvt_trap_16, hvt_trap_17, hvt_trap_18, hvt_trap_19,
+	hvt_trap_20, hvt_trap_21,
+};
+
+static const char *const names[NVECTORS] = {
+	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
+	"#OF overflow", "#BR bound range", "#UD invalid opcode",
+	"#NM device not available", "#DF double fault", "coprocessor overrun",
+	"#TS invalid TSS", "#NP segment not present", "#SS stack fault",
+	"#GP general protection fault", "#PF page fault", "reserved",
+	"#MF x87 floating-point error", "#AC alignment check",
+	"#MC machine check", "#XM SIMD floating-point error",
+	"#VE virtualization exception", "#CP control protection",
+};
+
+static void set_gate(int vec, void *fn, int ist, int dpl)
+{
+	uint64_t off = (uintptr_t)fn;
+
+	idt[vec].off_lo = off;
+	idt[vec].sel = HVT_GDT_CODE;
+	idt[vec].ist = ist;
+	idt[vec].type = 0x8e | (dpl << 5); /* present, interrupt gate */
+	idt[vec].off_mid = off >> 16;
+	idt[vec].off_hi = off >> 32;
+	idt[vec].zero = 0;
+}
+
+void hvt_ring0_init(void);
+
+void hvt_ring0_init(void)
+{
+	uint64_t base = (uintptr_t)&tss;
+	struct dtr gdtr = { sizeof(gdt) - 1, (uintptr_t)gdt };
+	struct dtr idtr = { sizeof(idt) - 1, (uintptr_t)idt };
+
+	tss.rsp[0] = (uintptr_t)(priv_stack + sizeof(priv_stack));
+	tss.ist[0] = (uintptr_t)(trap_stack + sizeof(trap_stack));
+	tss.iomap_base = sizeof(tss);
+	gdt[1] = 0x00af9b000000ffffULL; /* 0x08 kernel code */
+	gdt[2] = 0x00cf93000000ffffULL; /* 0x10 kernel data */
+	gdt[3] = 0x00cff3000000ffffULL; /* 0x1b user data */
+	gdt[4] = 0x00affb000000ffffULL; /* 0x23 user code */
+	gdt[5] = (sizeof(tss) - 1) | ((base & 0xffffff) << 16) |
+		 (0x89ULL << 40) | ((base >> 24 & 0xff) << 56);
+	gdt[6] = base >> 32;
+	for (int i = 0; i < NVECTORS; i++)
+		set_gate(i, stubs[i], 1, 0);
+	set_gate(PRIV_VECTOR, hvt_priv_gate, 0, 3);
+	__asm__ __volatile__("lgdt %0\n\t"
+			     "ltr %w1\n\t"
+			     "lidt %2"
+			     :
+			     : "m"(gdtr), "r"(0x28), "m"(idtr)
+			     : "memory");
+}
+
+/* A small formatter: the trap path must not depend on anything that could
+ * itself be broken. */
+struct out {
+	char buf[1536];
+	size_t len;
+};
+
+static void put(struct out *o, const char *s)
+{
+	while (*s && o->len < sizeof(o->buf) - 1)
+		o->buf[o->len++] = *s++;
+	o->buf[o->len] = '\0';
+}
+
+static void put_hex(struct out *o, uint64_t v)
+{
+	char s[19] = "0x";
+
+	for (int i = 0; i < 16; i++)
+		s[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 15];
+	s[18] = '\0';
+	put(o, s);
+}
+
+static void put_reg(struct out *o, const char *name, uint64_t v)
+{
+	put(o, " ");
+	put(o, name);
+	put(o, "=");
+	put_hex(o, v);
+}
+
+static int readable(uint64_t addr)
+{
+	return addr >= 4096 && addr + 16 <= hvt_bi->mem_size && !(addr & 7);
+}
+
+void hvt_trap(struct trap_frame *f);
+
+void hvt_trap(struct trap_frame *f)
+{
+	static struct out o;
+	uint64_t cr2, rbp;
+
+	__asm__ __volatile__("mov %%cr2, %0" : "=r"(cr2));
+	o.len = 0;
+	put(&o, "trap ");
+	put(&o, f->vector < NVECTORS ? names[f->vector] : "unknown");
+	put(&o, " at rip ");
+	put_hex(&o, f->rip);
+	if (f->vector == 14) {
+		put(&o, " address ");
+		put_hex(&o, cr2);
+		put(&o, (f->error & 2) ? " (write" : " (read");
+		put(&o, (f->error & 16) ? ", instruction fetch" : "");
+		put(&o, (f->error & 1) ? ", protection)" : ", not present)");
+	}
+	put(&o, "\n ");
+	put_reg(&o, "error", f->error);
+	put_reg(&o, "rsp", f->rsp);
+	put_reg(&o, "rbp", f->rbp);
+	put_reg(&o, "rflags", f->rflags);
+	put(&o, "\n ");
+	put_reg(&o, "rax", f->rax);
+	put_reg(&o, "rbx", f->rbx);
+	put_reg(&o, "rcx", f->rcx);
+	put_reg(&o, "rdx", f->rdx);
+	put(&o, "\n ");
+	put_reg(&o, "rsi", f->rsi);
+	put_reg(&o, "rdi", f->rdi);
+	put_reg(&o, "r8", f->r8);
+	put_reg(&o, "r9", f->r9);
+	put(&o, "\n ");
+	put_reg(&o, "r10", f->r10);
+	put_reg(&o, "r11", f->r11);
+	put_reg(&o, "r12", f->r12);
+	put_reg(&o, "r13", f->r13);
+	put(&o, "\n ");
+	put_reg(&o, "r14", f->r14);
+	put_reg(&o, "r15", f->r15);
+	put_reg(&o, "cr2", cr2);
+	put(&o, "\n backtrace:");
+	rbp = f->rbp;
+	for (int i = 0; i < 16 && readable(rbp); i++) {
+		uint64_t *frame = (uint64_t *)(uintptr_t)rbp;
+
+		put(&o, " ");
+		put_hex(&o, frame[1]);
+		if (frame[0] <= rbp)
+			break;
+		rbp = frame[0];
+	}
+	plat_abort(o.buf);
+}
