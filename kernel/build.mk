@@ -1,7 +1,56 @@
-# kernel/: the portable core, built for the guest into libkernel.a and
-# hosted (for unit tests) into libkernel-host.a.
-KERNEL_SRCS := kernel/error.c
+# kernel/: the portable core.  Guest: everything into libkernel.a, which the
+# platforms and applications link.  Hosted: the pieces unit tests exercise
+# (no guest-only libc wrappers) into libkernel-host.a, plus the kernel's
+# libc built with its names prefixed (kc_memcpy...) so that tests can call
+# it beside the host's libc.
+KERNEL_LIBC_SRCS := kernel/libc/string.c kernel/libc/stdlib.c \
+	kernel/libc/math.c kernel/libc/format.c
+KERNEL_CORE_SRCS := kernel/error.c kernel/heap.c kernel/time.c \
+	kernel/timer.c kernel/fiber.c kernel/fiber_switch_x86_64.S \
+	kernel/device.c kernel/log.c
+KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_LIBC_SRCS) kernel/malloc.c \
+	kernel/platdev.c kernel/init.c kernel/main.c \
+	kernel/libc/stdio.c kernel/libc/exit.c
 KERNEL_GUEST_A := $(BUILD)/guest/libkernel.a
+KERNEL_HOST_A := $(BUILD)/host/libkernel-host.a
+
+# Loops in string.c must not be turned into calls to memset/memcpy.
+CFLAGS_kernel/libc/string.c := -fno-tree-loop-distribute-patterns
 
 $(KERNEL_GUEST_A): $(call guest_objs,$(KERNEL_SRCS))
-	$(Q)$(GUEST_AR) rcs $@ $^
+	$(Q)rm -f $@ && $(GUEST_AR) rcs $@ $^
+
+$(KERNEL_HOST_A): $(call host_objs,$(KERNEL_CORE_SRCS) kernel/libc/format.c)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+ALL += $(KERNEL_GUEST_A)
+
+# The kernel's libc for hosted tests: guest headers, kc_ names.
+KERNEL_KC_DIR := $(BUILD)/tests/unit/kc
+KERNEL_KC_OBJS := $(patsubst kernel/libc/%.c,$(KERNEL_KC_DIR)/%.o,\
+	kernel/libc/string.c kernel/libc/stdlib.c kernel/libc/math.c)
+KERNEL_KC_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin \
+	-fno-tree-loop-distribute-patterns -nostdinc \
+	-isystem kernel/libc/include -isystem $(GCC_INCLUDE) -Iinclude \
+	-include tests/unit/kc_names.h -MMD -MP
+
+$(KERNEL_KC_DIR)/%.o: kernel/libc/%.c tests/unit/kc_names.h
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC [kc] $<")
+	$(Q)$(HOST_CC) $(KERNEL_KC_CFLAGS) -c $< -o $@
+
+# Unit tests: tests/unit/<name>.c -> build/tests/unit/<name>.t, linked with
+# the fake platform (tests/unit/fakeplat.c).
+KERNEL_TEST_NAMES := heap page_alloc format timer fiber device libc_string \
+	math
+KERNEL_TESTS := $(patsubst %,$(BUILD)/tests/unit/%.t,$(KERNEL_TEST_NAMES))
+KERNEL_FAKEPLAT_O := $(call host_objs,tests/unit/fakeplat.c)
+
+$(KERNEL_TESTS): $(BUILD)/tests/unit/%.t: tests/unit/%.c $(KERNEL_FAKEPLAT_O) \
+		$(KERNEL_HOST_A) $(KERNEL_KC_OBJS)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  TEST    $@")
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itests -Ikernel -o $@ $< \
+		$(KERNEL_FAKEPLAT_O) $(KERNEL_KC_OBJS) $(KERNEL_HOST_A)
+
+TEST_BINS += $(KERNEL_TESTS)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <graft/platform.h>
+#include <graft/time.h>
 
 struct graft_fiber;
 typedef void (*graft_fiber_fn)(void *arg);

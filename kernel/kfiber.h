@@ -1,0 +1,17 @@
+/* Fiber internals other kernel files need: the scheduler's view of stacks
+ * (for backtraces) and the boot stack's top. */
+#ifndef GRAFT_KERNEL_KFIBER_H
+#define GRAFT_KERNEL_KFIBER_H
+
+#include <stdint.h>
+
+/* fiber_stack_bounds - the stack the caller runs on: the current fiber's,
+ * or the boot stack from the caller's frame up to the top kernel_main
+ * recorded.  Returns 0 when bounds are known, -1 otherwise. */
+int fiber_stack_bounds(uintptr_t *lo, uintptr_t *hi);
+
+/* fiber_set_boot_stack_top - the highest address of the boot stack that
+ * backtraces may read (kernel_main's frame). */
+void fiber_set_boot_stack_top(uintptr_t top);
+
+#endif

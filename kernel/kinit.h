@@ -1,0 +1,17 @@
+/* Boot internals shared by init.c and main.c. */
+#ifndef GRAFT_KERNEL_KINIT_H
+#define GRAFT_KERNEL_KINIT_H
+
+/* init_split_args - keep the "graft." options of argv[1..] for
+ * graft_option() and give the rest, NULL-terminated, in *app_argv.
+ * GRAFT_ENOMEM. */
+int init_split_args(int argc, char **argv, int *app_argc, char ***app_argv);
+
+/* init_apply_options - act on the options the kernel itself reads
+ * (graft.log=<level>). */
+void init_apply_options(void);
+
+/* init_run_steps - run every GRAFT_INIT step in order; panics on failure. */
+void init_run_steps(void);
+
+#endif

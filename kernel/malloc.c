@@ -1,0 +1,30 @@
+/* The C allocation names for guest code, over the kernel heap (heap.c).
+ * Guest-only: hosted builds keep the host's malloc. */
+#include <stdlib.h>
+
+#include "kheap.h"
+
+void *malloc(size_t size)
+{
+	return heap_malloc(size);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	return heap_calloc(n, size);
+}
+
+void *realloc(void *p, size_t size)
+{
+	return heap_realloc(p, size);
+}
+
+void free(void *p)
+{
+	heap_free(p);
+}
+
+void *aligned_alloc(size_t align, size_t size)
+{
+	return heap_aligned_alloc(align, size);
+}

@@ -1,0 +1,25 @@
+/*
+ * Error messages of the module manager: every one is a single line that
+ * starts with the module it is about, "module 'hello': ...".  The label is
+ * the object's source until its metadata has been read, its name after.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include "mod_internal.h"
+
+int mod_fail(struct mod_err *e, int rc, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!e || !e->buf || e->len == 0)
+		return rc;
+	n = snprintf(e->buf, e->len, "module '%s': ",
+		     e->label ? e->label : "(unnamed)");
+	if (n < 0 || (size_t)n >= e->len)
+		return rc;
+	va_start(ap, fmt);
+	vsnprintf(e->buf + n, e->len - (size_t)n, fmt, ap);
+	va_end(ap);
+	return rc;
+}

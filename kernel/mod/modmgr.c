@@ -1,0 +1,482 @@
+/*
+ * The module registry and lifecycle: loading -> live -> stopping -> gone.
+ *
+ * Invariants:
+ *  - the registry lists every module from the moment it is linked until
+ *    its memory is returned, in load order;
+ *  - at most one visible (not hidden) module per name;
+ *  - m->refs counts the live modules whose uses[] include m; a module with
+ *    refs > 0 is never unloaded or upgraded;
+ *  - a module's resources list holds what it created and still owns; it is
+ *    empty when the module's memory is returned;
+ *  - every failure path leaves the registry, the heap and module memory as
+ *    they were before the call.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <graft/error.h>
+#include "mod_internal.h"
+
+static struct mod *registry;
+static const struct mod_mem_ops *mem_ops;
+static bool sealed;
+static struct mod *current;
+
+struct mod *mod_registry_first(void)
+{
+	return registry;
+}
+
+int mod_manager_init(const struct mod_mem_ops *mem,
+		     const struct mod_export *table, size_t n)
+{
+	if (registry)
+		return GRAFT_EBUSY;
+	if (!mem || !mem->alloc || !mem->free || !mem->protect)
+		return GRAFT_EINVAL;
+	mem_ops = mem;
+	sealed = false;
+	current = NULL;
+	return mod_exports_init(table, n);
+}
+
+void mod_manager_seal(void)
+{
+	sealed = true;
+}
+
+const char *mod_state_name(enum mod_state s)
+{
+	switch (s) {
+	case MOD_LOADING:
+		return "loading";
+	case MOD_LIVE:
+		return "live";
+	case MOD_STOPPING:
+		return "stopping";
+	case MOD_GONE:
+		return "gone";
+	}
+	return "?";
+}
+
+static void registry_add(struct mod *m)
+{
+	struct mod **p = &registry;
+
+	while (*p)
+		p = &(*p)->next;
+	m->next = NULL;
+	*p = m;
+}
+
+static void registry_remove(struct mod *m)
+{
+	struct mod **p = &registry;
+
+	while (*p && *p != m)
+		p = &(*p)->next;
+	if (*p)
+		*p = m->next;
+}
+
+struct mod *mod_find(const char *name)
+{
+	struct mod *m;
+
+	for (m = registry; m; m = m->next)
+		if (!m->hidden && strcmp(m->name, name) == 0)
+			return m;
+	return NULL;
+}
+
+struct mod *mod_nth(unsigned n)
+{
+	struct mod *m;
+
+	for (m = registry; m && n; m = m->next)
+		n--;
+	return m;
+}
+
+unsigned mod_count(void)
+{
+	struct mod *m;
+	unsigned n = 0;
+
+	for (m = registry; m; m = m->next)
+		n++;
+	return n;
+}
+
+const char *mod_name(const struct mod *m)
+{
+	return m->name;
+}
+
+void mod_get_info(const struct mod *m, struct mod_info *info)
+{
+	info->name = m->name;
+	info->version = m->version;
+	info->licence = m->licence;
+	info->state = m->state;
+	info->base = (uintptr_t)m->base;
+	info->size = m->npages * MOD_PAGE;
+	info->refs = m->refs;
+	info->trampolines = m->trampolines;
+	info->got_entries = m->got_entries;
+}
+
+bool mod_section_nth(const struct mod *m, unsigned n, const char **name,
+		     uintptr_t *addr, size_t *size)
+{
+	if (n >= m->nsections)
+		return false;
+	*name = m->sections[n].name;
+	*addr = m->sections[n].addr;
+	*size = m->sections[n].size;
+	return true;
+}
+
+struct mod *mod_owner_of(uintptr_t addr)
+{
+	struct mod *m;
+
+	for (m = registry; m; m = m->next)
+		if (addr >= (uintptr_t)m->base &&
+		    addr - (uintptr_t)m->base < m->npages * MOD_PAGE)
+			return m;
+	return NULL;
+}
+
+/* Resources. */
+
+struct mod *mod_current(void)
+{
+	return current;
+}
+
+struct mod *mod_enter(struct mod *m)
+{
+	struct mod *prev = current;
+
+	current = m;
+	return prev;
+}
+
+void mod_leave(struct mod *prev)
+{
+	current = prev;
+}
+
+void mod_resource_track(struct mod_resource *r,
+			void (*release)(struct mod_resource *r))
+{
+	struct mod_resource *head;
+
+	r->release = release;
+	r->owner = current;
+	if (!current) {
+		r->next = r->prev = r;
+		return;
+	}
+	head = &current->resources;
+	r->prev = head->prev;
+	r->next = head;
+	head->prev->next = r;
+	head->prev = r;
+}
+
+void mod_resource_untrack(struct mod_resource *r)
+{
+	if (!r->owner)
+		return;
+	r->prev->next = r->next;
+	r->next->prev = r->prev;
+	r->next = r->prev = r;
+	r->owner = NULL;
+}
+
+/* Release what m still owns, newest first. */
+static void release_resources(struct mod *m)
+{
+	struct mod_resource *head = &m->resources;
+
+	while (head->prev != head) {
+		struct mod_resource *r = head->prev;
+
+		mod_resource_untrack(r);
+		if (r->release)
+			r->release(r);
+	}
+}
+
+/* Lifecycle. */
+
+static void discard(struct mod *m)
+{
+	release_resources(m);
+	registry_remove(m);
+	m->state = MOD_GONE;
+	mod_image_free(m, mem_ops);
+	free(m);
+}
+
+/* Validate and link buf into a new registered module in state LOADING;
+ * init is not called. */
+static int load_object(const void *buf, size_t len, struct mod_err *e,
+		       struct mod **out)
+{
+	struct mod_elf elf;
+	struct mod *m, *old;
+	int rc;
+
+	rc = mod_elf_validate(buf, len, &elf, e);
+	if (rc)
+		return rc;
+	old = mod_find(elf.meta.name);
+	if (old) {
+		rc = mod_fail(e, GRAFT_EEXIST,
+			      "a module of that name is already loaded "
+			      "(version %s)", old->version);
+		goto out;
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		rc = mod_fail(e, GRAFT_ENOMEM, "out of memory");
+		goto out;
+	}
+	m->resources.next = m->resources.prev = &m->resources;
+	rc = mod_elf_link(&elf, m, mem_ops, e);
+	if (rc) {
+		free(m);
+		goto out;
+	}
+	m->state = MOD_LOADING;
+	registry_add(m);
+	*out = m;
+out:
+	mod_elf_release(&elf);
+	return rc;
+}
+
+static void make_live(struct mod *m)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nuses; i++)
+		m->uses[i]->refs++;
+	m->state = MOD_LIVE;
+}
+
+static int run_init(struct mod *m, struct mod_err *e)
+{
+	struct mod *prev;
+	int rc = 0;
+
+	if (!m->init)
+		return 0;
+	prev = mod_enter(m);
+	rc = m->init();
+	mod_leave(prev);
+	if (rc > 0)
+		rc = GRAFT_EINVAL;
+	if (rc)
+		return mod_fail(e, rc, "init failed: %s", graft_strerror(rc));
+	return 0;
+}
+
+static void start_err(struct mod_err *e, char *err, size_t errlen,
+		      const struct mod_load_opts *opts)
+{
+	e->buf = err;
+	e->len = errlen;
+	e->label = opts && opts->source ? opts->source : "(unnamed)";
+	if (err && errlen)
+		err[0] = '\0';
+}
+
+static int check_ready(struct mod_err *e)
+{
+	if (!mem_ops)
+		return mod_fail(e, GRAFT_EINVAL,
+				"the module manager is not initialised");
+	if (sealed)
+		return mod_fail(e, GRAFT_ESEALED,
+				"instance is sealed: native modules cannot be "
+				"loaded");
+	return 0;
+}
+
+int mod_load(const void *buf, size_t len, const struct mod_load_opts *opts,
+	     struct mod **out, char *err, size_t errlen)
+{
+	struct mod_err e;
+	struct mod *m;
+	int rc;
+
+	start_err(&e, err, errlen, opts);
+	rc = check_ready(&e);
+	if (!rc)
+		rc = load_object(buf, len, &e, &m);
+	if (rc)
+		return rc;
+	e.label = m->name;
+	rc = run_init(m, &e);
+	if (rc) {
+		discard(m);
+		return rc;
+	}
+	make_live(m);
+	if (out)
+		*out = m;
+	return 0;
+}
+
+/* "'a', 'b'": the live modules that use m. */
+static void list_users(const struct mod *m, char *buf, size_t size)
+{
+	const struct mod *u;
+	size_t n = 0;
+	unsigned i;
+
+	buf[0] = '\0';
+	for (u = registry; u; u = u->next)
+		for (i = 0; i < u->nuses; i++)
+			if (u->uses[i] == m && u->state == MOD_LIVE && n < size) {
+				n += (size_t)snprintf(buf + n, size - n,
+						      "%s'%s'", n ? ", " : "",
+						      u->name);
+				break;
+			}
+}
+
+static int check_unused(const struct mod *m, struct mod_err *e,
+			const char *what)
+{
+	char users[160];
+
+	if (m->state != MOD_LIVE)
+		return mod_fail(e, GRAFT_EBUSY, "cannot %s: it is %s", what,
+				mod_state_name(m->state));
+	if (!m->refs)
+		return 0;
+	list_users(m, users, sizeof(users));
+	return mod_fail(e, GRAFT_EBUSY, "cannot %s: in use by %s", what,
+			users);
+}
+
+/* exit, release resources, drop references, return memory. */
+static void unload_live(struct mod *m)
+{
+	struct mod *prev;
+	unsigned i;
+
+	m->state = MOD_STOPPING;
+	if (m->exit) {
+		prev = mod_enter(m);
+		m->exit();
+		mod_leave(prev);
+	}
+	for (i = 0; i < m->nuses; i++)
+		m->uses[i]->refs--;
+	discard(m);
+}
+
+int mod_unload(const char *name, char *err, size_t errlen)
+{
+	struct mod_err e;
+	struct mod *m;
+	int rc;
+
+	start_err(&e, err, errlen, NULL);
+	e.label = name;
+	m = mod_find(name);
+	if (!m)
+		return mod_fail(&e, GRAFT_ENOENT, "not loaded");
+	rc = check_unused(m, &e, "unload");
+	if (rc)
+		return rc;
+	unload_live(m);
+	return 0;
+}
+
+/* Hand old's state to new: save then restore, each as its own module. */
+static int hand_over(struct mod *old, struct mod *new, bool *fresh,
+		     struct mod_err *e)
+{
+	struct mod *prev;
+	void *state = NULL;
+	size_t n = 0;
+	int rc;
+
+	*fresh = !old->save || !new->restore;
+	if (*fresh)
+		return 0;
+	prev = mod_enter(old);
+	rc = old->save(&state, &n);
+	mod_leave(prev);
+	if (rc)
+		return mod_fail(e, rc < 0 ? rc : GRAFT_EINVAL,
+				"the old version's save failed: %s",
+				graft_strerror(rc));
+	prev = mod_enter(new);
+	rc = new->restore(state, n);
+	mod_leave(prev);
+	if (rc)
+		return mod_fail(e, rc < 0 ? rc : GRAFT_EINVAL,
+				"the new version's restore failed: %s",
+				graft_strerror(rc));
+	return 0;
+}
+
+int mod_upgrade(const void *buf, size_t len, const struct mod_load_opts *opts,
+		struct mod **out, bool *fresh, char *err, size_t errlen)
+{
+	struct mod_err e;
+	struct mod_elf elf;
+	struct mod *old, *new;
+	bool started_fresh = true;
+	int rc;
+
+	start_err(&e, err, errlen, opts);
+	rc = check_ready(&e);
+	if (rc)
+		return rc;
+	rc = mod_elf_validate(buf, len, &elf, &e);
+	if (rc)
+		return rc;
+	old = mod_find(elf.meta.name);
+	mod_elf_release(&elf);
+	if (!old)
+		return mod_fail(&e, GRAFT_ENOENT, "no version is loaded to "
+				"upgrade");
+	rc = check_unused(old, &e, "upgrade");
+	if (rc)
+		return rc;
+	old->hidden = true;
+	rc = load_object(buf, len, &e, &new);
+	if (!rc) {
+		e.label = new->name;
+		rc = hand_over(old, new, &started_fresh, &e);
+		if (!rc)
+			rc = run_init(new, &e);
+		if (rc)
+			discard(new);
+	}
+	old->hidden = false;
+	if (rc)
+		return rc;
+	make_live(new);
+	unload_live(old);
+	if (started_fresh)
+		mod_fail(&e, 0, "started fresh: no state handed over (the old "
+			 "version has no save hook or the new one no restore "
+			 "hook)");
+	if (fresh)
+		*fresh = started_fresh;
+	if (out)
+		*out = new;
+	return 0;
+}

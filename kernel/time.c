@@ -1,0 +1,13 @@
+/* Time for the kernel and libraries: the platform's clocks, in ns. */
+#include <graft/platform.h>
+#include <graft/time.h>
+
+uint64_t graft_now(void)
+{
+	return plat_clock_monotonic();
+}
+
+uint64_t graft_wall(void)
+{
+	return plat_clock_wall();
+}
