@@ -155,6 +155,14 @@ static void stack_put(void *mem, size_t pages, bool guarded)
 
 static void fiber_timeout(struct graft_timer *t, void *arg);
 
+static void copy_name(char *dst, const char *src, size_t size)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 int graft_fiber_spawn(const char *name, graft_fiber_fn fn, void *arg,
 		      size_t stack_size, struct graft_fiber **out)
 {
@@ -184,7 +192,7 @@ int graft_fiber_spawn(const char *name, graft_fiber_fn fn, void *arg,
 	f->arg = arg;
 	f->stack_lo = (uintptr_t)mem + PAGE;
 	f->stack_hi = (uintptr_t)f;
-	strlcpy(f->name, name ? name : "fiber", sizeof(f->name));
+	copy_name(f->name, name ? name : "fiber", sizeof(f->name));
 	graft_timer_init(&f->timer, fiber_timeout, f);
 	if (!guarded)
 		for (int i = 0; i < CANARY_WORDS; i++)

@@ -3,9 +3,10 @@
  * each conversion is parsed into a struct spec, rendered into a small
  * buffer, and sent to the sink with its padding.  Nothing here allocates.
  *
- * Doubles are rendered from at most 17 significant decimal digits, found by
- * scaling with a short table of powers of ten; the last digit can be off by
- * one for some inputs, which is enough for logs and benchmark figures.
+ * Doubles are rendered from 17 significant decimal digits (20 for %f of
+ * integers below 2^64), found by scaling with exact powers of ten in
+ * double-double arithmetic; digits past those print as 0, where C would
+ * print the binary value's exact expansion.  Enough for logs and figures.
  */
 #include <limits.h>
 #include <stdbool.h>
@@ -182,32 +183,77 @@ static uint64_t unsigned_arg(enum len len, va_list *ap)
 
 /* A decimal approximation: digits d[0..n-1], value d0.d1d2... * 10^exp. */
 struct decimal {
-	char d[17];
+	char d[20];
 	int n;
 	int exp;
 };
 
-static const double pow10_bits[] = { 1e1,  1e2,  1e4,   1e8,  1e16,
-				     1e32, 1e64, 1e128, 1e256 };
-
-/* x * 10^k for |k| < 512. */
-static double scale10(double x, int k)
+/* hi + lo == a * b exactly (Dekker; no FMA needed, none is assumed). */
+static double two_prod_err(double a, double b, double hi)
 {
-	bool down = k < 0;
-	unsigned m = down ? -k : k;
+	const double split = 134217729.0; /* 2^27 + 1 */
+	double ca = split * a, cb = split * b;
+	double ah = ca - (ca - a), al = a - ah;
+	double bh = cb - (cb - b), bl = b - bh;
 
-	for (int i = 0; m; i++, m >>= 1) {
-		if (!(m & 1))
-			continue;
-		if (down)
-			x /= pow10_bits[i];
-		else
-			x *= pow10_bits[i];
-	}
-	return x;
+	return ((ah * bh - hi) + ah * bl + al * bh) + al * bl;
 }
 
-/* The n (1..17) leading digits of x > 0, rounded half up. */
+/* (hi, lo) *= p and /= p in double-double arithmetic, renormalized so
+ * that |lo| is at most half an ulp of hi.  With p exact (a power of ten up
+ * to 1e22), each step keeps about 100 bits. */
+static void dd_mul(double *hi, double *lo, double p)
+{
+	double h = *hi * p, l = two_prod_err(*hi, p, h) + *lo * p;
+
+	*hi = h + l;
+	*lo = l - (*hi - h);
+}
+
+static void dd_div(double *hi, double *lo, double p)
+{
+	double q = *hi / p, qp = q * p;
+	/* hi - q * p is exact: qp is within an ulp of hi. */
+	double l = (((*hi - qp) - two_prod_err(q, p, qp)) + *lo) / p;
+
+	*hi = q + l;
+	*lo = l - (*hi - q);
+}
+
+/* x * 10^k as hi + lo, to about 100 bits. */
+static void scale10(double x, int k, double *hi, double *lo)
+{
+	double p = 1, undo = 1;
+	int step;
+
+	/* Keep the error terms away from overflow and from subnormals: an
+	 * exact power-of-two scaling, undone at the end (the result is near
+	 * 1e16). */
+	if (x > 1e300) {
+		x *= 0x1p-64;
+		undo = 0x1p64;
+	} else if (x < 1e-290) {
+		x *= 0x1p64;
+		undo = 0x1p-64;
+	}
+	*hi = x;
+	*lo = 0;
+	for (; k != 0; k -= step) {
+		step = k > 22 ? 22 : k < -22 ? -22 : k;
+		p = 1;
+		for (int i = 0; i < (step < 0 ? -step : step); i++)
+			p *= 10;
+		if (step > 0)
+			dd_mul(hi, lo, p);
+		else
+			dd_div(hi, lo, p);
+	}
+	*hi *= undo;
+	*lo *= undo;
+}
+
+/* The n (1..17) leading digits of x > 0, rounded to nearest, ties (exact
+ * ones) to even. */
 static void to_decimal(double x, int n, struct decimal *dec)
 {
 	union {
@@ -217,26 +263,36 @@ static void to_decimal(double x, int n, struct decimal *dec)
 	int e2 = (int)((b.u >> 52) & 0x7ff) - 1023;
 	int e = e2 >= 0 ? e2 * 30103 / 100000 : -((-e2 * 30103 + 99999) / 100000);
 	uint64_t m, div = 1, q, r, limit = 1;
-	double y;
+	double hi = 0, lo = 0, frac;
+	int64_t lo_int;
+	bool up;
 
 	/* Find e with x * 10^(16 - e) in [1e16, 1e17): 17 digits. */
 	for (int tries = 0; tries < 40; tries++) {
-		y = scale10(x, 16 - e);
-		if (y >= 1e17)
+		scale10(x, 16 - e, &hi, &lo);
+		if (hi >= 1e17)
 			e++;
-		else if (y < 1e16)
+		else if (hi < 1e16)
 			e--;
 		else
 			break;
 	}
-	m = (uint64_t)y;
+	lo_int = (int64_t)lo;
+	if (lo < 0 && (double)lo_int != lo)
+		lo_int--;
+	frac = lo - (double)lo_int;
+	m = (uint64_t)hi + lo_int;
 	for (int i = n; i < 17; i++)
 		div *= 10;
 	for (int i = 0; i < n; i++)
 		limit *= 10;
 	q = m / div;
 	r = m % div;
-	if (div > 1 && r >= div / 2)
+	if (div == 1)
+		up = frac > 0.5 || (frac == 0.5 && (q & 1));
+	else
+		up = r > div / 2 || (r == div / 2 && (frac > 0 || (q & 1)));
+	if (up)
 		q++;
 	if (q >= limit) {
 		q /= 10;
@@ -264,6 +320,19 @@ static void decimal_fixed(double x, int prec, struct decimal *dec)
 
 	if (x == 0)
 		goto zero;
+	if (x >= 1e17 && x < 18446744073709551616.0) {
+		/* An integer (beyond 2^53 every double is one) that fits in
+		 * 64 bits: all its digits, exactly. */
+		uint64_t v = (uint64_t)x;
+		char tmp[20];
+		int k = utoa_rev(tmp + sizeof(tmp), v, 10, false);
+
+		for (int i = 0; i < k; i++)
+			dec->d[i] = tmp[sizeof(tmp) - k + i];
+		dec->n = k;
+		dec->exp = k - 1;
+		return;
+	}
 	to_decimal(x, 17, dec);
 	n = dec->exp + 1 + prec;
 	if (n >= 17)
