@@ -1,0 +1,14 @@
+# kernel/mod/: the native module manager (validator, linker, registry).
+# Guest archive $(BUILD)/guest/libmod.a (always built, so that the guest
+# build is checked); the tests link the hosted objects of MOD_SRCS.
+MOD_SRCS := kernel/mod/elf_validate.c kernel/mod/elf_load.c \
+	kernel/mod/reloc_x86_64.c kernel/mod/exports.c kernel/mod/modmgr.c \
+	kernel/mod/mod_err.c
+MOD_GUEST_SRCS := $(MOD_SRCS) kernel/mod/mem_plat.c
+MOD_GUEST_A := $(BUILD)/guest/libmod.a
+
+$(MOD_GUEST_A): $(call guest_objs,$(MOD_GUEST_SRCS))
+	$(if $(Q),@echo "  AR      $@")
+	$(Q)$(GUEST_AR) rcs $@ $^
+
+ALL += $(MOD_GUEST_A)

@@ -1,0 +1,20 @@
+# tools/mkexports: the host tool that generates export tables and module
+# declaration hashes, and the standard declarations it hashes from.
+#   $(MKEXPORTS)  build/bin/mkexports
+#   $(MOD_DECLS)  build/mod/graft-decls.i: include/graft/*.h and the
+#                 kernel libc headers, preprocessed (tools/graft-decls.sh)
+MKEXPORTS := $(BUILD)/bin/mkexports
+MOD_DECLS := $(BUILD)/mod/graft-decls.i
+
+$(MKEXPORTS): $(call host_objs,tools/mkexports/mkexports.c)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(HOST_CC) -o $@ $^
+
+$(MOD_DECLS): tools/graft-decls.sh $(wildcard include/graft/*.h) \
+		$(wildcard kernel/libc/include/*.h)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  DECLS   $@")
+	$(Q)sh tools/graft-decls.sh $(GUEST_CC) . $@
+
+ALL += $(MKEXPORTS) $(MOD_DECLS)
