@@ -1,0 +1,52 @@
+# lib/net: graft's TCP/IP stack.  Built hosted (for unit tests, the tap
+# harness and the fuzzer) and as guest code into libnet.a.  net_block.c
+# (the blocking layer over fibers) is guest-only: it needs the kernel.
+NET_SRCS := $(filter-out lib/net/net_block.c,$(wildcard lib/net/*.c))
+NET_GUEST_A := $(BUILD)/guest/libnet.a
+NET_HOST_A := $(BUILD)/host/libnet.a
+
+$(NET_GUEST_A): $(call guest_objs,$(NET_SRCS) lib/net/net_block.c)
+	$(Q)$(GUEST_AR) rcs $@ $^
+
+$(NET_HOST_A): $(call host_objs,$(NET_SRCS))
+	$(Q)ar rcs $@ $^
+
+ALL += $(NET_GUEST_A)
+
+# Unit tests: tests/net/<name>.c -> build/tests/net/<name>.t, linked with
+# the in-memory link (tests/net/netlink.c).
+NET_TEST_SRCS := $(filter-out tests/net/netlink.c tests/net/tapnode.c \
+	tests/net/fuzz_frames.c,$(wildcard tests/net/*.c))
+NET_TEST_BINS := $(patsubst tests/net/%.c,$(BUILD)/tests/net/%.t,$(NET_TEST_SRCS))
+
+$(BUILD)/tests/net/%.t: $(BUILD)/host/tests/net/%.o \
+		$(BUILD)/host/tests/net/netlink.o $(NET_HOST_A)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+
+# The harness that runs the stack over a Linux tap device.
+NET_TAPNODE := $(BUILD)/tests/net/tapnode
+$(NET_TAPNODE): $(BUILD)/host/tests/net/tapnode.o $(NET_HOST_A)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+
+# The libFuzzer target: raw frames into a stack with open sockets.
+NET_FUZZ := $(BUILD)/fuzz/net-frames
+NET_FUZZ_CC ?= clang
+$(NET_FUZZ): tests/net/fuzz_frames.c tests/net/netlink.c $(NET_SRCS) \
+		$(wildcard lib/net/*.h) tests/net/netlink.h
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)$(NET_FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-Iinclude -Ilib/net -o $@ tests/net/fuzz_frames.c \
+		tests/net/netlink.c $(NET_SRCS)
+
+TEST_BINS += $(NET_TEST_BINS)
+TEST_DEPS += $(NET_TAPNODE) $(NET_FUZZ)
+
+.PHONY: fuzz-net
+fuzz-net: $(NET_FUZZ)
+	$(NET_FUZZ) -max_total_time=$${NET_FUZZ_SECONDS:-60} \
+		-max_len=2048 $(BUILD)/fuzz/net-corpus
