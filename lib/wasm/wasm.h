@@ -198,6 +198,10 @@ int wasm_instantiate(wasm_store *st, const wasm_module *m,
 int wasm_instance_export(const wasm_instance *inst, const char *name,
 			 struct wasm_extern *out);
 
+/* wasm_instance_export_n - the same for a name of len bytes (may hold NUL). */
+int wasm_instance_export_n(const wasm_instance *inst, const char *name,
+			   size_t len, struct wasm_extern *out);
+
 /* wasm_instance_memory - the instance's memory 0, or NULL if it has none. */
 wasm_memory *wasm_instance_memory(const wasm_instance *inst);
 

@@ -102,7 +102,7 @@ static bool utf8_valid(const uint8_t *s, size_t n)
 }
 
 /* A name: length, UTF-8 bytes; returned NUL-terminated and owned. */
-static char *rd_name(struct wasm_reader *r)
+static char *rd_name(struct wasm_reader *r, uint32_t *len)
 {
 	uint32_t n = rd_u32(r);
 	char *s;
@@ -127,6 +127,8 @@ static char *rd_name(struct wasm_reader *r)
 	}
 	memcpy(s, r->p, n);
 	s[n] = 0;
+	if (len)
+		*len = n;
 	r->p += n;
 	return s;
 }
@@ -264,8 +266,8 @@ static int dec_imports(struct wasm_reader *r, struct wasm_module *m)
 	for (uint32_t i = 0; i < n && !r->failed; i++) {
 		struct wasm_import *im = &m->imports[i];
 		m->nimports = i + 1;
-		im->module = rd_name(r);
-		im->name = rd_name(r);
+		im->module = rd_name(r, NULL);
+		im->name = rd_name(r, NULL);
 		im->kind = rd_u8(r);
 		if (r->failed)
 			break;
@@ -377,7 +379,7 @@ static int dec_exports(struct wasm_reader *r, struct wasm_module *m)
 	for (uint32_t i = 0; i < n && !r->failed; i++) {
 		struct wasm_export *ex = &m->exports[i];
 		m->nexports = i + 1;
-		ex->name = rd_name(r);
+		ex->name = rd_name(r, &ex->name_len);
 		ex->kind = rd_u8(r);
 		ex->idx = rd_u32(r);
 		if (!r->failed && ex->kind > WASM_EXTERN_GLOBAL)
@@ -550,7 +552,7 @@ static int dec_section(struct wasm_reader *r, struct wasm_module *m,
 {
 	switch (id) {
 	case 0: {
-		char *name = rd_name(r);
+		char *name = rd_name(r, NULL);
 		free(name);
 		r->p = r->end;
 		return r->failed ? -1 : 0;

@@ -375,10 +375,16 @@ trapped:
 int wasm_instance_export(const wasm_instance *inst, const char *name,
 			 struct wasm_extern *out)
 {
+	return wasm_instance_export_n(inst, name, strlen(name), out);
+}
+
+int wasm_instance_export_n(const wasm_instance *inst, const char *name,
+			   size_t len, struct wasm_extern *out)
+{
 	const struct wasm_module *m = inst->mod;
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		const struct wasm_export *ex = &m->exports[i];
-		if (strcmp(ex->name, name) != 0)
+		if (ex->name_len != len || memcmp(ex->name, name, len) != 0)
 			continue;
 		out->kind = (enum wasm_extern_kind)ex->kind;
 		switch (ex->kind) {

@@ -62,7 +62,8 @@ struct wasm_import {
 };
 
 struct wasm_export {
-	char *name;
+	char *name; /* NUL-terminated, but may hold NULs: see name_len */
+	uint32_t name_len;
 	uint8_t kind;
 	uint32_t idx;
 };

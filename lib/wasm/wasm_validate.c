@@ -97,7 +97,7 @@ static uint8_t pop(struct vstate *v, uint8_t want)
 	uint8_t t = pop_any(v);
 	if (t != want && t != T_ANY && want != T_ANY)
 		verr(v, "type mismatch");
-	return t == T_ANY ? want : t;
+	return t;
 }
 
 static void pop_n(struct vstate *v, const uint8_t *ts, uint32_t n)
@@ -1137,7 +1137,9 @@ static int check_exports(const struct wasm_module *m, struct wasm_err *e)
 			return wasm_errf(e, GRAFT_EINVAL, "unknown %s %u",
 					 kinds[ex->kind], ex->idx);
 		for (uint32_t k = 0; k < i; k++)
-			if (strcmp(m->exports[k].name, ex->name) == 0)
+			if (m->exports[k].name_len == ex->name_len &&
+			    memcmp(m->exports[k].name, ex->name,
+				   ex->name_len) == 0)
 				return wasm_errf(e, GRAFT_EINVAL,
 						 "duplicate export name '%s'",
 						 ex->name);

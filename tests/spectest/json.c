@@ -28,7 +28,7 @@ static struct json *new_value(enum json_type t)
 	return v;
 }
 
-static char *parse_string(struct jp *j)
+static char *parse_string(struct jp *j, size_t *len)
 {
 	size_t cap = 16, n = 0;
 	char *s = malloc(cap);
@@ -82,6 +82,8 @@ static char *parse_string(struct jp *j)
 		goto fail;
 	j->p++;
 	s[n] = 0;
+	if (len)
+		*len = n;
 	return s;
 fail:
 	free(s);
@@ -123,7 +125,7 @@ static struct json *parse_container(struct jp *j, char close)
 		struct json *item;
 		skip_ws(j);
 		if (close == '}') {
-			key = parse_string(j);
+			key = parse_string(j, NULL);
 			skip_ws(j);
 			if (!key || j->p >= j->end || *j->p != ':') {
 				free(key);
@@ -168,7 +170,7 @@ static struct json *parse_value(struct jp *j)
 		break;
 	case '"':
 		v = new_value(JSON_STR);
-		if (v && !(v->str = parse_string(j))) {
+		if (v && !(v->str = parse_string(j, &v->len))) {
 			free(v);
 			v = NULL;
 		}

@@ -13,6 +13,7 @@ enum json_type { JSON_NULL, JSON_BOOL, JSON_NUM, JSON_STR, JSON_ARR, JSON_OBJ };
 struct json {
 	enum json_type type;
 	char *str; /* string, or a number's text */
+	size_t len; /* bytes in str (strings may hold NUL) */
 	int boolean;
 	struct json **items; /* array items or object values */
 	char **keys; /* object keys */

@@ -297,13 +297,14 @@ static int do_action(struct runner *r, const struct json *cmd,
 	const struct json *act = json_get(cmd, "action"), *args;
 	const char *type = json_str(act, "type"), *field = json_str(act,
 								      "field");
+	const struct json *fj = json_get(act, "field");
 	wasm_instance *inst = action_instance(r, act);
 	struct wasm_extern ex;
 	wasm_val argv[64];
 	uint32_t np, nr;
 
 	if (!inst || !type || !field ||
-	    wasm_instance_export(inst, field, &ex)) {
+	    wasm_instance_export_n(inst, field, fj->len, &ex)) {
 		snprintf(msg, msglen, "no export '%s'", field ? field : "?");
 		return GRAFT_ENOENT;
 	}
