@@ -10,7 +10,8 @@
 #include <stdint.h>
 
 struct graft_heap_stats {
-	size_t in_use;    /* bytes handed out and not yet freed */
+	size_t in_use;    /* bytes handed out and not yet freed, counted in
+			   * whole blocks: size classes and pages */
 	size_t peak;      /* highest in_use since boot */
 	size_t total;     /* bytes the heap manages */
 	uint64_t allocs;  /* successful allocations */
@@ -22,7 +23,9 @@ struct graft_heap_stats {
 void graft_heap_get_stats(struct graft_heap_stats *st);
 
 /* graft_page_alloc - npages whole, page-aligned, zeroed pages; NULL when
- * exhausted.  graft_page_free - give them back (same count). */
+ * exhausted (or npages is 0).  graft_page_free - give them back: exactly
+ * the pointer and count one graft_page_alloc returned (anything else
+ * panics); NULL is ignored.  Both count in the statistics. */
 void *graft_page_alloc(size_t npages);
 void graft_page_free(void *p, size_t npages);
 

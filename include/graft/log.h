@@ -19,10 +19,15 @@ enum graft_log_level {
  * graft.log=debug). */
 void graft_log(int level, const char *subsys, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* graft_log_set_level - set the threshold (clamped to ERROR..DEBUG).
+ * graft_log_get_level - the current one. */
 void graft_log_set_level(int level);
+int graft_log_get_level(void);
 
-/* graft_panic - print the message, the location and a backtrace where the
- * target has one, then end the instance with status 255. */
+/* graft_panic - print "PANIC at file:line: message", then a backtrace of
+ * return addresses (frame-pointer walk within the current stack), then end
+ * the instance through plat_abort(message).  A panic during a panic aborts
+ * at once. */
 void graft_panic_at(const char *file, int line, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
 #define graft_panic(...) graft_panic_at(__FILE__, __LINE__, __VA_ARGS__)
