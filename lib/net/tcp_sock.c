@@ -221,12 +221,13 @@ unsigned tcp_count_children(struct net_tcp *l, bool queued)
 	return n;
 }
 
-static bool port_in_use(struct net_stack *s, uint16_t port)
+static bool port_in_use(struct net_stack *s, const struct net_tcp *self,
+			uint16_t port)
 {
 	struct net_tcp *t;
 
 	for (t = s->tcp_list; t; t = t->next)
-		if (!t->dead && t->lport == port)
+		if (t != self && !t->dead && t->lport == port)
 			return true;
 	return false;
 }
@@ -254,7 +255,7 @@ int net_tcp_connect(struct net_stack *s, uint32_t ip, uint16_t port,
 	}
 	for (tries = 0; tries < 16384; tries++) {
 		t->lport = net_ephemeral_port(s);
-		if (!port_in_use(s, t->lport) || t->lport == 0)
+		if (!port_in_use(s, t, t->lport))
 			break;
 	}
 	t->app_owned = true;

@@ -1,0 +1,112 @@
+/*
+ * Bulk TCP transfers between two stacks, both directions at once, with the
+ * data checked byte for byte: over a clean link (where the window must
+ * scale past 64 KiB), and with loss, reordering, duplication and all three
+ * together (where retransmission, fast retransmit and the out-of-order
+ * queue must recover everything).
+ */
+#include <stdio.h>
+#include "../tap.h"
+#include "peer.h"
+
+#define SIZE (3u << 20)
+
+static struct netlink L;
+static uint8_t *data[2];
+
+static bool done(void *ctx)
+{
+	struct peer *p = ctx;
+	return p[0].rx_len == SIZE && p[1].rx_len == SIZE && p[0].eof &&
+	       p[1].eof;
+}
+
+static bool both_connected(void *ctx)
+{
+	struct peer *p = ctx;
+	return p[0].connected && p[1].connected;
+}
+
+static void run(const char *name, uint32_t loss, uint32_t reorder,
+		uint32_t dup)
+{
+	struct peer p[2];
+	struct acceptor a;
+	struct net_stats st0, st1;
+	uint32_t max_wnd;
+	bool ok_;
+
+	nl_init(&L, NULL);
+	L.loss_ppm = loss;
+	L.reorder_ppm = reorder;
+	L.dup_ppm = dup;
+	memset(p, 0, sizeof(p));
+	memset(&a, 0, sizeof(a));
+	a.into = &p[1];
+	net_tcp_listen(L.s[1], 5001, 4, &acceptor_cb, &a, &a.l);
+	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 5001, &peer_cb, &p[0],
+			&p[0].t);
+	nl_run(&L, both_connected, p, 30000 * NL_MS);
+	p[0].tx = data[0];
+	p[1].tx = data[1];
+	p[0].tx_len = p[1].tx_len = SIZE;
+	p[0].close_after_send = p[1].close_after_send = true;
+	peer_pump(&p[0]);
+	peer_pump(&p[1]);
+	ok_ = nl_run(&L, done, p, 600000 * NL_MS);
+	ok(ok_, "%s: %u KiB each way arrive with FINs", name, SIZE / 1024);
+	ok(p[1].rx_len == SIZE && memcmp(p[1].rx, data[0], SIZE) == 0,
+	   "%s: client to server data intact", name);
+	ok(p[0].rx_len == SIZE && memcmp(p[0].rx, data[1], SIZE) == 0,
+	   "%s: server to client data intact", name);
+	net_get_stats(L.s[0], &st0);
+	net_get_stats(L.s[1], &st1);
+	max_wnd = p[0].t->max_snd_wnd;
+	diag("%s: %.1f s simulated, %llu frames, %llu dropped, retransmits "
+	     "%llu+%llu (fast %llu+%llu), max queued %llu, peer window %u",
+	     name, (double)(L.now - 1000 * NL_MS) / 1e9,
+	     (unsigned long long)L.frames, (unsigned long long)L.dropped,
+	     (unsigned long long)st0.tcp_retransmits,
+	     (unsigned long long)st1.tcp_retransmits,
+	     (unsigned long long)st0.tcp_fast_retransmits,
+	     (unsigned long long)st1.tcp_fast_retransmits,
+	     (unsigned long long)L.max_queued, max_wnd);
+	if (!loss && !reorder && !dup) {
+		ok(max_wnd > 65535, "window scaling: peer window %u > 64 KiB",
+		   max_wnd);
+		is_int(st0.tcp_retransmits + st1.tcp_retransmits, 0,
+		       "clean link: no retransmissions");
+	}
+	if (loss)
+		ok(st0.tcp_fast_retransmits + st1.tcp_fast_retransmits > 0,
+		   "%s: fast retransmit used", name);
+	net_tcp_close(p[0].t);
+	net_tcp_close(p[1].t);
+	net_tcp_close(a.l);
+	nl_run(&L, NULL, NULL, 100 * NL_MS);
+	free(p[0].rx);
+	free(p[1].rx);
+	nl_free(&L);
+}
+
+int main(void)
+{
+	uint32_t x = 12345;
+	unsigned i, k;
+
+	for (k = 0; k < 2; k++) {
+		data[k] = malloc(SIZE);
+		for (i = 0; i < SIZE; i++) {
+			x = x * 1103515245 + 12345;
+			data[k][i] = (uint8_t)(x >> 16);
+		}
+	}
+	run("clean", 0, 0, 0);
+	run("loss 2%", 20000, 0, 0);
+	run("reorder 5%", 0, 50000, 0);
+	run("duplicate 5%", 0, 0, 50000);
+	run("loss+reorder+dup", 10000, 20000, 20000);
+	free(data[0]);
+	free(data[1]);
+	return done_testing();
+}

@@ -1,0 +1,292 @@
+/*
+ * TCP connection management between two stacks over the in-memory link:
+ * handshake and option negotiation, both close orders, simultaneous open
+ * and close, TIME-WAIT expiry, refused and reset connections, the RFC 5961
+ * challenge ACK for blind RST and SYN, keep-alive timing out, and a SYN
+ * flood that leaves memory bounded and the listener usable.
+ */
+#include <stdio.h>
+#include "../tap.h"
+#include "peer.h"
+
+static struct netlink L;
+
+static bool both_connected(void *ctx)
+{
+	struct peer *p = ctx;
+	return p[0].connected && p[1].connected;
+}
+static bool both_eof_closed(void *ctx)
+{
+	struct peer *p = ctx;
+	return p[0].closed && p[1].closed;
+}
+static bool one_closed(void *ctx)
+{
+	return ((struct peer *)ctx)->closed;
+}
+static bool one_eof(void *ctx)
+{
+	return ((struct peer *)ctx)->eof;
+}
+
+static void connect_pair(struct peer *p, struct acceptor *a, uint16_t port)
+{
+	memset(p, 0, 2 * sizeof(*p));
+	memset(a, 0, sizeof(*a));
+	a->into = &p[1];
+	net_tcp_listen(L.s[1], port, 8, &acceptor_cb, a, &a->l);
+	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), port, &peer_cb, &p[0],
+			&p[0].t);
+	nl_run(&L, both_connected, p, 5000 * NL_MS);
+}
+
+static void test_handshake_and_data(void)
+{
+	struct peer p[2];
+	struct acceptor a;
+
+	nl_init(&L, NULL);
+	connect_pair(p, &a, 80);
+	ok(p[0].connected && p[1].connected, "three-way handshake completes");
+	is_str(net_tcp_state_name(p[0].t), "ESTABLISHED", "client state");
+	ok(p[0].t->ts_ok && p[1].t->ts_ok, "timestamps negotiated");
+	ok(p[0].t->snd_wscale == p[1].t->rcv_wscale &&
+		   p[1].t->rcv_wscale > 0,
+	   "window scale negotiated (shift %u)", p[1].t->rcv_wscale);
+	is_int(p[0].t->mss, 1500 - 40 - 12, "MSS from the MTU less timestamps");
+	p[0].tx = (const uint8_t *)"hello, server";
+	p[0].tx_len = 13;
+	peer_pump(&p[0]);
+	p[1].tx = (const uint8_t *)"hello, client!";
+	p[1].tx_len = 14;
+	peer_pump(&p[1]);
+	nl_run(&L, NULL, NULL, 100 * NL_MS);
+	ok(p[1].rx_len == 13 && memcmp(p[1].rx, "hello, server", 13) == 0,
+	   "server received the client's bytes");
+	ok(p[0].rx_len == 14 && memcmp(p[0].rx, "hello, client!", 14) == 0,
+	   "client received the server's bytes");
+
+	/* client closes first: it ends in TIME-WAIT, the server in CLOSED */
+	net_tcp_shutdown(p[0].t);
+	nl_run(&L, one_eof, &p[1], 1000 * NL_MS);
+	ok(p[1].eof, "server sees end of stream");
+	nl_run(&L, NULL, NULL, 10 * NL_MS);
+	is_str(net_tcp_state_name(p[1].t), "CLOSE-WAIT", "server CLOSE-WAIT");
+	is_str(net_tcp_state_name(p[0].t), "FIN-WAIT-2", "client FIN-WAIT-2");
+	net_tcp_close(p[1].t);
+	nl_run(&L, NULL, NULL, 1000 * NL_MS);
+	is_str(net_tcp_state_name(p[0].t), "TIME-WAIT", "client TIME-WAIT");
+	nl_run(&L, one_closed, &p[0], 61000 * NL_MS);
+	ok(p[0].closed && p[0].closed_err == 0,
+	   "TIME-WAIT ends after 2 MSL, orderly");
+	net_tcp_close(p[0].t);
+	struct net_stats st;
+	net_get_stats(L.s[0], &st);
+	is_int(st.tcp_sockets, 0, "client socket freed");
+	net_get_stats(L.s[1], &st);
+	is_int(st.tcp_sockets, 1, "only the listener is left on the server");
+	net_tcp_close(a.l);
+	nl_free(&L);
+}
+
+static void test_server_closes_first(void)
+{
+	struct peer p[2];
+	struct acceptor a;
+
+	nl_init(&L, NULL);
+	connect_pair(p, &a, 81);
+	p[1].tx = (const uint8_t *)"bye";
+	p[1].tx_len = 3;
+	p[1].close_after_send = true;
+	peer_pump(&p[1]);
+	nl_run(&L, one_eof, &p[0], 1000 * NL_MS);
+	ok(p[0].eof && p[0].rx_len == 3, "client reads data then EOF");
+	net_tcp_close(p[0].t);
+	nl_run(&L, NULL, NULL, 1000 * NL_MS);
+	is_str(net_tcp_state_name(p[1].t), "TIME-WAIT",
+	       "server that closed first is in TIME-WAIT");
+	struct net_stats st;
+	net_get_stats(L.s[0], &st);
+	is_int(st.tcp_sockets, 0, "client freed after LAST-ACK");
+	nl_free(&L);
+}
+
+static void test_simultaneous_close(void)
+{
+	struct peer p[2];
+	struct acceptor a;
+
+	nl_init(&L, NULL);
+	connect_pair(p, &a, 82);
+	net_tcp_shutdown(p[0].t);
+	net_tcp_shutdown(p[1].t);
+	is_str(net_tcp_state_name(p[0].t), "FIN-WAIT-1", "both in FIN-WAIT-1");
+	nl_run(&L, NULL, NULL, 50 * NL_MS);
+	ok(p[0].t->state == TCP_TIME_WAIT && p[1].t->state == TCP_TIME_WAIT,
+	   "simultaneous close: both through CLOSING to TIME-WAIT (%s, %s)",
+	   net_tcp_state_name(p[0].t), net_tcp_state_name(p[1].t));
+	nl_run(&L, both_eof_closed, p, 70000 * NL_MS);
+	ok(p[0].closed && p[1].closed, "both TIME-WAITs end");
+	nl_free(&L);
+}
+
+static void test_simultaneous_open(void)
+{
+	struct peer p[2];
+	uint16_t port0, port1;
+
+	nl_init(&L, NULL);
+	memset(p, 0, sizeof(p));
+	port0 = L.s[0]->next_port;
+	port1 = L.s[1]->next_port;
+	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), port1, &peer_cb, &p[0],
+			&p[0].t);
+	net_tcp_connect(L.s[1], NET_IP4(192, 0, 2, 1), port0, &peer_cb, &p[1],
+			&p[1].t);
+	nl_run(&L, both_connected, p, 5000 * NL_MS);
+	ok(p[0].connected && p[1].connected,
+	   "simultaneous open connects both (%s, %s)",
+	   net_tcp_state_name(p[0].t), net_tcp_state_name(p[1].t));
+	p[0].tx = (const uint8_t *)"x";
+	p[0].tx_len = 1;
+	peer_pump(&p[0]);
+	nl_run(&L, NULL, NULL, 100 * NL_MS);
+	is_int(p[1].rx_len, 1, "data flows after simultaneous open");
+	nl_free(&L);
+}
+
+static void test_refused_and_reset(void)
+{
+	struct peer p[2];
+	struct acceptor a;
+
+	nl_init(&L, NULL);
+	memset(p, 0, sizeof(p));
+	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 9999, &peer_cb, &p[0],
+			&p[0].t);
+	nl_run(&L, one_closed, &p[0], 5000 * NL_MS);
+	is_int(p[0].closed_err, GRAFT_ECONNREFUSED,
+	       "connect to a closed port is refused");
+	net_tcp_close(p[0].t);
+
+	connect_pair(p, &a, 83);
+	net_tcp_abort(p[1].t);
+	p[1].t = NULL;
+	nl_run(&L, one_closed, &p[0], 1000 * NL_MS);
+	is_int(p[0].closed_err, GRAFT_ECONNRESET, "abort resets the peer");
+	is_int(net_tcp_send(p[0].t, "x", 1), GRAFT_ECONNRESET,
+	       "send after reset reports it");
+	net_tcp_close(p[0].t);
+	nl_free(&L);
+}
+
+static void test_blind_rst_and_syn(void)
+{
+	struct peer p[2];
+	struct acceptor a;
+	uint8_t f[128];
+	struct net_stats before, after;
+	size_t n;
+	struct net_tcp *c;
+
+	nl_init(&L, NULL);
+	connect_pair(p, &a, 84);
+	c = p[1].t;
+	net_get_stats(L.s[1], &before);
+	/* a RST inside the window but not at rcv_nxt */
+	n = make_tcp_frame(f, 0, p[0].t->lport, 84, c->rcv_nxt + 100, 0,
+			   WIRE_TCP_RST, NULL, 0);
+	nl_inject(&L, 1, f, n);
+	/* a SYN on an established connection */
+	n = make_tcp_frame(f, 0, p[0].t->lport, 84, c->rcv_nxt + 5, 0,
+			   WIRE_TCP_SYN, NULL, 0);
+	nl_inject(&L, 1, f, n);
+	net_get_stats(L.s[1], &after);
+	is_int(after.tcp_challenge_acks - before.tcp_challenge_acks, 2,
+	       "in-window RST and SYN earn challenge ACKs");
+	is_str(net_tcp_state_name(c), "ESTABLISHED",
+	       "the connection survives them");
+	/* a RST outside the window is ignored silently */
+	n = make_tcp_frame(f, 0, p[0].t->lport, 84, c->rcv_nxt + 0x40000000,
+			   0, WIRE_TCP_RST, NULL, 0);
+	nl_inject(&L, 1, f, n);
+	is_str(net_tcp_state_name(c), "ESTABLISHED", "out-of-window RST ignored");
+	/* the exact RST resets */
+	n = make_tcp_frame(f, 0, p[0].t->lport, 84, c->rcv_nxt, 0,
+			   WIRE_TCP_RST, NULL, 0);
+	nl_inject(&L, 1, f, n);
+	is_int(p[1].closed_err, GRAFT_ECONNRESET, "RST at rcv_nxt resets");
+	nl_free(&L);
+}
+
+static bool drop_all(struct netlink *l, int from, const uint8_t *f,
+		     size_t len, void *ctx)
+{
+	return false;
+}
+
+static void test_keepalive(void)
+{
+	struct peer p[2];
+	struct acceptor a;
+
+	nl_init(&L, NULL);
+	connect_pair(p, &a, 85);
+	net_tcp_set_keepalive(p[0].t, 10000, 1000, 3);
+	nl_run(&L, NULL, NULL, 15000 * NL_MS);
+	ok(!p[0].closed, "keep-alive probes answered keep it open");
+	L.filter = drop_all;
+	nl_run(&L, one_closed, &p[0], 20000 * NL_MS);
+	is_int(p[0].closed_err, GRAFT_ETIMEDOUT,
+	       "unanswered keep-alives time out");
+	nl_free(&L);
+}
+
+static void test_syn_flood(void)
+{
+	struct net_config cfg = { .tcp_max = 64 };
+	struct peer p[2];
+	struct acceptor a;
+	struct net_stats st;
+	uint8_t f[128];
+	unsigned i;
+	size_t n;
+
+	nl_init(&L, &cfg);
+	memset(p, 0, sizeof(p));
+	memset(&a, 0, sizeof(a));
+	a.into = &p[1];
+	net_tcp_listen(L.s[1], 86, 16, &acceptor_cb, &a, &a.l);
+	L.filter = drop_all; /* SYN-ACKs go nowhere */
+	for (i = 0; i < 5000; i++) {
+		n = make_tcp_frame(f, 0, (uint16_t)(1024 + i), 86, i * 7919,
+				   0, WIRE_TCP_SYN, NULL, 0);
+		nl_inject(&L, 1, f, n);
+	}
+	net_get_stats(L.s[1], &st);
+	ok(st.tcp_sockets <= 17, "5000 SYNs leave %u sockets (cap 16 + 1)",
+	   st.tcp_sockets);
+	ok(st.mem_bytes == 0, "half-open connections hold no buffers");
+	L.filter = NULL;
+	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 86, &peer_cb, &p[0],
+			&p[0].t);
+	nl_run(&L, both_connected, p, 5000 * NL_MS);
+	ok(p[0].connected && p[1].connected,
+	   "a real client still connects after the flood");
+	nl_free(&L);
+}
+
+int main(void)
+{
+	test_handshake_and_data();
+	test_server_closes_first();
+	test_simultaneous_close();
+	test_simultaneous_open();
+	test_refused_and_reset();
+	test_blind_rst_and_syn();
+	test_keepalive();
+	test_syn_flood();
+	return done_testing();
+}
