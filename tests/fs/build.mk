@@ -13,3 +13,30 @@ $(BUILD)/tests/fs/%.t: $(BUILD)/host/tests/fs/%.o $(FS_TEST_LIBOBJS)
 	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
 
 TEST_BINS += $(FS_TEST_NAMES:%=$(BUILD)/tests/fs/%.t)
+
+# The libFuzzer target (clang, -fsanitize=fuzzer,address) and its seeds;
+# `make fuzz-fs` runs it for FS_FUZZ_TIME seconds, `make test` briefly
+# (tests/fs/fat_fuzz_briefly.t).
+FS_FUZZ := $(BUILD)/fuzz/fat_fuzz
+FS_FUZZ_SEEDS := $(BUILD)/fuzz/fat-seeds
+FS_FUZZ_TIME ?= 300
+FS_FUZZ_CC ?= clang
+
+$(FS_FUZZ): tests/fs/fat_fuzz.c $(FS_SRCS) $(FAT_SRCS) kernel/error.c \
+		lib/fs/fs.h lib/fs/fat/fat.h lib/fs/fat/fat_internal.h
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)$(FS_FUZZ_CC) -g -O1 -fsanitize=fuzzer,address -I. -Iinclude \
+		-o $@ $(filter %.c,$^)
+
+$(FS_FUZZ_SEEDS)/.stamp: tests/fs/make-fuzz-seeds.sh
+	$(Q)bash $< $(@D)
+	$(Q)touch $@
+
+.PHONY: fuzz-fs
+fuzz-fs: $(FS_FUZZ) $(FS_FUZZ_SEEDS)/.stamp
+	@mkdir -p $(BUILD)/fuzz/fat-corpus
+	$(FS_FUZZ) -max_total_time=$(FS_FUZZ_TIME) -timeout=10 \
+		-max_len=524288 $(BUILD)/fuzz/fat-corpus $(FS_FUZZ_SEEDS)
+
+TEST_DEPS += $(FS_FUZZ) $(FS_FUZZ_SEEDS)/.stamp
