@@ -12,3 +12,9 @@ $(MOD_GUEST_A): $(call guest_objs,$(MOD_GUEST_SRCS))
 	$(Q)$(GUEST_AR) rcs $@ $^
 
 ALL += $(MOD_GUEST_A)
+
+# The export tool and the standard declarations (rules in
+# tools/mkexports/build.mk), defined here because this fragment is read
+# before every fragment that uses them.
+MOD_MKEXPORTS := $(BUILD)/bin/mkexports
+MOD_DECLS := $(BUILD)/mod/graft-decls.i

@@ -24,6 +24,8 @@
 #define NO_SLOT UINT32_MAX
 #define TRAMP_SIZE 16
 #define MOD_MAX_IMAGE (256u << 20)
+/* Referenced (unused) by every gcc -fpic object: the module's own GOT. */
+#define GOT_SYMBOL "_GLOBAL_OFFSET_TABLE_"
 
 struct link {
 	const struct mod_elf *elf;
@@ -108,6 +110,8 @@ static int resolve_one(struct link *l, unsigned i)
 	uint64_t hash;
 	uintptr_t addr;
 
+	if (strcmp(name, GOT_SYMBOL) == 0)
+		return 0;
 	if (!mod_export_find(name, &addr, &hash, &provider)) {
 		if (ELF_ST_BIND(elf->syms[i].st_info) == ELF_STB_WEAK)
 			return 0;
@@ -319,6 +323,9 @@ static void link_copy(struct link *l)
 
 		if (s->st_shndx == ELF_SHN_ABS)
 			l->symaddr[i] = s->st_value;
+		else if (s->st_shndx == ELF_SHN_UNDEF &&
+			 strcmp(elf->str + s->st_name, GOT_SYMBOL) == 0)
+			l->symaddr[i] = (uintptr_t)base + l->got_off;
 		else if (s->st_shndx != ELF_SHN_UNDEF &&
 			 l->secoff[s->st_shndx] != SIZE_MAX)
 			l->symaddr[i] = (uintptr_t)base +

@@ -1,12 +1,11 @@
 # tools/mkexports: the host tool that generates export tables and module
 # declaration hashes, and the standard declarations it hashes from.
-#   $(MKEXPORTS)  build/bin/mkexports
-#   $(MOD_DECLS)  build/mod/graft-decls.i: include/graft/*.h and the
-#                 kernel libc headers, preprocessed (tools/graft-decls.sh)
-MKEXPORTS := $(BUILD)/bin/mkexports
-MOD_DECLS := $(BUILD)/mod/graft-decls.i
+#   $(MOD_MKEXPORTS)  build/bin/mkexports
+#   $(MOD_DECLS)      build/mod/graft-decls.i: include/graft/*.h and the
+#                     kernel libc headers, preprocessed (tools/graft-decls.sh)
+# Both variables are defined in kernel/mod/build.mk, which is read first.
 
-$(MKEXPORTS): $(call host_objs,tools/mkexports/mkexports.c)
+$(MOD_MKEXPORTS): $(call host_objs,tools/mkexports/mkexports.c)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(HOST_CC) -o $@ $^
@@ -17,4 +16,4 @@ $(MOD_DECLS): tools/graft-decls.sh $(wildcard include/graft/*.h) \
 	$(if $(Q),@echo "  DECLS   $@")
 	$(Q)sh tools/graft-decls.sh $(GUEST_CC) . $@
 
-ALL += $(MKEXPORTS) $(MOD_DECLS)
+ALL += $(MOD_MKEXPORTS) $(MOD_DECLS)

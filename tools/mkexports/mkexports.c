@@ -346,7 +346,10 @@ static void scan_elf(const char *what, const uint8_t *b, size_t len,
 			for (k = 1; k < n; k++)
 				if (sym[k].st_shndx == SHN_UNDEF &&
 				    ELF64_ST_BIND(sym[k].st_info) != STB_LOCAL &&
-				    sym[k].st_name < strs->sh_size)
+				    sym[k].st_name < strs->sh_size &&
+				    strcmp((const char *)b + strs->sh_offset +
+						   sym[k].st_name,
+					   "_GLOBAL_OFFSET_TABLE_") != 0)
 					strv_add(&out->undef,
 						 (const char *)b +
 							 strs->sh_offset +
@@ -401,13 +404,16 @@ static void write_table(FILE *f, const char *var, struct strv *names)
 		   "#include <stddef.h>\n#include <stdint.h>\n\n"
 		   "struct mod_export {\n\tconst char *name;\n"
 		   "\tconst void *addr;\n\tuint64_t hash;\n};\n\n");
+	/* Referenced by assembler name so that no C declaration (a builtin
+	 * such as malloc) can clash with the placeholder type. */
 	for (i = 0; i < names->n; i++)
-		fprintf(f, "extern char %s[];\n", names->v[i]);
+		fprintf(f, "extern char mkexports_%zu[] __asm__(\"%s\");\n", i,
+			names->v[i]);
 	fprintf(f, "\nconst struct mod_export %s[] = {\n", var);
 	for (i = 0; i < names->n; i++) {
 		check_name(names->v[i]);
-		fprintf(f, "\t{\"%s\", %s, 0x%016llxULL},\n", names->v[i],
-			names->v[i],
+		fprintf(f, "\t{\"%s\", mkexports_%zu, 0x%016llxULL},\n",
+			names->v[i], i,
 			(unsigned long long)decl_hash(names->v[i], NULL));
 	}
 	if (!names->n)
