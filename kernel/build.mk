@@ -7,9 +7,9 @@ KERNEL_LIBC_SRCS := kernel/libc/string.c kernel/libc/stdlib.c \
 	kernel/libc/math.c kernel/libc/format.c
 KERNEL_CORE_SRCS := kernel/error.c kernel/heap.c kernel/time.c \
 	kernel/timer.c kernel/fiber.c kernel/fiber_switch_x86_64.S \
-	kernel/device.c kernel/log.c
+	kernel/device.c kernel/log.c kernel/init.c
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_LIBC_SRCS) kernel/malloc.c \
-	kernel/platdev.c kernel/init.c kernel/main.c \
+	kernel/platdev.c kernel/main.c \
 	kernel/libc/stdio.c kernel/libc/exit.c
 KERNEL_GUEST_A := $(BUILD)/guest/libkernel.a
 KERNEL_HOST_A := $(BUILD)/host/libkernel-host.a
@@ -42,7 +42,7 @@ $(KERNEL_KC_DIR)/%.o: kernel/libc/%.c tests/unit/kc_names.h
 # Unit tests: tests/unit/<name>.c -> build/tests/unit/<name>.t, linked with
 # the fake platform (tests/unit/fakeplat.c).
 KERNEL_TEST_NAMES := heap page_alloc format timer fiber device libc_string \
-	math
+	math init
 KERNEL_TESTS := $(patsubst %,$(BUILD)/tests/unit/%.t,$(KERNEL_TEST_NAMES))
 KERNEL_FAKEPLAT_O := $(call host_objs,tests/unit/fakeplat.c)
 

@@ -89,7 +89,8 @@ void init_apply_options(void)
 		  "debug)", level);
 }
 
-/* The step with the lowest (order, position) above the previous one:
+/* The step with the lowest (order, position in the section) above the
+ * previous one:
  * O(n^2) over a handful of steps, and no memory needed. */
 static const struct graft_init_step *next_step(const struct graft_init_step *prev)
 {

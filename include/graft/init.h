@@ -7,9 +7,10 @@
  *     GRAFT_INIT(ctl_service_start, GRAFT_INIT_SERVICES);
  *
  * The macro puts a struct graft_init_step in the linker section
- * "graft_init"; kernel_main runs every step, lowest order first (equal
- * orders in link order), after the heap, the kernel options and the
- * platform's devices are ready and before the application's main() starts.
+ * "graft_init"; kernel_main runs every step once, lowest order first
+ * (steps of equal order in an unspecified order), after the heap, the
+ * kernel options and the platform's devices are ready and before the
+ * application's main() starts.
  * A step may spawn fibers; they run once the loop starts.  A step that
  * returns a negative graft error stops the boot with a panic naming it.
  *
