@@ -6,6 +6,7 @@
  * Boot steps live in the "graft_init" section (include/graft/init.h); the
  * section bounds are weak, so an image with no step still links.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,31 +90,41 @@ void init_apply_options(void)
 		  "debug)", level);
 }
 
-/* The step with the lowest (order, position in the section) above the
- * previous one:
- * O(n^2) over a handful of steps, and no memory needed. */
-static const struct graft_init_step *next_step(const struct graft_init_step *prev)
+/* Steps in the section.  The bounds are two different symbols, so count
+ * through their addresses rather than compare the pointers. */
+static size_t step_count(void)
 {
-	const struct graft_init_step *best = NULL;
+	if (!__start_graft_init || !__stop_graft_init)
+		return 0;
+	return ((uintptr_t)__stop_graft_init - (uintptr_t)__start_graft_init) /
+	       sizeof(struct graft_init_step);
+}
 
-	for (const struct graft_init_step *s = __start_graft_init;
-	     s < __stop_graft_init; s++) {
-		if (prev && (s->order < prev->order ||
-			     (s->order == prev->order && s <= prev)))
+/* The index of the step with the lowest (order, index) above the previous
+ * one (prev < 0: none yet), or -1: O(n^2) over a handful of steps, and no
+ * memory needed. */
+static long next_step(size_t n, long prev)
+{
+	const struct graft_init_step *s = __start_graft_init;
+	long best = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		if (prev >= 0 && (s[i].order < s[prev].order ||
+				  (s[i].order == s[prev].order &&
+				   (long)i <= prev)))
 			continue;
-		if (!best || s->order < best->order)
-			best = s;
+		if (best < 0 || s[i].order < s[best].order)
+			best = i;
 	}
 	return best;
 }
 
 void init_run_steps(void)
 {
-	const struct graft_init_step *s = NULL;
+	size_t n = step_count();
 
-	if (!__start_graft_init || !__stop_graft_init)
-		return;
-	while ((s = next_step(s))) {
+	for (long i = next_step(n, -1); i >= 0; i = next_step(n, i)) {
+		const struct graft_init_step *s = &__start_graft_init[i];
 		int rc;
 
 		graft_log(GRAFT_LOG_DEBUG, "kernel", "boot step %s (%d)",
