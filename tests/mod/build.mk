@@ -57,7 +57,7 @@ MOD_HOST_OBJS := $(call host_objs,$(MOD_SRCS) kernel/error.c \
 	tests/mod/harness.c tests/mod/testapi.c) $(MOD_T)/test_exports.o
 MOD_WRAP := -Wl,--wrap=malloc,--wrap=free,--wrap=calloc,--wrap=realloc \
 	-Wl,--wrap=aligned_alloc
-MOD_TESTS := load_link_unload
+MOD_TESTS := load_link_unload malformed_objects
 
 $(MOD_TESTS:%=$(MOD_T)/%.t): $(MOD_T)/%.t: $(BUILD)/host/tests/mod/%.o \
 		$(MOD_HOST_OBJS) | $(MOD_FIXTURES)
