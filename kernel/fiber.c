@@ -27,12 +27,12 @@
 #include "kfiber.h"
 #include "kheap.h"
 
-#define PAGE PLAT_PAGE_SIZE
-#define CANARY_WORDS 8
-#define CANARY 0x6772616674c0ffeeULL
+#define PAGE		PLAT_PAGE_SIZE
+#define CANARY_WORDS	8
+#define CANARY		0x6772616674c0ffeeULL
 #define STACK_CACHE_MAX 8
-#define MXCSR_DEFAULT 0x1f80
-#define FCW_DEFAULT 0x037f
+#define MXCSR_DEFAULT	0x1f80
+#define FCW_DEFAULT	0x037f
 
 enum fiber_state { F_RUNNABLE, F_RUNNING, F_WAITING, F_DEAD };
 
@@ -41,15 +41,15 @@ struct graft_fiber {
 	enum fiber_state state;
 	graft_fiber_fn fn;
 	void *arg;
-	struct graft_fiber *rnext;        /* run queue */
+	struct graft_fiber *rnext;	   /* run queue */
 	struct graft_fiber *wnext, *wprev; /* wait queue */
 	struct graft_waitq *waitq;
 	struct graft_timer timer; /* the deadline of a wait */
 	int wait_result;
 	uintptr_t stack_lo, stack_hi;
-	void *mem;     /* guard page + stack */
+	void *mem; /* guard page + stack */
 	size_t pages;
-	bool guarded;  /* guard page unmapped */
+	bool guarded; /* guard page unmapped */
 	char name[24];
 };
 
@@ -136,8 +136,9 @@ static void stack_put(void *mem, size_t pages, bool guarded)
 	struct stack_cache_entry *e;
 
 	if (stack_cache_len >= STACK_CACHE_MAX &&
-	    (!guarded || plat_mem_protect((uintptr_t)mem, PAGE,
-					  PLAT_PROT_READ | PLAT_PROT_WRITE) == 0)) {
+	    (!guarded ||
+	     plat_mem_protect((uintptr_t)mem, PAGE,
+			      PLAT_PROT_READ | PLAT_PROT_WRITE) == 0)) {
 		heap_pages_free(mem, pages);
 		return;
 	}
@@ -181,8 +182,7 @@ int graft_fiber_spawn(const char *name, graft_fiber_fn fn, void *arg,
 	mem = stack_get(pages, &guarded);
 	if (!mem)
 		return GRAFT_ENOMEM;
-	f = (struct graft_fiber *)((uintptr_t)mem + pages * PAGE -
-				   sizeof(*f));
+	f = (struct graft_fiber *)((uintptr_t)mem + pages * PAGE - sizeof(*f));
 	f = (struct graft_fiber *)((uintptr_t)f & ~(uintptr_t)63);
 	memset(f, 0, sizeof(*f));
 	f->mem = mem;
@@ -199,14 +199,14 @@ int graft_fiber_spawn(const char *name, graft_fiber_fn fn, void *arg,
 			canary_words(f)[i] = CANARY;
 	/* The frame fiber_switch pops (see fiber_switch_x86_64.S). */
 	sp = (uint64_t *)f->stack_hi;
-	*--sp = 0;                            /* padding */
-	*--sp = (uint64_t)fiber_trampoline;   /* return address */
-	*--sp = 0;                            /* rbp */
-	*--sp = 0;                            /* rbx */
-	*--sp = (uint64_t)f;                  /* r12 */
-	*--sp = 0;                            /* r13 */
-	*--sp = 0;                            /* r14 */
-	*--sp = 0;                            /* r15 */
+	*--sp = 0;			    /* padding */
+	*--sp = (uint64_t)fiber_trampoline; /* return address */
+	*--sp = 0;			    /* rbp */
+	*--sp = 0;			    /* rbx */
+	*--sp = (uint64_t)f;		    /* r12 */
+	*--sp = 0;			    /* r13 */
+	*--sp = 0;			    /* r14 */
+	*--sp = 0;			    /* r15 */
 	*--sp = (uint64_t)FCW_DEFAULT << 32 | MXCSR_DEFAULT;
 	f->rsp = (uint64_t)sp;
 	live_fibers++;

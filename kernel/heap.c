@@ -31,17 +31,17 @@
 
 #include "kheap.h"
 
-#define PAGE PLAT_PAGE_SIZE
+#define PAGE	   PLAT_PAGE_SIZE
 #define PAGE_SHIFT 12
-#define MIN_ALIGN 16
+#define MIN_ALIGN  16
 
-#define PM_SHIFT 28
-#define PM_VAL_MASK ((1U << PM_SHIFT) - 1)
+#define PM_SHIFT     28
+#define PM_VAL_MASK  ((1U << PM_SHIFT) - 1)
 #define PM_MAX_PAGES PM_VAL_MASK
 enum pm_kind { PM_FREE = 1, PM_LARGE = 2, PM_LTAIL = 3, PM_SLAB = 4 };
 
-#define NBINS 28
-#define NCLASSES 24
+#define NBINS	       28
+#define NCLASSES       24
 #define BIN_SCAN_LIMIT 16
 
 struct run {
@@ -50,18 +50,18 @@ struct run {
 
 struct slab {
 	struct slab *next, *prev; /* partial list of its class */
-	void *free;               /* freed blocks, linked through them */
-	uint16_t used;            /* blocks handed out */
-	uint16_t bump;            /* blocks [bump, cap) never handed out */
+	void *free;		  /* freed blocks, linked through them */
+	uint16_t used;		  /* blocks handed out */
+	uint16_t bump;		  /* blocks [bump, cap) never handed out */
 	uint16_t cap;
 	uint8_t cls;
-	uint8_t listed;           /* on the partial list (used < cap) */
+	uint8_t listed; /* on the partial list (used < cap) */
 };
 
 static struct {
-	uintptr_t base;   /* first page */
-	size_t npages;    /* pages in all */
-	size_t top;       /* pages [top, npages) never handed out */
+	uintptr_t base; /* first page */
+	size_t npages;	/* pages in all */
+	size_t top;	/* pages [top, npages) never handed out */
 	uint32_t *map;
 	struct run *bins[NBINS];
 	uint32_t binmask; /* bit b: bins[b] not empty */

@@ -18,10 +18,8 @@
 
 #define OPTION_PREFIX "graft."
 
-extern const struct graft_init_step __start_graft_init[]
-	__attribute__((weak));
-extern const struct graft_init_step __stop_graft_init[]
-	__attribute__((weak));
+extern const struct graft_init_step __start_graft_init[] __attribute__((weak));
+extern const struct graft_init_step __stop_graft_init[] __attribute__((weak));
 
 static char **options;
 static int noptions;
@@ -60,7 +58,8 @@ int init_split_args(int argc, char **argv, int *app_argc, char ***app_argv)
 	}
 	noptions = 0;
 	for (int i = 0; i < argc; i++) {
-		if (i > 0 && argv[i] && strncmp(argv[i], OPTION_PREFIX, plen) == 0)
+		if (i > 0 && argv[i] &&
+		    strncmp(argv[i], OPTION_PREFIX, plen) == 0)
 			options[noptions++] = argv[i];
 		else
 			app[n++] = argv[i];
@@ -71,7 +70,7 @@ int init_split_args(int argc, char **argv, int *app_argc, char ***app_argv)
 	return 0;
 }
 
-static const char *const level_names[] = { "error", "warn", "info", "debug" };
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
 void init_apply_options(void)
 {
@@ -87,7 +86,8 @@ void init_apply_options(void)
 	}
 	graft_log(GRAFT_LOG_WARN, "kernel",
 		  "option graft.log=%s: unknown level (error, warn, info, "
-		  "debug)", level);
+		  "debug)",
+		  level);
 }
 
 /* Steps in the section.  The bounds are two different symbols, so count
@@ -109,9 +109,9 @@ static long next_step(size_t n, long prev)
 	long best = -1;
 
 	for (size_t i = 0; i < n; i++) {
-		if (prev >= 0 && (s[i].order < s[prev].order ||
-				  (s[i].order == s[prev].order &&
-				   (long)i <= prev)))
+		if (prev >= 0 &&
+		    (s[i].order < s[prev].order ||
+		     (s[i].order == s[prev].order && (long)i <= prev)))
 			continue;
 		if (best < 0 || s[i].order < s[best].order)
 			best = i;

@@ -14,12 +14,12 @@
 #include "kfiber.h"
 #include "libc/format.h"
 
-#define LOG_LINE_MAX 512
+#define LOG_LINE_MAX  512
 #define BACKTRACE_MAX 32
 
 static int log_level = GRAFT_LOG_INFO;
 
-static const char *const level_names[] = { "error", "warn", "info", "debug" };
+static const char *const level_names[] = {"error", "warn", "info", "debug"};
 
 void graft_log_set_level(int level)
 {
@@ -54,8 +54,8 @@ void graft_log(int level, const char *subsys, const char *fmt, ...)
 		return;
 	if (level < GRAFT_LOG_ERROR)
 		level = GRAFT_LOG_ERROR;
-	n = kfmt_snprintf(buf, sizeof(buf) - 1, "[%s] %s: ",
-			  level_names[level], subsys ? subsys : "kernel");
+	n = kfmt_snprintf(buf, sizeof(buf) - 1, "[%s] %s: ", level_names[level],
+			  subsys ? subsys : "kernel");
 	if (n > LOG_LINE_MAX - 2)
 		n = LOG_LINE_MAX - 2;
 	va_start(ap, fmt);
@@ -65,7 +65,7 @@ void graft_log(int level, const char *subsys, const char *fmt, ...)
 }
 
 static void print_line(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2)));
 static void print_line(const char *fmt, ...)
 {
 	char buf[LOG_LINE_MAX];
@@ -88,8 +88,7 @@ static void backtrace(void)
 		print_line("backtrace: stack bounds unknown");
 		return;
 	}
-	print_line("backtrace (%s):",
-		   graft_fiber_name(graft_fiber_self()));
+	print_line("backtrace (%s):", graft_fiber_name(graft_fiber_self()));
 	for (int i = 0; i < BACKTRACE_MAX; i++) {
 		uintptr_t next, ret;
 

@@ -58,9 +58,9 @@ void kernel_main(const struct plat_boot_info *bi)
 	if (init_split_args(bi->argc, bi->argv, &app_argc, &app_argv) < 0)
 		plat_abort("kernel: out of memory for the arguments");
 	init_apply_options();
-	graft_log(GRAFT_LOG_DEBUG, "kernel", "target %s, heap %zu KiB, %u devices",
-		  bi->target ? bi->target : "?", bi->heap_size >> 10,
-		  bi->ndevices);
+	graft_log(
+	    GRAFT_LOG_DEBUG, "kernel", "target %s, heap %zu KiB, %u devices",
+	    bi->target ? bi->target : "?", bi->heap_size >> 10, bi->ndevices);
 	platdev_register_all(bi->ndevices);
 	init_run_steps();
 	rc = graft_fiber_spawn("main", main_fiber, NULL, 0, NULL);
@@ -68,6 +68,7 @@ void kernel_main(const struct plat_boot_info *bi)
 		graft_panic("cannot start main: %s", graft_strerror(rc));
 	graft_loop_run();
 	if (!shutting_down)
-		graft_panic("no fiber can run again and main() has not returned");
+		graft_panic(
+		    "no fiber can run again and main() has not returned");
 	plat_exit(exit_status);
 }

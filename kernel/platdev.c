@@ -77,8 +77,7 @@ static int net_send(struct graft_netdev *d, const void *frame, size_t len)
 	return plat_net_write(n->h, frame, len);
 }
 
-static int net_recv(struct graft_netdev *d, void *buf, size_t size,
-		    size_t *len)
+static int net_recv(struct graft_netdev *d, void *buf, size_t size, size_t *len)
 {
 	struct platnet *n = d->priv;
 

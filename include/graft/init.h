@@ -30,17 +30,16 @@ struct graft_init_step {
 };
 
 /* Orders, spaced so that steps can go between them. */
-#define GRAFT_INIT_EARLY 100    /* core state other steps use */
-#define GRAFT_INIT_DEVICES 200  /* drivers, extra devices */
-#define GRAFT_INIT_LIBS 300     /* network stack, filesystems */
+#define GRAFT_INIT_EARLY    100 /* core state other steps use */
+#define GRAFT_INIT_DEVICES  200 /* drivers, extra devices */
+#define GRAFT_INIT_LIBS	    300 /* network stack, filesystems */
 #define GRAFT_INIT_SERVICES 400 /* module manager, control channel */
-#define GRAFT_INIT_LATE 900
+#define GRAFT_INIT_LATE	    900
 
-#define GRAFT_INIT(fn, ord)                                                 \
-	static const struct graft_init_step graft_init_step_##fn            \
-		__attribute__((used, section("graft_init"), aligned(8))) = { \
-			(ord), (fn), #fn                                    \
-		}
+#define GRAFT_INIT(fn, ord)                                                    \
+	static const struct graft_init_step graft_init_step_##fn               \
+	    __attribute__((used, section("graft_init"), aligned(8))) = {       \
+		(ord), (fn), #fn}
 
 /* graft_option - the value of the kernel option "graft.<key>=<value>"
  * given on the command line ("" for a bare "graft.<key>"), or NULL if it

@@ -259,9 +259,10 @@ static void to_decimal(double x, int n, struct decimal *dec)
 	union {
 		double d;
 		uint64_t u;
-	} b = { x };
+	} b = {x};
 	int e2 = (int)((b.u >> 52) & 0x7ff) - 1023;
-	int e = e2 >= 0 ? e2 * 30103 / 100000 : -((-e2 * 30103 + 99999) / 100000);
+	int e =
+	    e2 >= 0 ? e2 * 30103 / 100000 : -((-e2 * 30103 + 99999) / 100000);
 	uint64_t m, div = 1, q, r, limit = 1;
 	double hi = 0, lo = 0, frac;
 	int64_t lo_int;
@@ -369,8 +370,7 @@ static int put_fixed(char *p, const struct decimal *dec, int prec, bool alt)
 	return p - start;
 }
 
-static int put_mantissa(char *p, const struct decimal *dec, int prec,
-			bool alt)
+static int put_mantissa(char *p, const struct decimal *dec, int prec, bool alt)
 {
 	char *start = p;
 
@@ -390,8 +390,7 @@ static int put_exponent(char *p, int exp, bool upper)
 
 	*p++ = upper ? 'E' : 'e';
 	*p++ = exp < 0 ? '-' : '+';
-	n = utoa_rev(digits + sizeof(digits), exp < 0 ? -exp : exp, 10,
-		     false);
+	n = utoa_rev(digits + sizeof(digits), exp < 0 ? -exp : exp, 10, false);
 	if (n < 2)
 		*p++ = '0';
 	for (int i = 0; i < n; i++)
@@ -474,8 +473,8 @@ static void format_double(struct out *o, const struct spec *sp, double x)
 		prefix[plen++] = ' ';
 	}
 	if (x != x || x == __builtin_inf()) {
-		const char *s = x != x ? (upper ? "NAN" : "nan")
-				       : (upper ? "INF" : "inf");
+		const char *s =
+		    x != x ? (upper ? "NAN" : "nan") : (upper ? "INF" : "inf");
 
 		emit_padded(o, sp, prefix, plen, s, 3, false);
 		return;
@@ -633,7 +632,7 @@ static void format_one(struct out *o, struct spec *sp, va_list *ap)
 
 int kfmt_vformat(kfmt_sink sink, void *ctx, const char *fmt, va_list ap)
 {
-	struct out o = { sink, ctx, 0 };
+	struct out o = {sink, ctx, 0};
 	struct spec sp;
 	va_list args;
 
@@ -673,7 +672,7 @@ static void buf_write(void *ctx, const char *s, size_t n)
 
 int kfmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct buf_sink b = { buf, size ? size - 1 : 0, 0 };
+	struct buf_sink b = {buf, size ? size - 1 : 0, 0};
 	int n = kfmt_vformat(buf_write, &b, fmt, ap);
 
 	if (size)

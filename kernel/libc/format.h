@@ -24,6 +24,6 @@ int kfmt_vformat(kfmt_sink sink, void *ctx, const char *fmt, va_list ap);
  * (when size > 0); returns the length the whole output would have had. */
 int kfmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int kfmt_snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

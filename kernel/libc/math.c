@@ -32,7 +32,7 @@ static int f_exponent(uint32_t u)
 
 double fabs(double x)
 {
-	union dbits b = { x };
+	union dbits b = {x};
 
 	b.u &= ~D_SIGN;
 	return b.d;
@@ -40,7 +40,7 @@ double fabs(double x)
 
 float fabsf(float x)
 {
-	union fbits b = { x };
+	union fbits b = {x};
 
 	b.u &= ~F_SIGN;
 	return b.f;
@@ -48,7 +48,7 @@ float fabsf(float x)
 
 double copysign(double x, double y)
 {
-	union dbits a = { x }, b = { y };
+	union dbits a = {x}, b = {y};
 
 	a.u = (a.u & ~D_SIGN) | (b.u & D_SIGN);
 	return a.d;
@@ -56,7 +56,7 @@ double copysign(double x, double y)
 
 float copysignf(float x, float y)
 {
-	union fbits a = { x }, b = { y };
+	union fbits a = {x}, b = {y};
 
 	a.u = (a.u & ~F_SIGN) | (b.u & F_SIGN);
 	return a.f;
@@ -91,7 +91,7 @@ enum dir { TOWARD_ZERO, DOWN, UP };
 
 static double round_dir(double x, enum dir dir)
 {
-	union dbits b = { x };
+	union dbits b = {x};
 	int e = d_exponent(b.u);
 	int neg = (b.u & D_SIGN) != 0;
 	uint64_t frac;
@@ -119,7 +119,7 @@ static double round_dir(double x, enum dir dir)
 
 static float round_dirf(float x, enum dir dir)
 {
-	union fbits b = { x };
+	union fbits b = {x};
 	int e = f_exponent(b.u);
 	int neg = (b.u & F_SIGN) != 0;
 	uint32_t frac;
@@ -184,7 +184,7 @@ float ceilf(float x)
 double nearbyint(double x)
 {
 	const double two52 = 4503599627370496.0;
-	union dbits b = { x };
+	union dbits b = {x};
 	double a;
 
 	if (d_exponent(b.u) >= 52)
@@ -197,7 +197,7 @@ double nearbyint(double x)
 float nearbyintf(float x)
 {
 	const float two23 = 8388608.0f;
-	union fbits b = { x };
+	union fbits b = {x};
 	float a;
 
 	if (f_exponent(b.u) >= 23)

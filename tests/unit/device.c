@@ -4,8 +4,8 @@
 #include <graft/device.h>
 #include <graft/error.h>
 
-static struct graft_blkdev disk0 = { .name = "disk0" }, disk1;
-static struct graft_netdev net0 = { .name = "net0" };
+static struct graft_blkdev disk0 = {.name = "disk0"}, disk1;
+static struct graft_netdev net0 = {.name = "net0"};
 
 int main(void)
 {
@@ -36,7 +36,7 @@ int main(void)
 	ok(graft_device_find(GRAFT_DEVICE_NET, "nope") == NULL,
 	   "find an unknown name: NULL");
 	ok(graft_device_nth(GRAFT_DEVICE_BLOCK, 1, &name) == &disk1 && name &&
-		   strcmp(name, "disk1") == 0,
+	       strcmp(name, "disk1") == 0,
 	   "nth counts within the kind, in registration order");
 	ok(graft_device_nth(GRAFT_DEVICE_BLOCK, 0, NULL) == &disk0,
 	   "nth 0 is the first registered");

@@ -73,7 +73,8 @@ static void test_wait_wake(void)
 		graft_fiber_spawn("w", waiter, (void *)i, 0, NULL);
 	graft_fiber_spawn("k", waker, NULL, 0, NULL);
 	graft_loop_run();
-	is_str(trace, "012kWKWW", "wake_one wakes the first; wake_all the rest");
+	is_str(trace, "012kWKWW",
+	       "wake_one wakes the first; wake_all the rest");
 	ok(wait_rc[0] == 0 && wait_rc[1] == 0 && wait_rc[2] == 0,
 	   "woken waits return 0");
 	ok(!q.head && !q.tail, "the queue is empty again");
@@ -95,7 +96,8 @@ static void test_wait_deadline(void)
 	fakeplat_set_time(1000);
 	graft_fiber_spawn("t", timed_waiter, NULL, 0, NULL);
 	graft_loop_run();
-	is_int(timeout_rc, GRAFT_ETIMEDOUT, "a wait past its deadline times out");
+	is_int(timeout_rc, GRAFT_ETIMEDOUT,
+	       "a wait past its deadline times out");
 	is_int(woke_at, 1500, "at the deadline on the fake clock");
 	is_int(fakeplat_last_deadline, 1500,
 	       "the loop slept until exactly that deadline");
@@ -111,7 +113,7 @@ static void sleeper(void *arg)
 
 static void test_sleep_order(void)
 {
-	static const int order[] = { 3, 1, 2, 1, 5, 4 };
+	static const int order[] = {3, 1, 2, 1, 5, 4};
 	uint64_t start;
 
 	trace[0] = '\0';
@@ -232,8 +234,7 @@ static void test_canary(void)
 	pid = fork();
 	if (pid == 0) {
 		dup2(pipefd[1], 2);
-		fiber_set_boot_stack_top(
-			(uintptr_t)__builtin_frame_address(0));
+		fiber_set_boot_stack_top((uintptr_t)__builtin_frame_address(0));
 		graft_fiber_spawn("deep", overflow, NULL, 4096, NULL);
 		graft_loop_run();
 		_exit(0);

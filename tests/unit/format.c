@@ -14,12 +14,12 @@ static char buf[1024];
 static const char *volatile null_string;
 static const char *volatile unknown_conversion = "%y";
 
-#define F(want, ...)                                                      \
-	do {                                                              \
-		int n_ = kfmt_snprintf(buf, sizeof(buf), __VA_ARGS__);    \
-		is_str(buf, want, #__VA_ARGS__);                          \
-		if (n_ != (int)strlen(want))                              \
-			diag("returned %d, want %zu", n_, strlen(want));  \
+#define F(want, ...)                                                           \
+	do {                                                                   \
+		int n_ = kfmt_snprintf(buf, sizeof(buf), __VA_ARGS__);         \
+		is_str(buf, want, #__VA_ARGS__);                               \
+		if (n_ != (int)strlen(want))                                   \
+			diag("returned %d, want %zu", n_, strlen(want));       \
 	} while (0)
 
 static void test_integers(void)
@@ -118,8 +118,8 @@ static void test_doubles(void)
 /* Random doubles of every magnitude, against the host's exact printf. */
 static void test_doubles_against_host(void)
 {
-	static const char *const fmts[] = { "%.6e", "%.10g", "%.3f", "%g",
-					    "%.15g" };
+	static const char *const fmts[] = {"%.6e", "%.10g", "%.3f", "%g",
+					   "%.15g"};
 	uint64_t seed = 88172645463325252ULL;
 	int mismatches = 0, tried = 0;
 	char want[512];

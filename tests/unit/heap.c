@@ -106,9 +106,9 @@ static void test_stats_return(void)
 
 static void test_aligned(void)
 {
-	static const size_t aligns[] = { 8,   16,   32,    64,   128,
-					 256, 1024, 4096, 8192, 65536 };
-	static const size_t sizes[] = { 1, 24, 100, 2000, 5000, 70000 };
+	static const size_t aligns[] = {8,   16,   32,	 64,   128,
+					256, 1024, 4096, 8192, 65536};
+	static const size_t sizes[] = {1, 24, 100, 2000, 5000, 70000};
 	int all = 1;
 
 	fresh_heap(REGION);
@@ -156,7 +156,8 @@ static void test_realloc(void)
 	ok(n >= 600000, "realloc growth keeps the contents (to %zu bytes)", n);
 	fill(p, n, 2);
 	q = heap_realloc(p, 100000);
-	ok(q && check(q, 100000, 2), "realloc shrink of pages keeps the prefix");
+	ok(q && check(q, 100000, 2),
+	   "realloc shrink of pages keeps the prefix");
 	p = heap_realloc(q, 100);
 	ok(p && check(p, 100, 2), "realloc shrink into a small class");
 	q = heap_realloc(p, 90);

@@ -48,23 +48,30 @@ GRAFT_INIT(step_services_b, GRAFT_INIT_SERVICES);
 
 int main(void)
 {
-	char *argv[] = { "app",       "graft.log=debug", "x",
-			 "graft.seal", "graft.log=warn",  "graft.",
-			 "-v",         NULL };
+	char *argv[] = {"app",
+			"graft.log=debug",
+			"x",
+			"graft.seal",
+			"graft.log=warn",
+			"graft.",
+			"-v",
+			NULL};
 	char **app;
 	int n;
 
 	is_int(init_split_args(7, argv, &n, &app), 0, "split the arguments");
 	is_int(n, 3, "three arguments remain for main");
 	ok(strcmp(app[0], "app") == 0 && strcmp(app[1], "x") == 0 &&
-		   strcmp(app[2], "-v") == 0 && app[3] == NULL,
+	       strcmp(app[2], "-v") == 0 && app[3] == NULL,
 	   "in order, NULL-terminated, kernel options removed");
-	is_str(graft_option("log"), "warn", "the last of a repeated option wins");
+	is_str(graft_option("log"), "warn",
+	       "the last of a repeated option wins");
 	is_str(graft_option("seal"), "", "a bare option has an empty value");
 	ok(graft_option("lo") == NULL, "a prefix of a key does not match");
 	ok(graft_option("nope") == NULL, "an absent option is NULL");
 	init_apply_options();
-	is_int(graft_log_get_level(), GRAFT_LOG_WARN, "graft.log sets the level");
+	is_int(graft_log_get_level(), GRAFT_LOG_WARN,
+	       "graft.log sets the level");
 	init_run_steps();
 	ok(strcmp(order, "EabL") == 0 || strcmp(order, "EbaL") == 0,
 	   "boot steps run by order, each once (got %s)", order);

@@ -31,10 +31,11 @@ static void test_mem(void)
 	ok(b[0] == 0x7e && b[9] == 0x7e && b[10] == 10,
 	   "memset fills exactly n bytes");
 	ok(kc_memcmp("abc", "abd", 3) < 0 && kc_memcmp("abd", "abc", 3) > 0 &&
-		   kc_memcmp("abc", "abd", 2) == 0,
+	       kc_memcmp("abc", "abd", 2) == 0,
 	   "memcmp orders and bounds");
 	ok(kc_memcmp("\xff", "\x01", 1) > 0, "memcmp compares unsigned bytes");
-	ok(kc_memchr(hello, 'l', 5) == hello + 2, "memchr finds the first byte");
+	ok(kc_memchr(hello, 'l', 5) == hello + 2,
+	   "memchr finds the first byte");
 	ok(kc_memchr("hello", 'z', 5) == NULL, "memchr: absent byte");
 	kc_memcpy(b, a, 0);
 	kc_memmove(b, a, 0);
@@ -51,7 +52,7 @@ static void test_str(void)
 	is_int(kc_strlen("graft"), 5, "strlen");
 	is_int(kc_strnlen("graft", 3), 3, "strnlen stops at max");
 	ok(kc_strcmp("a", "b") < 0 && kc_strcmp("b", "a") > 0 &&
-		   kc_strcmp("ab", "ab") == 0 && kc_strcmp("a", "ab") < 0,
+	       kc_strcmp("ab", "ab") == 0 && kc_strcmp("a", "ab") < 0,
 	   "strcmp");
 	ok(kc_strncmp("abcX", "abcY", 3) == 0 && kc_strncmp("ab", "ac", 5) < 0,
 	   "strncmp");
@@ -79,8 +80,8 @@ static void test_str(void)
 	is_str(d, "dup", "strndup");
 	free(d);
 	ok(kc_strcasecmp("HeLLo", "hello") == 0 &&
-		   kc_strncasecmp("ABCx", "abcy", 3) == 0 &&
-		   kc_strcasecmp("a", "B") < 0,
+	       kc_strncasecmp("ABCx", "abcy", 3) == 0 &&
+	       kc_strcasecmp("a", "B") < 0,
 	   "strcasecmp and strncasecmp");
 }
 
@@ -133,7 +134,7 @@ static void test_sort_search(void)
 {
 	enum { N = 1000 };
 	static int v[N];
-	char s3[5][3] = { "dog", "cat", "emu", "ant", "bee" };
+	char s3[5][3] = {"dog", "cat", "emu", "ant", "bee"};
 	int sorted = 1, key, found = 1;
 	uint32_t x = 12345;
 

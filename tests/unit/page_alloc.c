@@ -9,7 +9,7 @@
 #include "kheap.h"
 
 #define REGION (4u << 20)
-#define PAGE 4096
+#define PAGE   4096
 
 static unsigned char *region;
 
