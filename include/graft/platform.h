@@ -99,7 +99,9 @@ int plat_ctl_read(plat_handle_t h, void *buf, size_t size, size_t *len);
 int plat_ctl_write(plat_handle_t h, const void *buf, size_t len);
 
 /* plat_mem_protect - set the protection of whole pages within the heap
- * region.  prot is a mix of PLAT_PROT_*; never WRITE and EXEC together.
+ * region.  prot is a mix of PLAT_PROT_*; never WRITE and EXEC together;
+ * 0 makes the pages inaccessible (the kernel's fiber stack guard pages; it
+ * falls back to a canary when this fails).
  * GRAFT_EINVAL (alignment, range, W+X), GRAFT_ESEALED (EXEC after seal). */
 #define PLAT_PROT_READ 1
 #define PLAT_PROT_WRITE 2
