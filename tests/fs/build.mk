@@ -1,6 +1,6 @@
 # tests/fs: hosted tests of lib/fs, lib/fs/fat and lib/fs/static.  Each
 # test links the hosted library objects and the shared helpers.
-FS_TEST_NAMES := fat_mtools fat_model fat_crash fat_bad_input
+FS_TEST_NAMES := fat_mtools fat_model fat_crash fat_bad_input static_lookup
 FS_TEST_HELPERS := tests/fs/fstest.c
 FS_TEST_LIBOBJS := $(FS_HOST_OBJS) $(FAT_HOST_OBJS) \
 	$(call host_objs,kernel/error.c tests/fs/fstest.c)
@@ -40,3 +40,35 @@ fuzz-fs: $(FS_FUZZ) $(FS_FUZZ_SEEDS)/.stamp
 		-max_len=524288 $(BUILD)/fuzz/fat-corpus $(FS_FUZZ_SEEDS)
 
 TEST_DEPS += $(FS_FUZZ) $(FS_FUZZ_SEEDS)/.stamp
+
+# lib/fs/static: tables made by tools/mkstatic, compiled into the test.
+# The tree has names with spaces, which make cannot list: a summary of it,
+# rewritten only when it changes, stands in for its files.
+.PHONY: fs-static-tree-check
+fs-static-tree-check:
+	@mkdir -p $(BUILD)/tests/fs/gen
+	@find tests/fs/static-tree -printf '%p %s %T@\n' | sort \
+		>$(BUILD)/tests/fs/gen/static-tree.new
+	@cmp -s $(BUILD)/tests/fs/gen/static-tree.new \
+		$(BUILD)/tests/fs/gen/static-tree.sum || \
+		cp $(BUILD)/tests/fs/gen/static-tree.new \
+		$(BUILD)/tests/fs/gen/static-tree.sum
+$(BUILD)/tests/fs/gen/static-tree.sum: fs-static-tree-check
+	@:
+$(BUILD)/tests/fs/gen/static_small.c: $(MKSTATIC) \
+		$(BUILD)/tests/fs/gen/static-tree.sum
+	@mkdir -p $(@D)
+	$(Q)$(MKSTATIC) -n fs_static_small tests/fs/static-tree $@
+$(BUILD)/tests/fs/gen/static_big.c: $(MKSTATIC) tests/fs/build.mk
+	@mkdir -p $(@D)
+	$(Q)rm -rf $(@D)/big && for d in 0 1 2; do mkdir -p $(@D)/big/d$$d; \
+		for i in $$(seq 0 999); do echo "$$d $$i" \
+		>"$(@D)/big/d$$d/file $$(printf %04d $$i)"; done; done
+	$(Q)$(MKSTATIC) -n fs_static_big $(@D)/big $@
+$(BUILD)/tests/fs/gen/%.o: $(BUILD)/tests/fs/gen/%.c
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -I. -c $< -o $@
+$(BUILD)/tests/fs/static_lookup.t: $(STATIC_HOST_OBJS) \
+	$(BUILD)/tests/fs/gen/static_small.o $(BUILD)/tests/fs/gen/static_big.o
+
+# keep the test objects (make would delete them as intermediates)
+.SECONDARY: $(FS_TEST_NAMES:%=$(BUILD)/host/tests/fs/%.o)
