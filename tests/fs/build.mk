@@ -72,3 +72,16 @@ $(BUILD)/tests/fs/static_lookup.t: $(STATIC_HOST_OBJS) \
 
 # keep the test objects (make would delete them as intermediates)
 .SECONDARY: $(FS_TEST_NAMES:%=$(BUILD)/host/tests/fs/%.o)
+
+# examples/fsutil, hosted: its main renamed, the image as its first disk.
+FS_FSUTIL_HOST := $(BUILD)/host/examples/fsutil/fsutil-host
+CFLAGS_tests/fs/fsutil_host.c := -I.
+$(BUILD)/host/examples/fsutil/fsutil-app.o: examples/fsutil/fsutil.c
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -I. -Dmain=fsutil_main -c $< -o $@
+$(FS_FSUTIL_HOST): $(BUILD)/host/examples/fsutil/fsutil-app.o \
+		$(BUILD)/host/tests/fs/fsutil_host.o $(FS_TEST_LIBOBJS) \
+		$(KERNEL_HOST_A)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(HOST_CC) -o $@ $^
+TEST_DEPS += $(FS_FSUTIL_HOST)
