@@ -433,16 +433,16 @@ static int check_rela(struct mod_elf *elf, unsigned ri, unsigned target,
 	unsigned width = mod_reloc_width(type);
 	const struct elf64_sym *s;
 
+	if (sym >= elf->nsyms || (sym == 0 && type != R_X86_64_NONE))
+		return mod_fail(e, GRAFT_EFORMAT,
+				"relocation in section %s: symbol index %u out "
+				"of range", mod_elf_secname(elf, ri), sym);
 	if (type == R_X86_64_NONE)
 		return 0;
 	if (!width)
 		return mod_fail(e, GRAFT_ENOTSUP,
 				"unsupported relocation type %u in section %s",
 				type, mod_elf_secname(elf, ri));
-	if (sym == 0 || sym >= elf->nsyms)
-		return mod_fail(e, GRAFT_EFORMAT,
-				"relocation in section %s: symbol index %u out "
-				"of range", mod_elf_secname(elf, ri), sym);
 	if (!in_buf(elf->sh[target].sh_size, r->r_offset, width))
 		return mod_fail(e, GRAFT_EFORMAT,
 				"relocation at offset %llu in section %s lies "

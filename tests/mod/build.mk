@@ -67,3 +67,33 @@ $(MOD_TESTS:%=$(MOD_T)/%.t): $(MOD_T)/%.t: $(BUILD)/host/tests/mod/%.o \
 
 TEST_BINS += $(MOD_TESTS:%=$(MOD_T)/%.t)
 TEST_DEPS += $(MOD_FIXTURES)
+
+# The libFuzzer target (clang): `make fuzz-mod` runs it for MOD_FUZZ_TIME
+# seconds over build/tests/mod/fuzz-corpus; tests/mod/fuzz_brief.t runs it
+# briefly in `make test`.
+MOD_FUZZ := $(MOD_T)/fuzz_mod
+MOD_FUZZ_SEEDS := $(MOD_T)/fuzz-seeds
+MOD_FUZZ_TIME ?= 300
+MOD_FUZZ_SRCS := $(MOD_SRCS) kernel/error.c tests/mod/fuzz_mod.c \
+	tests/mod/testapi.c
+
+$(MOD_FUZZ): $(MOD_FUZZ_SRCS) $(MOD_TEST_EXPORTS_C) $(wildcard kernel/mod/*.h)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address -Iinclude -I. \
+		-D_GNU_SOURCE $(MOD_FUZZ_SRCS) $(MOD_TEST_EXPORTS_C) -o $@
+
+# Seeds: the fixtures, and inputs that once found a bug (tests/mod/fuzz-regress).
+$(MOD_FUZZ_SEEDS)/.stamp: $(MOD_FIXTURES) $(wildcard tests/mod/fuzz-regress/*)
+	@mkdir -p $(@D)
+	$(Q)for f in $^; do cp $$f $(@D)/$$(echo $$f | tr / _); done
+	$(Q)touch $@
+
+.PHONY: fuzz-mod
+fuzz-mod: $(MOD_FUZZ) $(MOD_FUZZ_SEEDS)/.stamp
+	@mkdir -p $(MOD_T)/fuzz-corpus
+	$(MOD_FUZZ) -max_total_time=$(MOD_FUZZ_TIME) -timeout=5 \
+		-artifact_prefix=$(MOD_T)/fuzz- \
+		$(MOD_T)/fuzz-corpus $(MOD_FUZZ_SEEDS)
+
+TEST_DEPS += $(MOD_FUZZ) $(MOD_FUZZ_SEEDS)/.stamp
