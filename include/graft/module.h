@@ -33,13 +33,13 @@
 #include <stdint.h>
 #include <graft/abi_version.h>
 
-#define GRAFT_MODULE_MAGIC 0x4d465247u /* "GRFM" */
-#define GRAFT_MODULE_NAME_MAX 32       /* bytes, with the NUL */
+#define GRAFT_MODULE_MAGIC	 0x4d465247u /* "GRFM" */
+#define GRAFT_MODULE_NAME_MAX	 32	     /* bytes, with the NUL */
 #define GRAFT_MODULE_VERSION_MAX 16
 #define GRAFT_MODULE_LICENCE_MAX 16
 
 enum graft_module_rec_kind {
-	GRAFT_MREC_INFO = 1,    /* name, version, licence */
+	GRAFT_MREC_INFO = 1,	/* name, version, licence */
 	GRAFT_MREC_DEPENDS = 2, /* name: a module that must be live first */
 	GRAFT_MREC_INIT = 3,
 	GRAFT_MREC_EXIT = 4,
@@ -80,9 +80,9 @@ typedef int (*graft_module_restore_fn)(void *state, size_t len);
 /* One metadata record: 80 bytes, 8-aligned, little-endian.  Strings are
  * NUL-terminated within their fields; unused bytes are zero. */
 struct graft_module_rec {
-	uint32_t magic;       /* GRAFT_MODULE_MAGIC */
+	uint32_t magic;	      /* GRAFT_MODULE_MAGIC */
 	uint16_t abi_version; /* GRAFT_ABI_VERSION */
-	uint16_t kind;        /* enum graft_module_rec_kind */
+	uint16_t kind;	      /* enum graft_module_rec_kind */
 	char name[GRAFT_MODULE_NAME_MAX];
 	char version[GRAFT_MODULE_VERSION_MAX];
 	char licence[GRAFT_MODULE_LICENCE_MAX];
@@ -117,99 +117,99 @@ _Static_assert(sizeof(struct graft_symver) == 64,
 	       "struct graft_symver is part of the module ABI");
 
 #define GRAFT_CAT2_(a, b) a##b
-#define GRAFT_CAT_(a, b) GRAFT_CAT2_(a, b)
+#define GRAFT_CAT_(a, b)  GRAFT_CAT2_(a, b)
 
 #if defined(__wasm__)
 /* WebAssembly: the metadata records become a custom section, the entry
  * points wasm exports of fixed names (graft_module_init, ...), and the names
  * of exported symbols a custom section that the wasm module build turns
  * into --export flags. */
-#define GRAFT_MODULE_REC_                                                    \
-	static const struct graft_module_rec                                 \
-		__attribute__((used, section(".custom_section.graft_module"))) \
-		GRAFT_CAT_(graft_mrec_, __COUNTER__)
-#define GRAFT_WASM_INIT_(fn, field)                                          \
-	__attribute__((export_name("graft_module_" #field))) int             \
-		graft_module_##field##_entry(void)                           \
-	{                                                                    \
-		return fn();                                                 \
-	}                                                                    \
+#define GRAFT_MODULE_REC_                                                      \
+	static const struct graft_module_rec                                   \
+	    __attribute__((used, section(".custom_section.graft_module")))     \
+	    GRAFT_CAT_(graft_mrec_, __COUNTER__)
+#define GRAFT_WASM_INIT_(fn, field)                                            \
+	__attribute__((export_name(                                            \
+	    "graft_module_" #field))) int graft_module_##field##_entry(void)   \
+	{                                                                      \
+		return fn();                                                   \
+	}                                                                      \
 	_Static_assert(1, #field)
 #define GRAFT_MODULE_ENTRY_(k, field, fn) GRAFT_WASM_##field##_(fn)
-#define GRAFT_WASM_init_(fn) GRAFT_WASM_INIT_(fn, init)
-#define GRAFT_WASM_exit_(fn)                                                 \
-	__attribute__((export_name("graft_module_exit"))) void               \
-		graft_module_exit_entry(void)                                \
-	{                                                                    \
-		fn();                                                        \
-	}                                                                    \
+#define GRAFT_WASM_init_(fn)		  GRAFT_WASM_INIT_(fn, init)
+#define GRAFT_WASM_exit_(fn)                                                   \
+	__attribute__((export_name("graft_module_exit"))) void                 \
+	graft_module_exit_entry(void)                                          \
+	{                                                                      \
+		fn();                                                          \
+	}                                                                      \
 	_Static_assert(1, "exit")
-#define GRAFT_WASM_save_(fn)                                                 \
-	__attribute__((export_name("graft_module_save"))) int                \
-		graft_module_save_entry(void **s, size_t *n)                 \
-	{                                                                    \
-		return fn(s, n);                                             \
-	}                                                                    \
+#define GRAFT_WASM_save_(fn)                                                   \
+	__attribute__((export_name("graft_module_save"))) int                  \
+	graft_module_save_entry(void **s, size_t *n)                           \
+	{                                                                      \
+		return fn(s, n);                                               \
+	}                                                                      \
 	_Static_assert(1, "save")
-#define GRAFT_WASM_restore_(fn)                                              \
-	__attribute__((export_name("graft_module_restore"))) int             \
-		graft_module_restore_entry(void *s, size_t n)                \
-	{                                                                    \
-		return fn(s, n);                                             \
-	}                                                                    \
+#define GRAFT_WASM_restore_(fn)                                                \
+	__attribute__((export_name("graft_module_restore"))) int               \
+	graft_module_restore_entry(void *s, size_t n)                          \
+	{                                                                      \
+		return fn(s, n);                                               \
+	}                                                                      \
 	_Static_assert(1, "restore")
-#define GRAFT_EXPORT(sym)                                                    \
-	extern __typeof__(sym) sym;                                          \
-	static const char GRAFT_CAT_(graft_export_, __COUNTER__)[]           \
-		__attribute__((used,                                         \
-			       section(".custom_section.graft_exports"))) = #sym
+#define GRAFT_EXPORT(sym)                                                      \
+	extern __typeof__(sym) sym;                                            \
+	static const char GRAFT_CAT_(graft_export_, __COUNTER__)[]             \
+	    __attribute__((used, section(".custom_section.graft_exports"))) =  \
+		#sym
 #else
-#define GRAFT_MODULE_REC_                                                    \
-	static const struct graft_module_rec                                 \
-		__attribute__((used, section(".graft_module"), aligned(8)))  \
-		GRAFT_CAT_(graft_mrec_, __COUNTER__)
-#define GRAFT_MODULE_ENTRY_(k, field, fn)                                    \
-	GRAFT_MODULE_REC_ = {.magic = GRAFT_MODULE_MAGIC,                    \
-			     .abi_version = GRAFT_ABI_VERSION,               \
-			     .kind = (k),                                    \
+#define GRAFT_MODULE_REC_                                                      \
+	static const struct graft_module_rec                                   \
+	    __attribute__((used, section(".graft_module"), aligned(8)))        \
+	    GRAFT_CAT_(graft_mrec_, __COUNTER__)
+#define GRAFT_MODULE_ENTRY_(k, field, fn)                                      \
+	GRAFT_MODULE_REC_ = {.magic = GRAFT_MODULE_MAGIC,                      \
+			     .abi_version = GRAFT_ABI_VERSION,                 \
+			     .kind = (k),                                      \
 			     .entry.field = (fn)}
 /* GRAFT_EXPORT - make sym (a global function or variable, declared in a
  * header) callable by modules loaded later.  Records only the name, in a
  * section that is never loaded; the build does the rest. */
-#define GRAFT_EXPORT(sym)                                                    \
-	extern __typeof__(sym) sym;                                          \
+#define GRAFT_EXPORT(sym)                                                      \
+	extern __typeof__(sym) sym;                                            \
 	__asm__(".pushsection .graft_exports,\"\",@progbits\n\t.asciz \"" #sym \
 		"\"\n\t.popsection")
 #endif
 
 /* GRAFT_MODULE - name (at most 31 bytes: letters, digits, '-', '_', '.'),
  * version and licence strings (at most 15 bytes each).  Exactly once. */
-#define GRAFT_MODULE(n, v, l)                                                \
-	_Static_assert(sizeof(n) <= GRAFT_MODULE_NAME_MAX, "name too long"); \
-	_Static_assert(sizeof(v) <= GRAFT_MODULE_VERSION_MAX,                \
-		       "version too long");                                  \
-	_Static_assert(sizeof(l) <= GRAFT_MODULE_LICENCE_MAX,                \
-		       "licence too long");                                  \
-	GRAFT_MODULE_REC_ = {.magic = GRAFT_MODULE_MAGIC,                    \
-			     .abi_version = GRAFT_ABI_VERSION,               \
-			     .kind = GRAFT_MREC_INFO,                        \
-			     .name = n,                                      \
-			     .version = v,                                   \
+#define GRAFT_MODULE(n, v, l)                                                  \
+	_Static_assert(sizeof(n) <= GRAFT_MODULE_NAME_MAX, "name too long");   \
+	_Static_assert(sizeof(v) <= GRAFT_MODULE_VERSION_MAX,                  \
+		       "version too long");                                    \
+	_Static_assert(sizeof(l) <= GRAFT_MODULE_LICENCE_MAX,                  \
+		       "licence too long");                                    \
+	GRAFT_MODULE_REC_ = {.magic = GRAFT_MODULE_MAGIC,                      \
+			     .abi_version = GRAFT_ABI_VERSION,                 \
+			     .kind = GRAFT_MREC_INFO,                          \
+			     .name = n,                                        \
+			     .version = v,                                     \
 			     .licence = l}
 
 /* GRAFT_MODULE_DEPENDS - a module that must be live before this one loads
  * (and that cannot be unloaded while this one is). */
-#define GRAFT_MODULE_DEPENDS(n)                                              \
-	_Static_assert(sizeof(n) <= GRAFT_MODULE_NAME_MAX, "name too long"); \
-	GRAFT_MODULE_REC_ = {.magic = GRAFT_MODULE_MAGIC,                    \
-			     .abi_version = GRAFT_ABI_VERSION,               \
-			     .kind = GRAFT_MREC_DEPENDS,                     \
+#define GRAFT_MODULE_DEPENDS(n)                                                \
+	_Static_assert(sizeof(n) <= GRAFT_MODULE_NAME_MAX, "name too long");   \
+	GRAFT_MODULE_REC_ = {.magic = GRAFT_MODULE_MAGIC,                      \
+			     .abi_version = GRAFT_ABI_VERSION,                 \
+			     .kind = GRAFT_MREC_DEPENDS,                       \
 			     .name = n}
 
 #define GRAFT_MODULE_INIT(fn) GRAFT_MODULE_ENTRY_(GRAFT_MREC_INIT, init, fn)
 #define GRAFT_MODULE_EXIT(fn) GRAFT_MODULE_ENTRY_(GRAFT_MREC_EXIT, exit, fn)
 #define GRAFT_MODULE_SAVE(fn) GRAFT_MODULE_ENTRY_(GRAFT_MREC_SAVE, save, fn)
-#define GRAFT_MODULE_RESTORE(fn)                                             \
+#define GRAFT_MODULE_RESTORE(fn)                                               \
 	GRAFT_MODULE_ENTRY_(GRAFT_MREC_RESTORE, restore, fn)
 
 #endif

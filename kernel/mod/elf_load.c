@@ -21,8 +21,8 @@
 #include <graft/platform.h>
 #include "mod_internal.h"
 
-#define NO_SLOT UINT32_MAX
-#define TRAMP_SIZE 16
+#define NO_SLOT	      UINT32_MAX
+#define TRAMP_SIZE    16
 #define MOD_MAX_IMAGE (256u << 20)
 /* Referenced (unused) by every gcc -fpic object: the module's own GOT. */
 #define GOT_SYMBOL "_GLOBAL_OFFSET_TABLE_"
@@ -31,11 +31,11 @@ struct link {
 	const struct mod_elf *elf;
 	struct mod *m;
 	struct mod_err *e;
-	void *block;        /* one allocation for the arrays below */
-	uint64_t *symaddr;  /* [nsyms] */
-	uint32_t *got;      /* [nsyms] GOT slot or NO_SLOT */
-	uint32_t *tramp;    /* [nsyms] trampoline slot or NO_SLOT */
-	size_t *secoff;     /* [shnum] offset in the image or SIZE_MAX */
+	void *block;	   /* one allocation for the arrays below */
+	uint64_t *symaddr; /* [nsyms] */
+	uint32_t *got;	   /* [nsyms] GOT slot or NO_SLOT */
+	uint32_t *tramp;   /* [nsyms] trampoline slot or NO_SLOT */
+	size_t *secoff;	   /* [shnum] offset in the image or SIZE_MAX */
 	size_t tramp_off, got_off;
 	unsigned ngot, ntramp;
 };
@@ -115,19 +115,20 @@ static int resolve_one(struct link *l, unsigned i)
 	if (!mod_export_find(name, &addr, &hash, &provider)) {
 		if (ELF_ST_BIND(elf->syms[i].st_info) == ELF_STB_WEAK)
 			return 0;
-		return mod_fail(l->e, GRAFT_ENOSYM,
-				"symbol '%s' not exported", name);
+		return mod_fail(l->e, GRAFT_ENOSYM, "symbol '%s' not exported",
+				name);
 	}
 	v = mod_elf_symver(elf, name, GRAFT_SYMVER_IMPORT);
 	if (!v)
 		return mod_fail(l->e, GRAFT_EABI,
 				"no declaration hash for imported symbol '%s' "
-				"(build it with graft module build)", name);
+				"(build it with graft module build)",
+				name);
 	if (v->hash != hash)
 		return mod_fail(l->e, GRAFT_EABI,
 				"symbol '%s': built against another declaration"
-				" than %s%s%s exports (ABI mismatch)", name,
-				provider ? "module '" : "the kernel",
+				" than %s%s%s exports (ABI mismatch)",
+				name, provider ? "module '" : "the kernel",
 				provider ? provider->name : "",
 				provider ? "'" : "");
 	l->symaddr[i] = addr;
@@ -144,7 +145,8 @@ static int link_resolve(struct link *l)
 
 	for (i = 1; i < elf->nsyms; i++)
 		nundef += elf->syms[i].st_shndx == ELF_SHN_UNDEF;
-	l->m->uses = malloc((elf->meta.ndeps + nundef + 1) * sizeof(*l->m->uses));
+	l->m->uses =
+	    malloc((elf->meta.ndeps + nundef + 1) * sizeof(*l->m->uses));
 	if (!l->m->uses)
 		return mod_fail(l->e, GRAFT_ENOMEM, "out of memory");
 	rc = link_deps(l);
@@ -197,13 +199,14 @@ static int link_exports(struct link *l)
 		if (mod_export_find(name, &addr, &hash, &provider))
 			return mod_fail(l->e, GRAFT_EEXIST,
 					"exports '%s', which %s%s%s already "
-					"exports", name,
+					"exports",
+					name,
 					provider ? "module '" : "the kernel",
 					provider ? provider->name : "",
 					provider ? "'" : "");
 		strcpy(m->exports[m->nexports].name, name);
 		m->exports[m->nexports].hash =
-			mod_elf_symver(elf, name, GRAFT_SYMVER_EXPORT)->hash;
+		    mod_elf_symver(elf, name, GRAFT_SYMVER_EXPORT)->hash;
 		m->nexports++;
 	}
 	return 0;
@@ -224,7 +227,8 @@ static void link_plan(struct link *l)
 	for (i = 1; i < elf->shnum; i++) {
 		const struct elf64_shdr *s = &elf->sh[i];
 
-		if (s->sh_type != ELF_SHT_RELA || !mod_elf_loaded(elf, s->sh_info))
+		if (s->sh_type != ELF_SHT_RELA ||
+		    !mod_elf_loaded(elf, s->sh_info))
 			continue;
 		for (k = 0; k < s->sh_size / sizeof(struct elf64_rela); k++) {
 			struct elf64_rela r;
@@ -365,17 +369,18 @@ static int link_relocate_section(struct link *l, unsigned ri)
 		c.s = l->symaddr[sym];
 		c.a = r.r_addend;
 		c.g = l->got[sym] == NO_SLOT
-			      ? 0
-			      : (uintptr_t)l->m->base + l->got_off +
-					l->got[sym] * 8ul;
+			  ? 0
+			  : (uintptr_t)l->m->base + l->got_off +
+				l->got[sym] * 8ul;
 		c.t = l->tramp[sym] == NO_SLOT
-			      ? 0
-			      : (uintptr_t)l->m->base + l->tramp_off +
-					l->tramp[sym] * 16ul;
+			  ? 0
+			  : (uintptr_t)l->m->base + l->tramp_off +
+				l->tramp[sym] * 16ul;
 		if (mod_reloc_apply(type, target + r.r_offset, &c))
 			return mod_fail(l->e, GRAFT_ERANGE,
 					"relocation %s against '%s' in section "
-					"%s out of range", mod_reloc_name(type),
+					"%s out of range",
+					mod_reloc_name(type),
 					mod_elf_symname(elf, sym),
 					mod_elf_secname(elf, ri));
 	}
@@ -445,8 +450,8 @@ static int link_describe(struct link *l)
 	for (i = 0; i < m->nexports; i++) {
 		const struct elf64_sym *s = export_sym(elf, m->exports[i].name);
 
-		m->exports[i].addr = (uintptr_t)m->base +
-				     l->secoff[s->st_shndx] + s->st_value;
+		m->exports[i].addr =
+		    (uintptr_t)m->base + l->secoff[s->st_shndx] + s->st_value;
 	}
 	m->trampolines = l->ntramp;
 	m->got_entries = l->ngot;

@@ -28,7 +28,7 @@
 #include "mod_internal.h"
 
 #define META_MAX_RECORDS (2 + MOD_MAX_DEPS + MOD_NENTRY)
-#define ENTRY_FIELD_OFF offsetof(struct graft_module_rec, entry)
+#define ENTRY_FIELD_OFF	 offsetof(struct graft_module_rec, entry)
 
 static bool in_buf(size_t len, uint64_t off, uint64_t size)
 {
@@ -80,11 +80,13 @@ static int check_ehdr(struct mod_elf *elf, struct mod_err *e)
 	if (elf->len < sizeof(*h))
 		return mod_fail(e, GRAFT_EFORMAT,
 				"truncated: %zu bytes, shorter than an ELF "
-				"header", elf->len);
+				"header",
+				elf->len);
 	if (elf->len > MOD_MAX_OBJECT_SIZE)
-		return mod_fail(e, GRAFT_EFORMAT, "object of %zu bytes is "
-				"larger than %u", elf->len,
-				MOD_MAX_OBJECT_SIZE);
+		return mod_fail(e, GRAFT_EFORMAT,
+				"object of %zu bytes is "
+				"larger than %u",
+				elf->len, MOD_MAX_OBJECT_SIZE);
 	memcpy(&elf->eh, elf->buf, sizeof(elf->eh));
 	if (id[0] != 0x7f || id[1] != 'E' || id[2] != 'L' || id[3] != 'F')
 		return mod_fail(e, GRAFT_EFORMAT, "not an ELF object");
@@ -99,10 +101,11 @@ static int check_ehdr(struct mod_elf *elf, struct mod_err *e)
 	if (h->e_type != ELF_ET_REL)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"ELF type %u is not a relocatable object "
-				"(build with graft module build)", h->e_type);
+				"(build with graft module build)",
+				h->e_type);
 	if (h->e_machine != ELF_EM_X86_64)
-		return mod_fail(e, GRAFT_EFORMAT,
-				"machine %u is not x86_64", h->e_machine);
+		return mod_fail(e, GRAFT_EFORMAT, "machine %u is not x86_64",
+				h->e_machine);
 	if (h->e_ehsize != sizeof(struct elf64_ehdr) ||
 	    h->e_shentsize != sizeof(struct elf64_shdr))
 		return mod_fail(e, GRAFT_EFORMAT, "bad ELF header sizes");
@@ -110,8 +113,10 @@ static int check_ehdr(struct mod_elf *elf, struct mod_err *e)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"relocatable object with program headers");
 	if (h->e_shnum == 0 || h->e_shnum > MOD_MAX_SECTIONS)
-		return mod_fail(e, GRAFT_EFORMAT, "section count %u not in "
-				"1..%u", h->e_shnum, MOD_MAX_SECTIONS);
+		return mod_fail(e, GRAFT_EFORMAT,
+				"section count %u not in "
+				"1..%u",
+				h->e_shnum, MOD_MAX_SECTIONS);
 	if (h->e_shoff < sizeof(*h) ||
 	    !in_buf(elf->len, h->e_shoff,
 		    (uint64_t)h->e_shnum * sizeof(struct elf64_shdr)))
@@ -160,11 +165,13 @@ static int check_loaded_section(struct mod_elf *elf, unsigned i,
 
 	if ((s->sh_flags & ELF_SHF_WRITE) && (s->sh_flags & ELF_SHF_EXECINSTR))
 		return mod_fail(e, GRAFT_EFORMAT,
-				"section '%s' is writable and executable", name);
+				"section '%s' is writable and executable",
+				name);
 	if (s->sh_flags & ELF_SHF_TLS)
 		return mod_fail(e, GRAFT_ENOTSUP,
 				"section '%s': thread-local storage is not "
-				"supported", name);
+				"supported",
+				name);
 	switch (s->sh_type) {
 	case ELF_SHT_PROGBITS:
 	case ELF_SHT_NOBITS:
@@ -186,8 +193,8 @@ static int check_loaded_section(struct mod_elf *elf, unsigned i,
 	if (s->sh_addralign > MOD_MAX_ALIGN)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"section '%s' wants alignment %llu, more than "
-				"a page", name,
-				(unsigned long long)s->sh_addralign);
+				"a page",
+				name, (unsigned long long)s->sh_addralign);
 	if (s->sh_size > MOD_MAX_OBJECT_SIZE)
 		return mod_fail(e, GRAFT_EFORMAT, "section '%s' is too large",
 				name);
@@ -220,7 +227,8 @@ static int check_sections(struct mod_elf *elf, struct mod_err *e)
 		if (s->sh_name >= elf->shstr_len)
 			return mod_fail(e, GRAFT_EFORMAT,
 					"section %u: name offset %u past the "
-					"name table", i, s->sh_name);
+					"name table",
+					i, s->sh_name);
 		if (has_contents(s) &&
 		    !in_buf(elf->len, s->sh_offset, s->sh_size))
 			return mod_fail(e, GRAFT_EFORMAT,
@@ -233,14 +241,15 @@ static int check_sections(struct mod_elf *elf, struct mod_err *e)
 		if (!is_pow2_or_zero(s->sh_addralign))
 			return mod_fail(e, GRAFT_EFORMAT,
 					"section '%s': alignment %llu is not a "
-					"power of two", mod_elf_secname(elf, i),
+					"power of two",
+					mod_elf_secname(elf, i),
 					(unsigned long long)s->sh_addralign);
 		if (s->sh_type == ELF_SHT_REL ||
 		    s->sh_type == ELF_SHT_SYMTAB_SHNDX)
 			return mod_fail(e, GRAFT_ENOTSUP,
 					"section '%s' of type %u is not "
-					"supported", mod_elf_secname(elf, i),
-					s->sh_type);
+					"supported",
+					mod_elf_secname(elf, i), s->sh_type);
 		if (s->sh_flags & ELF_SHF_ALLOC) {
 			rc = check_loaded_section(elf, i, e);
 			if (rc)
@@ -287,20 +296,20 @@ static int check_overlaps(struct mod_elf *elf, struct mod_err *e)
 	r[n++] = (struct range){0, sizeof(struct elf64_ehdr), 0};
 	r[n++] = (struct range){elf->eh.e_shoff,
 				elf->eh.e_shoff +
-					elf->shnum * sizeof(struct elf64_shdr),
+				    elf->shnum * sizeof(struct elf64_shdr),
 				elf->shnum};
 	for (i = 1; i < elf->shnum; i++)
 		if (has_contents(&elf->sh[i]))
-			r[n++] = (struct range){elf->sh[i].sh_offset,
-						elf->sh[i].sh_offset +
-							elf->sh[i].sh_size,
-						i};
+			r[n++] = (struct range){
+			    elf->sh[i].sh_offset,
+			    elf->sh[i].sh_offset + elf->sh[i].sh_size, i};
 	qsort(r, n, sizeof(*r), range_cmp);
 	for (i = 1; i < n; i++) {
 		if (r[i].start < r[i - 1].end) {
 			rc = mod_fail(e, GRAFT_EFORMAT,
 				      "sections '%s' and '%s' overlap in the "
-				      "file", range_name(elf, r[i - 1].sec),
+				      "file",
+				      range_name(elf, r[i - 1].sec),
 				      range_name(elf, r[i].sec));
 			break;
 		}
@@ -322,7 +331,8 @@ static int check_symbol(struct mod_elf *elf, unsigned i, struct mod_err *e)
 	if (s->st_name >= elf->str_len)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"symbol %u: name offset %u past the string "
-				"table", i, s->st_name);
+				"table",
+				i, s->st_name);
 	name = elf->str + s->st_name;
 	if (bind != ELF_STB_LOCAL && bind != ELF_STB_GLOBAL &&
 	    bind != ELF_STB_WEAK)
@@ -345,7 +355,8 @@ static int check_symbol(struct mod_elf *elf, unsigned i, struct mod_err *e)
 	if (s->st_shndx == ELF_SHN_COMMON)
 		return mod_fail(e, GRAFT_ENOTSUP,
 				"symbol '%s' is a common symbol (build with "
-				"-fno-common)", name);
+				"-fno-common)",
+				name);
 	if (s->st_shndx >= elf->shnum)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"symbol '%s': section index %u out of range",
@@ -354,11 +365,12 @@ static int check_symbol(struct mod_elf *elf, unsigned i, struct mod_err *e)
 		return mod_fail(e, GRAFT_EFORMAT, "symbol 0 is not null");
 	sec = &elf->sh[s->st_shndx];
 	if (s->st_value > sec->sh_size ||
-	    (type != ELF_STT_SECTION && s->st_size > sec->sh_size - s->st_value))
+	    (type != ELF_STT_SECTION &&
+	     s->st_size > sec->sh_size - s->st_value))
 		return mod_fail(e, GRAFT_EFORMAT,
 				"symbol '%s' (value %llu size %llu) lies "
-				"outside its section '%s'", name,
-				(unsigned long long)s->st_value,
+				"outside its section '%s'",
+				name, (unsigned long long)s->st_value,
 				(unsigned long long)s->st_size,
 				mod_elf_secname(elf, s->st_shndx));
 	return 0;
@@ -397,7 +409,8 @@ static int check_symtab(struct mod_elf *elf, struct mod_err *e)
 	if (s->sh_link == 0 || s->sh_link >= elf->shnum)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"symbol table's string table index %u out of "
-				"range", s->sh_link);
+				"range",
+				s->sh_link);
 	rc = check_strtab(elf, s->sh_link, "symbol string table", &elf->str,
 			  &elf->str_len, e);
 	if (rc)
@@ -436,7 +449,8 @@ static int check_rela(struct mod_elf *elf, unsigned ri, unsigned target,
 	if (sym >= elf->nsyms || (sym == 0 && type != R_X86_64_NONE))
 		return mod_fail(e, GRAFT_EFORMAT,
 				"relocation in section %s: symbol index %u out "
-				"of range", mod_elf_secname(elf, ri), sym);
+				"of range",
+				mod_elf_secname(elf, ri), sym);
 	if (type == R_X86_64_NONE)
 		return 0;
 	if (!width)
@@ -480,25 +494,27 @@ static int check_relocs(struct mod_elf *elf, struct mod_err *e)
 		if (s->sh_link != elf->symtab)
 			return mod_fail(e, GRAFT_EFORMAT,
 					"relocation section %s does not use "
-					"the symbol table", name);
+					"the symbol table",
+					name);
 		if (s->sh_info == 0 || s->sh_info >= elf->shnum ||
 		    s->sh_info == i)
 			return mod_fail(e, GRAFT_EFORMAT,
 					"relocation section %s: target section"
-					" index %u out of range", name,
-					s->sh_info);
+					" index %u out of range",
+					name, s->sh_info);
 		if (s->sh_entsize != sizeof(struct elf64_rela) ||
 		    s->sh_size % sizeof(struct elf64_rela) != 0)
 			return mod_fail(e, GRAFT_EFORMAT,
 					"relocation section %s: bad entry "
-					"size", name);
+					"size",
+					name);
 		if (!mod_elf_loaded(elf, s->sh_info))
 			continue;
 		if (elf->sh[s->sh_info].sh_type == ELF_SHT_NOBITS)
 			return mod_fail(e, GRAFT_EFORMAT,
 					"relocation section %s targets '%s', "
-					"which has no contents", name,
-					mod_elf_secname(elf, s->sh_info));
+					"which has no contents",
+					name, mod_elf_secname(elf, s->sh_info));
 		for (k = 0; k < s->sh_size / sizeof(struct elf64_rela); k++) {
 			struct elf64_rela r = rela_at(elf, s, k);
 
@@ -556,8 +572,8 @@ static int check_meta_record(struct mod_elf *elf,
 	if (r->abi_version != GRAFT_ABI_VERSION)
 		return mod_fail(e, GRAFT_EABI,
 				"built for module ABI version %u, this kernel "
-				"has version %u", r->abi_version,
-				GRAFT_ABI_VERSION);
+				"has version %u",
+				r->abi_version, GRAFT_ABI_VERSION);
 	switch (r->kind) {
 	case GRAFT_MREC_INFO:
 		if (++*ninfo > 1)
@@ -665,7 +681,8 @@ static int check_entry_rela(struct mod_elf *elf, unsigned meta,
 				"entry point");
 	ref = &elf->meta.entry[rd.kind - GRAFT_MREC_INIT];
 	if (ref->set)
-		return mod_fail(e, GRAFT_EFORMAT, "more than one %s entry point",
+		return mod_fail(e, GRAFT_EFORMAT,
+				"more than one %s entry point",
 				entry_names[rd.kind - GRAFT_MREC_INIT]);
 	s = &elf->syms[ELF_R_SYM(r->r_info)];
 	off = s->st_value + (uint64_t)r->r_addend;
@@ -692,7 +709,8 @@ static int check_entries(struct mod_elf *elf, struct mod_err *e)
 	for (i = 1; i < elf->shnum; i++) {
 		const struct elf64_shdr *s = &elf->sh[i];
 
-		if (s->sh_type == ELF_SHT_RELA && is_meta_section(elf, s->sh_info))
+		if (s->sh_type == ELF_SHT_RELA &&
+		    is_meta_section(elf, s->sh_info))
 			for (j = 0; j < s->sh_size / sizeof(struct elf64_rela);
 			     j++) {
 				struct elf64_rela r = rela_at(elf, s, j);
@@ -723,7 +741,8 @@ static int check_entries(struct mod_elf *elf, struct mod_err *e)
 	if (nref != nentry)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"%u entry point records but %u relocations for "
-				"them", nentry, nref);
+				"them",
+				nentry, nref);
 	return 0;
 }
 
@@ -741,7 +760,7 @@ static int check_symver(struct mod_elf *elf, struct mod_err *e)
 			if (s->sh_type != ELF_SHT_PROGBITS ||
 			    s->sh_size % sizeof(struct graft_symver) != 0 ||
 			    s->sh_size / sizeof(struct graft_symver) >
-				    MOD_MAX_SYMBOLS)
+				MOD_MAX_SYMBOLS)
 				return mod_fail(e, GRAFT_EFORMAT,
 						"malformed .graft_symver "
 						"section");
@@ -750,7 +769,8 @@ static int check_symver(struct mod_elf *elf, struct mod_err *e)
 	if (n == 0)
 		return 0;
 	if (n > MOD_MAX_SYMBOLS)
-		return mod_fail(e, GRAFT_EFORMAT, "too many .graft_symver "
+		return mod_fail(e, GRAFT_EFORMAT,
+				"too many .graft_symver "
 				"records");
 	elf->symver = malloc(n * sizeof(*elf->symver));
 	if (!elf->symver)
@@ -771,7 +791,8 @@ static int check_symver(struct mod_elf *elf, struct mod_err *e)
 			    v->name[0] == '\0')
 				return mod_fail(e, GRAFT_EFORMAT,
 						"malformed .graft_symver record"
-						" %u", elf->nsymver - 1);
+						" %u",
+						elf->nsymver - 1);
 		}
 	}
 	return 0;
@@ -861,12 +882,14 @@ static int check_exports(struct mod_elf *elf, struct mod_err *e)
 		if (!defines_global(elf, elf->exports[j]))
 			return mod_fail(e, GRAFT_EFORMAT,
 					"exports '%s', which it does not define"
-					" as a global", elf->exports[j]);
+					" as a global",
+					elf->exports[j]);
 		if (!mod_elf_symver(elf, elf->exports[j], GRAFT_SYMVER_EXPORT))
 			return mod_fail(e, GRAFT_EABI,
 					"no declaration hash for exported "
 					"symbol '%s' (build it with graft "
-					"module build)", elf->exports[j]);
+					"module build)",
+					elf->exports[j]);
 	}
 	return 0;
 }

@@ -18,7 +18,7 @@ static int plat_pages_protect(void *p, size_t len, int prot)
 }
 
 const struct mod_mem_ops mod_mem_platform = {
-	.alloc = plat_pages_alloc,
-	.free = graft_page_free,
-	.protect = plat_pages_protect,
+    .alloc = plat_pages_alloc,
+    .free = graft_page_free,
+    .protect = plat_pages_protect,
 };

@@ -92,7 +92,7 @@ enum mod_state {
 	MOD_LOADING = 1, /* linked, init running */
 	MOD_LIVE = 2,
 	MOD_STOPPING = 3, /* exit running, resources being released */
-	MOD_GONE = 4,     /* unlinked; memory returned (only seen by hooks) */
+	MOD_GONE = 4,	  /* unlinked; memory returned (only seen by hooks) */
 };
 const char *mod_state_name(enum mod_state s);
 
@@ -101,8 +101,8 @@ struct mod_info {
 	const char *name, *version, *licence;
 	enum mod_state state;
 	uintptr_t base; /* load address: the start of its text */
-	size_t size;    /* bytes of memory it occupies (whole pages) */
-	unsigned refs;  /* modules that link against it */
+	size_t size;	/* bytes of memory it occupies (whole pages) */
+	unsigned refs;	/* modules that link against it */
 	unsigned trampolines, got_entries;
 };
 void mod_get_info(const struct mod *m, struct mod_info *info);

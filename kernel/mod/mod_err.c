@@ -14,8 +14,8 @@ int mod_fail(struct mod_err *e, int rc, const char *fmt, ...)
 
 	if (!e || !e->buf || e->len == 0)
 		return rc;
-	n = snprintf(e->buf, e->len, "module '%s': ",
-		     e->label ? e->label : "(unnamed)");
+	n = snprintf(e->buf, e->len,
+		     "module '%s': ", e->label ? e->label : "(unnamed)");
 	if (n < 0 || (size_t)n >= e->len)
 		return rc;
 	va_start(ap, fmt);

@@ -20,12 +20,12 @@
 
 /* Limits on what an object may contain (beyond them: GRAFT_EFORMAT). */
 #define MOD_MAX_OBJECT_SIZE (64u << 20)
-#define MOD_MAX_SECTIONS 4096u
-#define MOD_MAX_SYMBOLS 65536u
-#define MOD_MAX_DEPS 16u
-#define MOD_MAX_EXPORTS 4096u
-#define MOD_MAX_ALIGN 4096u
-#define MOD_PAGE 4096u
+#define MOD_MAX_SECTIONS    4096u
+#define MOD_MAX_SYMBOLS	    65536u
+#define MOD_MAX_DEPS	    16u
+#define MOD_MAX_EXPORTS	    4096u
+#define MOD_MAX_ALIGN	    4096u
+#define MOD_PAGE	    4096u
 
 /* Where error messages go: "module '<label>': ...". */
 struct mod_err {
@@ -34,10 +34,15 @@ struct mod_err {
 	const char *label;
 };
 int mod_fail(struct mod_err *e, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
-enum mod_entry_kind { MOD_ENTRY_INIT, MOD_ENTRY_EXIT, MOD_ENTRY_SAVE,
-		      MOD_ENTRY_RESTORE, MOD_NENTRY };
+enum mod_entry_kind {
+	MOD_ENTRY_INIT,
+	MOD_ENTRY_EXIT,
+	MOD_ENTRY_SAVE,
+	MOD_ENTRY_RESTORE,
+	MOD_NENTRY
+};
 
 /* An entry point as the object names it: an offset in an executable
  * section. */
@@ -66,7 +71,7 @@ struct mod_elf {
 	unsigned shnum;
 	const char *shstr; /* section names, NUL-terminated at the end */
 	size_t shstr_len;
-	unsigned symtab;        /* section index */
+	unsigned symtab;	/* section index */
 	struct elf64_sym *syms; /* [nsyms] */
 	unsigned nsyms;
 	const char *str; /* symbol names, NUL-terminated at the end */
@@ -125,7 +130,7 @@ struct mod {
 	uint8_t *base; /* npages of memory: text, then rodata, then data */
 	size_t npages;
 	size_t text_len, ro_len, data_len; /* bytes, whole pages */
-	struct mod_section *sections;      /* loaded sections */
+	struct mod_section *sections;	   /* loaded sections */
 	unsigned nsections;
 	char *secnames;
 	graft_module_init_fn init;

@@ -239,7 +239,8 @@ static int load_object(const void *buf, size_t len, struct mod_err *e,
 	if (old) {
 		rc = mod_fail(e, GRAFT_EEXIST,
 			      "a module of that name is already loaded "
-			      "(version %s)", old->version);
+			      "(version %s)",
+			      old->version);
 		goto out;
 	}
 	m = calloc(1, sizeof(*m));
@@ -344,7 +345,8 @@ static void list_users(const struct mod *m, char *buf, size_t size)
 	buf[0] = '\0';
 	for (u = registry; u; u = u->next)
 		for (i = 0; i < u->nuses; i++)
-			if (u->uses[i] == m && u->state == MOD_LIVE && n < size) {
+			if (u->uses[i] == m && u->state == MOD_LIVE &&
+			    n < size) {
 				n += (size_t)snprintf(buf + n, size - n,
 						      "%s'%s'", n ? ", " : "",
 						      u->name);
@@ -363,8 +365,7 @@ static int check_unused(const struct mod *m, struct mod_err *e,
 	if (!m->refs)
 		return 0;
 	list_users(m, users, sizeof(users));
-	return mod_fail(e, GRAFT_EBUSY, "cannot %s: in use by %s", what,
-			users);
+	return mod_fail(e, GRAFT_EBUSY, "cannot %s: in use by %s", what, users);
 }
 
 /* exit, release resources, drop references, return memory. */
@@ -450,7 +451,8 @@ int mod_upgrade(const void *buf, size_t len, const struct mod_load_opts *opts,
 	old = mod_find(elf.meta.name);
 	mod_elf_release(&elf);
 	if (!old)
-		return mod_fail(&e, GRAFT_ENOENT, "no version is loaded to "
+		return mod_fail(&e, GRAFT_ENOENT,
+				"no version is loaded to "
 				"upgrade");
 	rc = check_unused(old, &e, "upgrade");
 	if (rc)
@@ -471,7 +473,8 @@ int mod_upgrade(const void *buf, size_t len, const struct mod_load_opts *opts,
 	make_live(new);
 	unload_live(old);
 	if (started_fresh)
-		mod_fail(&e, 0, "started fresh: no state handed over (the old "
+		mod_fail(&e, 0,
+			 "started fresh: no state handed over (the old "
 			 "version has no save hook or the new one no restore "
 			 "hook)");
 	if (fresh)

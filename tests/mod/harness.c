@@ -103,10 +103,9 @@ static void *pages_alloc(size_t npages)
 	int tries;
 
 	for (tries = 0; tries < 64; tries++) {
-		void *p = mmap((void *)*next, len, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS |
-				       MAP_FIXED_NOREPLACE,
-			       -1, 0);
+		void *p = mmap(
+		    (void *)*next, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 
 		*next += len + PLAT_PAGE_SIZE;
 		if (p != MAP_FAILED) {
@@ -138,9 +137,9 @@ static int pages_protect(void *p, size_t len, int prot)
 }
 
 const struct mod_mem_ops harness_mem = {
-	.alloc = pages_alloc,
-	.free = pages_free,
-	.protect = pages_protect,
+    .alloc = pages_alloc,
+    .free = pages_free,
+    .protect = pages_protect,
 };
 
 size_t harness_pages_mapped(void)

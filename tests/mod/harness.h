@@ -22,7 +22,7 @@ size_t harness_pages_mapped(void);
 unsigned harness_wx_violations(void);
 
 struct harness_heap {
-	long live;   /* allocations not yet freed */
+	long live;    /* allocations not yet freed */
 	size_t bytes; /* their usable size */
 };
 void harness_heap(struct harness_heap *h);

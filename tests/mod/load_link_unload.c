@@ -78,10 +78,13 @@ static void test_hello(const char *cc)
 	greet = (const char *(*)(void))mod_lookup("hello_greeting");
 	ok(greet && strcmp(greet(), "hello, graft") == 0,
 	   "its export is callable and reads its rodata");
-	ok((uintptr_t)greet >= info.base && (uintptr_t)greet < info.base +
-	   info.size, "the export lies in the module's memory");
-	ok(info.trampolines >= 1, "calls to the far program go through "
-	   "trampolines (%u)", info.trampolines);
+	ok((uintptr_t)greet >= info.base &&
+	       (uintptr_t)greet < info.base + info.size,
+	   "the export lies in the module's memory");
+	ok(info.trampolines >= 1,
+	   "calls to the far program go through "
+	   "trampolines (%u)",
+	   info.trampolines);
 	is_int(mod_unload("hello", err, sizeof(err)), 0, "hello unloads");
 	is_str(test_last_note, "hello exit", "its exit ran");
 	is_int(test_notes - notes, 2, "init and exit ran once each");
@@ -99,8 +102,10 @@ static void test_pair(const char *cc)
 	harness_heap(&h);
 	is_int(load(cc, "pair_user", &user), GRAFT_ENOENT,
 	       "a module whose dependency is absent is refused");
-	is_str(err, "module 'pair-user': depends on 'pair-lib', which is not "
-	       "loaded", "naming the dependency");
+	is_str(err,
+	       "module 'pair-user': depends on 'pair-lib', which is not "
+	       "loaded",
+	       "naming the dependency");
 	is_int(load(cc, "pair_lib", &lib), 0, "pair-lib loads");
 	is_int(load(cc, "pair_user", &user), 0, "pair-user loads");
 	if (!lib || !user)
@@ -108,7 +113,8 @@ static void test_pair(const char *cc)
 	run = (int (*)(int))mod_lookup("pair_user_run");
 	ok(run != NULL, "pair-user's export is visible");
 	if (run)
-		is_int(run(10), 2102, "calls across two modules and the "
+		is_int(run(10), 2102,
+		       "calls across two modules and the "
 		       "program, reading the other module's data");
 	mod_get_info(lib, &info);
 	is_int(info.refs, 1, "pair-lib has one user");
@@ -172,14 +178,17 @@ static void test_resources(const char *cc)
 	struct mod *m = NULL;
 
 	harness_heap(&h);
-	is_int(load(cc, "resources", &m), 0, "a module registering resources"
+	is_int(load(cc, "resources", &m), 0,
+	       "a module registering resources"
 	       " loads");
 	is_int(test_released - released, 0, "nothing is released while live");
 	is_int(mod_unload("resources", err, sizeof(err)), 0, "it unloads");
-	is_int(test_released - released, 3, "its three resources are "
+	is_int(test_released - released, 3,
+	       "its three resources are "
 	       "released at unload");
 	released = test_released;
-	is_int(load(cc, "init_fails", &m), GRAFT_EIO, "a failing init is "
+	is_int(load(cc, "init_fails", &m), GRAFT_EIO,
+	       "a failing init is "
 	       "refused with its error");
 	is_str(err, "module 'init-fails': init failed: input/output error",
 	       "naming the module");
@@ -257,7 +266,7 @@ static void test_relocations_far(void)
 		uint64_t *d = (uint64_t *)mod_lookup("r64_data");
 
 		ok(d && d[0] == (uintptr_t)&test_var, "R_X86_64_64 to the far "
-		   "program");
+						      "program");
 		ok(d && d[1] == (uintptr_t)d + 8, "R_X86_64_64 to itself + 8");
 		unload("r_64");
 	}
@@ -285,7 +294,8 @@ static void test_relocations_far(void)
 		struct mod_info info;
 
 		mod_get_info(m, &info);
-		is_int(info.trampolines, 1, "R_X86_64_PLT32 out of range gets "
+		is_int(info.trampolines, 1,
+		       "R_X86_64_PLT32 out of range gets "
 		       "a trampoline");
 		is_int(f ? f(41) : 0, 42, "and the far call arrives");
 		unload("r_plt32");
@@ -303,7 +313,8 @@ static void test_relocations_far(void)
 	if (!load("asm", "r_gotpcrelx", &m)) {
 		int (*f)(int) = (int (*)(int))mod_lookup("rgotpcrelx_fn");
 
-		is_int(f ? f(1) : 0, 2, "R_X86_64_GOTPCRELX jumps through the "
+		is_int(f ? f(1) : 0, 2,
+		       "R_X86_64_GOTPCRELX jumps through the "
 		       "GOT");
 		unload("r_gotpcrelx");
 	}
@@ -311,7 +322,7 @@ static void test_relocations_far(void)
 	   "r_rexgotpcrelx has an R_X86_64_REX_GOTPCRELX");
 	if (!load("asm", "r_rexgotpcrelx", &m)) {
 		int *(*f)(void) =
-			(int *(*)(void))mod_lookup("rrexgotpcrelx_fn");
+		    (int *(*)(void))mod_lookup("rrexgotpcrelx_fn");
 
 		ok(f && f() == &test_var,
 		   "R_X86_64_REX_GOTPCRELX loads from the GOT");
@@ -320,8 +331,10 @@ static void test_relocations_far(void)
 	ok(has_reloc("pc32_far", R_X86_64_PC32), "pc32_far has a PC32");
 	is_int(load("asm", "pc32_far", &m), GRAFT_ERANGE,
 	       "a PC32 data reference out of range is refused");
-	is_str(err, "module 'pc32_far': relocation R_X86_64_PC32 against "
-	       "'test_var' in section .rela.data out of range", "naming it");
+	is_str(err,
+	       "module 'pc32_far': relocation R_X86_64_PC32 against "
+	       "'test_var' in section .rela.data out of range",
+	       "naming it");
 	is_int(load("asm", "r_32", &m), GRAFT_ERANGE,
 	       "R_X86_64_32 to a module above 4 GiB is refused");
 	ok(heap_same(&h), "heap and pages are back where they were");
@@ -343,7 +356,7 @@ static void test_relocations_low(void)
 	}
 	ok(has_reloc("r_32s", R_X86_64_32S), "r_32s has an R_X86_64_32S");
 	if (!load("asm", "r_32s", &m)) {
-		uint64_t (*f)(void) = (uint64_t (*)(void))mod_lookup("r32s_fn");
+		uint64_t (*f)(void) = (uint64_t(*)(void))mod_lookup("r32s_fn");
 
 		ok(f && f() == (uintptr_t)f, "R_X86_64_32S below 2 GiB");
 		unload("r_32s");
@@ -368,7 +381,8 @@ int main(int argc, char **argv)
 	test_relocations_far();
 	test_relocations_low();
 	test_cycles();
-	is_int(harness_wx_violations(), 0, "no page was ever asked to be "
+	is_int(harness_wx_violations(), 0,
+	       "no page was ever asked to be "
 	       "writable and executable");
 	return done_testing();
 }

@@ -31,8 +31,7 @@ static int try_load(const uint8_t *buf, size_t len)
 	rc = mod_load(buf, len, &opts, &m, err, sizeof(err));
 	harness_heap(&b);
 	if (rc && (a.live != b.live || a.bytes != b.bytes ||
-		   mod_count() != before ||
-		   harness_pages_mapped() != pages)) {
+		   mod_count() != before || harness_pages_mapped() != pages)) {
 		diag("leak after refusal: %ld/%zu -> %ld/%zu, pages %zu",
 		     a.live, a.bytes, b.live, b.bytes, harness_pages_mapped());
 		return 1; /* no GRAFT_E* code is positive */
@@ -121,8 +120,8 @@ static void test_header(void)
 		"section header table past the end");
 	memcpy(b, good, good_len);
 	((struct elf64_ehdr *)b)->e_shstrndx = elf.shnum + 3;
-	refused(b, good_len, GRAFT_EFORMAT,
-		"section name table index", "bad section name table index");
+	refused(b, good_len, GRAFT_EFORMAT, "section name table index",
+		"bad section name table index");
 	free(b);
 }
 
@@ -158,11 +157,11 @@ static void test_sections(void)
 	memcpy(b, good, good_len);
 	b[elf.sh[elf.sh[elf.symtab].sh_link].sh_offset +
 	  elf.sh[elf.sh[elf.symtab].sh_link].sh_size - 1] = 'x';
-	refused(b, good_len, GRAFT_EFORMAT,
-		"symbol string table (section", "a string table without NUL");
+	refused(b, good_len, GRAFT_EFORMAT, "symbol string table (section",
+		"a string table without NUL");
 	memcpy(b, good, good_len);
 	memcpy(b + elf.sh[elf.eh.e_shstrndx].sh_offset +
-		       elf.sh[section(".graft_module")].sh_name,
+		   elf.sh[section(".graft_module")].sh_name,
 	       ".graft_mudule", 13);
 	refused(b, good_len, GRAFT_EFORMAT, "no .graft_module metadata",
 		"an object without metadata");
@@ -186,8 +185,10 @@ static void test_symbols(void)
 	unsigned s = find_symbol("hello_greeting");
 
 	sym(b, s)->st_shndx = elf.shnum + 1;
-	refused(b, good_len, GRAFT_EFORMAT, "symbol 'hello_greeting': section "
-		"index", "a symbol's section index out of range");
+	refused(b, good_len, GRAFT_EFORMAT,
+		"symbol 'hello_greeting': section "
+		"index",
+		"a symbol's section index out of range");
 	memcpy(b, good, good_len);
 	sym(b, s)->st_value = elf.sh[elf.syms[s].st_shndx].sh_size + 1;
 	refused(b, good_len, GRAFT_EFORMAT, "lies outside its section",
@@ -212,7 +213,8 @@ static void test_relocations(void)
 	r->r_info = (r->r_info & ~0xffffffffull) | 99;
 	refused(b, good_len, GRAFT_ENOTSUP,
 		"module 'hello': unsupported relocation type 99 in section "
-		".rela.text", "an unknown relocation type, named");
+		".rela.text",
+		"an unknown relocation type, named");
 	memcpy(b, good, good_len);
 	r = rela(b, ".rela.text", 0);
 	r->r_info = ((uint64_t)(elf.nsyms + 5) << 32) | (uint32_t)r->r_info;
@@ -221,8 +223,7 @@ static void test_relocations(void)
 	memcpy(b, good, good_len);
 	r = rela(b, ".rela.text", 0);
 	r->r_offset = elf.sh[text].sh_size - 2;
-	refused(b, good_len, GRAFT_EFORMAT,
-		"lies outside its target '.text'",
+	refused(b, good_len, GRAFT_EFORMAT, "lies outside its target '.text'",
 		"a relocation whose field crosses its section's end");
 	memcpy(b, good, good_len);
 	shdr(b, rt)->sh_info = 9999;
@@ -240,7 +241,7 @@ static void test_metadata(void)
 	uint8_t *b = copy();
 	unsigned meta = section(".graft_module"), k;
 	struct graft_module_rec *rec =
-		(struct graft_module_rec *)(b + elf.sh[meta].sh_offset);
+	    (struct graft_module_rec *)(b + elf.sh[meta].sh_offset);
 	unsigned n = elf.sh[meta].sh_size / sizeof(*rec);
 
 	for (k = 0; k < n; k++)
@@ -270,13 +271,15 @@ static void test_linking(void)
 
 	b = harness_fixture("gcc", "missing_sym", &len);
 	if (b)
-		refused(b, len, GRAFT_ENOSYM, "module 'missing-sym': symbol "
+		refused(b, len, GRAFT_ENOSYM,
+			"module 'missing-sym': symbol "
 			"'test_not_exported' not exported",
 			"a missing symbol, named");
 	harness_free_fixture(b);
 	b = harness_fixture("gcc", "abi_mismatch", &len);
 	if (b)
-		refused(b, len, GRAFT_EABI, "module 'abi-mismatch': symbol "
+		refused(b, len, GRAFT_EABI,
+			"module 'abi-mismatch': symbol "
 			"'test_add_one': built against another declaration "
 			"than the kernel exports (ABI mismatch)",
 			"a changed declaration hash, named");
@@ -288,7 +291,8 @@ static void test_linking(void)
 	harness_free_fixture(b);
 	is_int(mod_load(good, good_len, NULL, &m, err, sizeof(err)), 0,
 	       "the good object loads");
-	refused(good, good_len, GRAFT_EEXIST, "module 'hello': a module of "
+	refused(good, good_len, GRAFT_EEXIST,
+		"module 'hello': a module of "
 		"that name is already loaded (version 1.0)",
 		"a duplicate module name");
 	is_int(mod_unload("hello", err, sizeof(err)), 0, "and unloads");

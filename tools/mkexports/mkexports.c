@@ -179,12 +179,14 @@ static size_t lex_one(const char *p)
 	size_t n = 1;
 
 	if (isalpha((unsigned char)*p) || *p == '_' || *p == '$') {
-		while (isalnum((unsigned char)p[n]) || p[n] == '_' || p[n] == '$')
+		while (isalnum((unsigned char)p[n]) || p[n] == '_' ||
+		       p[n] == '$')
 			n++;
 		return n;
 	}
 	if (isdigit((unsigned char)*p)) {
-		while (isalnum((unsigned char)p[n]) || p[n] == '.' || p[n] == '_')
+		while (isalnum((unsigned char)p[n]) || p[n] == '.' ||
+		       p[n] == '_')
 			n++;
 		return n;
 	}
@@ -196,8 +198,8 @@ static size_t lex_one(const char *p)
 		}
 		return p[n] ? n + 1 : n;
 	}
-	if ((p[0] == '-' && p[1] == '>') || (p[0] == '.' && p[1] == '.' &&
-					      p[2] == '.'))
+	if ((p[0] == '-' && p[1] == '>') ||
+	    (p[0] == '.' && p[1] == '.' && p[2] == '.'))
 		return p[0] == '-' ? 2 : 3;
 	return 1;
 }
@@ -278,8 +280,10 @@ static uint64_t decl_hash(const char *name, char **text)
 	for (i = 0; i < decl_files.n && !d; i++)
 		d = find_decl_in(decls[i].text, name);
 	if (!d)
-		errx(1, "no declaration of '%s' found in the headers (an "
-			"exported or imported symbol must be declared)", name);
+		errx(1,
+		     "no declaration of '%s' found in the headers (an "
+		     "exported or imported symbol must be declared)",
+		     name);
 	h = fnv_add(0xcbf29ce484222325ULL, d, strlen(d));
 	if (text)
 		*text = d;
@@ -345,15 +349,16 @@ static void scan_elf(const char *what, const uint8_t *b, size_t len,
 				errx(1, "%s: bad string table", what);
 			for (k = 1; k < n; k++)
 				if (sym[k].st_shndx == SHN_UNDEF &&
-				    ELF64_ST_BIND(sym[k].st_info) != STB_LOCAL &&
+				    ELF64_ST_BIND(sym[k].st_info) !=
+					STB_LOCAL &&
 				    sym[k].st_name < strs->sh_size &&
 				    strcmp((const char *)b + strs->sh_offset +
-						   sym[k].st_name,
+					       sym[k].st_name,
 					   "_GLOBAL_OFFSET_TABLE_") != 0)
 					strv_add(&out->undef,
 						 (const char *)b +
-							 strs->sh_offset +
-							 sym[k].st_name);
+						     strs->sh_offset +
+						     sym[k].st_name);
 		}
 	}
 }
@@ -427,8 +432,9 @@ static void write_table(FILE *f, const char *var, struct strv *names)
 static void write_record(FILE *f, const char *name, int kind)
 {
 	check_name(name);
-	fprintf(f, "\t.balign 8\n\t.quad 0x%016llx\n\t.byte %d\n"
-		   "\t.ascii \"%s\"\n\t.zero %zu\n",
+	fprintf(f,
+		"\t.balign 8\n\t.quad 0x%016llx\n\t.byte %d\n"
+		"\t.ascii \"%s\"\n\t.zero %zu\n",
 		(unsigned long long)decl_hash(name, NULL), kind, name,
 		SYMBOL_MAX - strlen(name));
 }
