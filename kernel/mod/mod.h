@@ -41,6 +41,11 @@ struct mod_mem_ops {
 };
 extern const struct mod_mem_ops mod_mem_platform;
 
+/* The image's own export table, generated at link time by
+ * `mkexports table -d $(MOD_DECLS) -o exports.c OBJECTS...`. */
+extern const struct mod_export mod_kernel_exports[];
+extern const size_t mod_kernel_nexports;
+
 /* mod_manager_init - start the manager with the kernel's export table
  * (table must stay valid; sorted by name for fast lookup, any order works)
  * and memory operations.  Call once at boot before any load; calling it
