@@ -4,6 +4,7 @@
  * objects and the tests; glibc's own allocations are not counted.
  */
 #include <malloc.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,19 @@ extern const size_t test_exports_n;
 
 static long heap_live;
 static size_t heap_bytes;
+static long fail_in = -1; /* allocations left before one fails; -1: never */
+
+void harness_fail_after(long n)
+{
+	fail_in = n;
+}
+
+static bool fail_now(void)
+{
+	if (fail_in < 0)
+		return false;
+	return fail_in-- == 0;
+}
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t s);
@@ -48,16 +62,22 @@ static void uncount(void *p)
 
 void *__wrap_malloc(size_t n)
 {
+	if (fail_now())
+		return NULL;
 	return count(__real_malloc(n));
 }
 
 void *__wrap_calloc(size_t n, size_t s)
 {
+	if (fail_now())
+		return NULL;
 	return count(__real_calloc(n, s));
 }
 
 void *__wrap_aligned_alloc(size_t a, size_t n)
 {
+	if (fail_now())
+		return NULL;
 	return count(__real_aligned_alloc(a, n));
 }
 
@@ -65,6 +85,8 @@ void *__wrap_realloc(void *p, size_t n)
 {
 	void *q;
 
+	if (fail_now())
+		return NULL;
 	uncount(p);
 	q = __real_realloc(p, n);
 	if (!q && p && n)
@@ -102,6 +124,8 @@ static void *pages_alloc(size_t npages)
 	size_t len = npages * PLAT_PAGE_SIZE;
 	int tries;
 
+	if (fail_now())
+		return NULL;
 	for (tries = 0; tries < 64; tries++) {
 		void *p = mmap(
 		    (void *)*next, len, PROT_READ | PROT_WRITE,

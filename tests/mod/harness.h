@@ -26,6 +26,9 @@ struct harness_heap {
 	size_t bytes; /* their usable size */
 };
 void harness_heap(struct harness_heap *h);
+/* Make the n-th allocation from now (heap or module pages, 0-based) fail,
+ * and only that one; -1: none. */
+void harness_fail_after(long n);
 
 /* Start the manager with the test export table. */
 void harness_init(const char *argv0);

@@ -301,6 +301,28 @@ static void test_linking(void)
 	is_str(err, "module 'hello': not loaded", "saying so");
 }
 
+/* Every allocation of a load, made to fail in turn: each failure is
+ * refused with GRAFT_ENOMEM and leaves nothing behind, until the load
+ * succeeds. */
+static void test_out_of_memory(void)
+{
+	long n;
+	int rc = GRAFT_ENOMEM, bad = 0;
+
+	for (n = 0; rc == GRAFT_ENOMEM && n < 1000; n++) {
+		harness_fail_after(n);
+		rc = try_load(good, good_len);
+		harness_fail_after(-1);
+		if (rc == GRAFT_ENOMEM && !strstr(err, "out of memory"))
+			bad++;
+	}
+	ok(n > 3, "a load makes several allocations (%ld)", n);
+	is_int(rc, 0, "the load succeeds once no allocation fails");
+	is_int(bad, 0, "each earlier failure said 'out of memory' and left "
+	       "the heap and pages as they were");
+	mod_unload("hello", err, sizeof(err));
+}
+
 int main(int argc, char **argv)
 {
 	struct mod_err e = {err, sizeof(err), "hello"};
@@ -319,6 +341,7 @@ int main(int argc, char **argv)
 	test_relocations();
 	test_metadata();
 	test_linking();
+	test_out_of_memory();
 	mod_manager_seal();
 	refused(good, good_len, GRAFT_ESEALED, "instance is sealed",
 		"a load after seal");
