@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <graft/error.h>
 #include "harness.h"
 #include "testapi.h"
@@ -201,8 +202,10 @@ static void test_cycles(void)
 {
 	struct harness_heap h;
 	int i, failures = 0;
+	struct timespec t0, t1;
 
 	harness_heap(&h);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < 1000; i++) {
 		struct mod *m;
 
@@ -210,6 +213,10 @@ static void test_cycles(void)
 		    mod_unload("hello", err, sizeof(err)))
 			failures++;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	diag("load+unload of hello: %.1f us each (hosted, mmap/mprotect)",
+	     ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) /
+		     1000 / 1e3);
 	is_int(failures, 0, "1000 load/unload cycles");
 	ok(heap_same(&h), "the heap is back to its starting size");
 }
