@@ -84,11 +84,15 @@ int fat_boot_validate(const uint8_t *bs, uint32_t dev_sector_size,
 		return bad(why, whylen, "layout (no room for data)");
 	g->data_start = (uint32_t)data;
 	g->clusters = (uint32_t)((total - data) / g->spc);
-	g->type = g->clusters < 4085 ? 12 : g->clusters < 65525 ? 16 : 32;
+	/* A 32-bit FAT size marks FAT32 whatever the count (mkfs.fat makes
+	 * small ones, Linux reads them); otherwise the count decides. */
+	g->type = fat16 == 0 ? 32 : g->clusters < 4085 ? 12 : 16;
+	if (g->type == 16 && g->clusters >= 65525)
+		return bad(why, whylen, "cluster count (too many for FAT16)");
 	g->active_fat = -1;
 	if (g->type == 32) {
 		uint16_t ext = fat_le16(bs + 40);
-		if (fat16 || g->root_entries)
+		if (g->root_entries)
 			return bad(why, whylen, "FAT32 fields (fixed root?)");
 		if (fat_le16(bs + 42) != 0)
 			return bad(why, whylen, "FAT32 version");
