@@ -60,9 +60,93 @@ static void emit(struct wasm_cg *cg, wasm_cell c)
 	cg->cells[cg->ncells++] = c;
 }
 
+void wasm_cg_barrier(struct wasm_cg *cg)
+{
+	cg->barrier = cg->ncells;
+}
+
+/* Binary operators that have fused forms (none of them can trap). */
+static bool fusable_binop(unsigned op)
+{
+	return (op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x5a) ||
+	       (op >= 0x6a && op <= 0x6c) || (op >= 0x71 && op <= 0x78) ||
+	       (op >= 0x7c && op <= 0x7e) || (op >= 0x83 && op <= 0x8a) ||
+	       (op >= 0x92 && op <= 0x95) || (op >= 0xa0 && op <= 0xa3);
+}
+
+static bool is_operand(const struct wasm_cg *cg, int k)
+{
+	return (cg->prev_op[k] == WOP_LOCAL_GET ||
+		cg->prev_op[k] == WOP_CONST) &&
+	       cg->prev_cell[k] >= cg->barrier && cg->ncells;
+}
+
+/* Drop the code from cell `at` on, to re-emit it in a fused form. */
+static void cut(struct wasm_cg *cg, uint32_t at)
+{
+	cg->ncells = at;
+	cg->prev_op[0] = cg->prev_op[1] = WOP_NOP;
+	while (cg->npcmap && cg->pcmap[cg->npcmap - 1].cell >= at)
+		cg->npcmap--;
+}
+
+static void emit_op(struct wasm_cg *cg, unsigned op, uint32_t offset);
+
+/*
+ * Try to fuse op with the operands just emitted; returns true if done.
+ * prev 0 is the last instruction, prev 1 the one before.
+ */
+static bool fuse(struct wasm_cg *cg, unsigned op, uint32_t offset)
+{
+	bool is_load = op >= 0x28 && op <= 0x35;
+	bool is_const;
+	uint64_t x, y;
+	if (cg->nomem || !is_operand(cg, 0))
+		return false;
+	is_const = cg->prev_op[0] == WOP_CONST;
+	y = cg->cells[cg->prev_cell[0] + 1].u;
+	if (is_load) {
+		if (is_const)
+			return false;
+		cut(cg, cg->prev_cell[0]);
+		emit_op(cg, WOP_FUSED(WFUSE_LD, op), offset);
+		wasm_cg_imm(cg, y);
+		return true;
+	}
+	if (!fusable_binop(op))
+		return false;
+	if (is_operand(cg, 1) && cg->prev_op[1] == WOP_LOCAL_GET &&
+	    cg->prev_cell[1] + 2 == cg->prev_cell[0]) {
+		x = cg->cells[cg->prev_cell[1] + 1].u;
+		cut(cg, cg->prev_cell[1]);
+		emit_op(cg,
+			WOP_FUSED(is_const ? WFUSE_LC : WFUSE_LL, op),
+			offset);
+		wasm_cg_imm(cg, x);
+		wasm_cg_imm(cg, y);
+		return true;
+	}
+	cut(cg, cg->prev_cell[0]);
+	emit_op(cg,
+		WOP_FUSED(is_const ? WFUSE_C : WFUSE_L, op),
+		offset);
+	wasm_cg_imm(cg, y);
+	return true;
+}
+
 void wasm_cg_op(struct wasm_cg *cg, unsigned op, uint32_t offset)
 {
+	if (!fuse(cg, op, offset))
+		emit_op(cg, op, offset);
+}
+
+static void emit_op(struct wasm_cg *cg, unsigned op, uint32_t offset)
+{
 	wasm_cell c;
+	cg->prev_cell[1] = cg->prev_cell[0];
+	cg->prev_op[1] = cg->prev_op[0];
+	cg->prev_cell[0] = cg->ncells;
+	cg->prev_op[0] = op;
 	if (!cg->nomem && grow((void **)&cg->pcmap, &cg->pcap,
 			       cg->npcmap + 1, sizeof(*cg->pcmap))) {
 		cg->pcmap[cg->npcmap].cell = cg->ncells;
@@ -112,6 +196,8 @@ void wasm_cg_fix(struct wasm_cg *cg, uint32_t hole, uint32_t dest)
 {
 	if (!cg->nomem)
 		cg->cells[hole].u = dest;
+	if (dest >= cg->barrier)
+		cg->barrier = dest;
 }
 
 /* Forward branches chain through their own target cells until landed. */
@@ -136,6 +222,7 @@ void wasm_cg_land(struct wasm_cg *cg, struct wasm_ctl *ctl)
 		cg->cells[at].u = cg->ncells;
 	}
 	ctl->chain = 0;
+	cg->barrier = cg->ncells;
 }
 
 static uint32_t label_arity(const struct wasm_ctl *to)

@@ -33,6 +33,10 @@ struct wasm_cg {
 	uint32_t npcmap, pcap;
 	uint32_t nslots; /* params + locals: operand height 0 is this slot */
 	bool nomem;
+	/* the last two instructions, for fusing; none before barrier */
+	uint32_t prev_cell[2];
+	unsigned prev_op[2];
+	uint32_t barrier;
 };
 
 void wasm_cg_init(struct wasm_cg *cg, uint32_t nslots);
@@ -50,6 +54,8 @@ void wasm_cg_table_entry(struct wasm_cg *cg, struct wasm_ctl *to,
 /* A forward target cell to fix later with wasm_cg_fix. */
 uint32_t wasm_cg_hole(struct wasm_cg *cg);
 void wasm_cg_fix(struct wasm_cg *cg, uint32_t hole, uint32_t dest);
+/* A branch may land here: never fuse across this point. */
+void wasm_cg_barrier(struct wasm_cg *cg);
 /* Patch every forward branch to ctl to land at the current end. */
 void wasm_cg_land(struct wasm_cg *cg, struct wasm_ctl *ctl);
 /* Move the finished code into c; returns 0 or GRAFT_ENOMEM. */

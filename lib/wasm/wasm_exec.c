@@ -244,6 +244,114 @@ static const void *const *handler_table;
 		NEXT(1);                                                   \
 	}
 
+#define FUSED_BINOPS(X) \
+	X(0x46, uint32_t, i32, i32, int32_t, a == b) \
+	X(0x47, uint32_t, i32, i32, int32_t, a != b) \
+	X(0x48, uint32_t, i32, i32, int32_t, (int32_t)a < (int32_t)b) \
+	X(0x49, uint32_t, i32, i32, int32_t, a < b) \
+	X(0x4a, uint32_t, i32, i32, int32_t, (int32_t)a > (int32_t)b) \
+	X(0x4b, uint32_t, i32, i32, int32_t, a > b) \
+	X(0x4c, uint32_t, i32, i32, int32_t, (int32_t)a <= (int32_t)b) \
+	X(0x4d, uint32_t, i32, i32, int32_t, a <= b) \
+	X(0x4e, uint32_t, i32, i32, int32_t, (int32_t)a >= (int32_t)b) \
+	X(0x4f, uint32_t, i32, i32, int32_t, a >= b) \
+	X(0x51, uint64_t, i64, i32, int32_t, a == b) \
+	X(0x52, uint64_t, i64, i32, int32_t, a != b) \
+	X(0x53, uint64_t, i64, i32, int32_t, (int64_t)a < (int64_t)b) \
+	X(0x54, uint64_t, i64, i32, int32_t, a < b) \
+	X(0x55, uint64_t, i64, i32, int32_t, (int64_t)a > (int64_t)b) \
+	X(0x56, uint64_t, i64, i32, int32_t, a > b) \
+	X(0x57, uint64_t, i64, i32, int32_t, (int64_t)a <= (int64_t)b) \
+	X(0x58, uint64_t, i64, i32, int32_t, a <= b) \
+	X(0x59, uint64_t, i64, i32, int32_t, (int64_t)a >= (int64_t)b) \
+	X(0x5a, uint64_t, i64, i32, int32_t, a >= b) \
+	X(0x6a, uint32_t, i32, i32, int32_t, a + b) \
+	X(0x6b, uint32_t, i32, i32, int32_t, a - b) \
+	X(0x6c, uint32_t, i32, i32, int32_t, a * b) \
+	X(0x71, uint32_t, i32, i32, int32_t, a & b) \
+	X(0x72, uint32_t, i32, i32, int32_t, a | b) \
+	X(0x73, uint32_t, i32, i32, int32_t, a ^ b) \
+	X(0x74, uint32_t, i32, i32, int32_t, a << (b & 31)) \
+	X(0x75, uint32_t, i32, i32, int32_t, (int32_t)a >> (b & 31)) \
+	X(0x76, uint32_t, i32, i32, int32_t, a >> (b & 31)) \
+	X(0x77, uint32_t, i32, i32, int32_t, (a << (b & 31)) | (a >> ((32 - b) & 31))) \
+	X(0x78, uint32_t, i32, i32, int32_t, (a >> (b & 31)) | (a << ((32 - b) & 31))) \
+	X(0x7c, uint64_t, i64, i64, int64_t, a + b) \
+	X(0x7d, uint64_t, i64, i64, int64_t, a - b) \
+	X(0x7e, uint64_t, i64, i64, int64_t, a * b) \
+	X(0x83, uint64_t, i64, i64, int64_t, a & b) \
+	X(0x84, uint64_t, i64, i64, int64_t, a | b) \
+	X(0x85, uint64_t, i64, i64, int64_t, a ^ b) \
+	X(0x86, uint64_t, i64, i64, int64_t, a << (b & 63)) \
+	X(0x87, uint64_t, i64, i64, int64_t, (int64_t)a >> (b & 63)) \
+	X(0x88, uint64_t, i64, i64, int64_t, a >> (b & 63)) \
+	X(0x89, uint64_t, i64, i64, int64_t, (a << (b & 63)) | (a >> ((64 - b) & 63))) \
+	X(0x8a, uint64_t, i64, i64, int64_t, (a >> (b & 63)) | (a << ((64 - b) & 63))) \
+	X(0x92, float, f32, f32, float, a + b) \
+	X(0x93, float, f32, f32, float, a - b) \
+	X(0x94, float, f32, f32, float, a * b) \
+	X(0x95, float, f32, f32, float, a / b) \
+	X(0xa0, double, f64, f64, double, a + b) \
+	X(0xa1, double, f64, f64, double, a - b) \
+	X(0xa2, double, f64, f64, double, a * b) \
+	X(0xa3, double, f64, f64, double, a / b)
+
+#define FUSED_LOADS(X) \
+	X(0x28, uint32_t, i32, int32_t) \
+	X(0x29, uint64_t, i64, int64_t) \
+	X(0x2a, float, f32, float) \
+	X(0x2b, double, f64, double) \
+	X(0x2c, int8_t, i32, int32_t) \
+	X(0x2d, uint8_t, i32, int32_t) \
+	X(0x2e, int16_t, i32, int32_t) \
+	X(0x2f, uint16_t, i32, int32_t) \
+	X(0x30, int8_t, i64, int64_t) \
+	X(0x31, uint8_t, i64, int64_t) \
+	X(0x32, int16_t, i64, int64_t) \
+	X(0x33, uint16_t, i64, int64_t) \
+	X(0x34, int32_t, i64, int64_t) \
+	X(0x35, uint32_t, i64, int64_t)
+
+/* The fused forms of each binary operator (see WFUSE_* in the header). */
+#define FUSED_HANDLERS(op, T, IN, OUT, OT, expr)                           \
+	op_l_##op : {                                                      \
+		T a = (T)sp[-1].IN, b = (T)fp[pc[1].u].IN;                 \
+		sp[-1].OUT = (OT)(expr);                                   \
+		NEXT(2);                                                   \
+	}                                                                  \
+	op_c_##op : {                                                      \
+		T a = (T)sp[-1].IN, b = (T)pc[1].v.IN;                     \
+		sp[-1].OUT = (OT)(expr);                                   \
+		NEXT(2);                                                   \
+	}                                                                  \
+	op_ll_##op : {                                                     \
+		T a = (T)fp[pc[1].u].IN, b = (T)fp[pc[2].u].IN;            \
+		(sp++)->OUT = (OT)(expr);                                  \
+		NEXT(3);                                                   \
+	}                                                                  \
+	op_lc_##op : {                                                     \
+		T a = (T)fp[pc[1].u].IN, b = (T)pc[2].v.IN;                \
+		(sp++)->OUT = (OT)(expr);                                  \
+		NEXT(3);                                                   \
+	}
+#define FUSED_ENTRIES(op, T, IN, OUT, OT, expr)                            \
+	[WOP_FUSED(WFUSE_L, op)] = &&op_l_##op,                            \
+	[WOP_FUSED(WFUSE_C, op)] = &&op_c_##op,                            \
+	[WOP_FUSED(WFUSE_LL, op)] = &&op_ll_##op,                          \
+	[WOP_FUSED(WFUSE_LC, op)] = &&op_lc_##op,
+/* local.get x; load: cells are op, x, offset */
+#define FUSED_LOAD_HANDLER(op, T, F, R)                                    \
+	op_ld_##op : {                                                     \
+		uint64_t ea = (uint64_t)U32(fp[pc[1].u]) + pc[2].u;        \
+		T v;                                                       \
+		if (ea + sizeof(T) > msize)                                \
+			TRAP(WASM_TRAP_MEMORY_OOB);                        \
+		memcpy(&v, mem + ea, sizeof(T));                           \
+		(sp++)->F = (R)v;                                          \
+		NEXT(3);                                                   \
+	}
+#define FUSED_LOAD_ENTRY(op, T, F, R) [WOP_FUSED(WFUSE_LD, op)] = &&op_ld_##op,
+
 static int run(wasm_store *st, struct wasm_instance *inst,
 	       const struct wasm_fcode *code, slot *fp);
 
@@ -269,7 +377,9 @@ static void load_memory(struct wasm_instance *inst, uint8_t **mem,
 static int run(wasm_store *st, struct wasm_instance *inst,
 	       const struct wasm_fcode *code, slot *fp)
 {
-	static const void *const table[WOP_COUNT] = {
+	static const void *const table[WOP_TABLE_SIZE] = {
+		FUSED_BINOPS(FUSED_ENTRIES)
+		FUSED_LOADS(FUSED_LOAD_ENTRY)
 		[0x00] = &&op_0x00,
 		[0x10] = &&op_0x10,
 		[0x11] = &&op_0x11,
@@ -591,8 +701,8 @@ enter: {
 	st->frames[st->depth].fp = fp;
 	st->frames[st->depth].code = code;
 	st->depth++;
-	memset(sp, 0, callc->nlocals * sizeof(slot));
-	sp += callc->nlocals;
+	for (uint32_t k = callc->nlocals; k; k--)
+		(sp++)->bits = 0;
 	fp = nfp;
 	code = callc;
 	pc = callc->cells;
@@ -1001,6 +1111,9 @@ op_fc17: { /* table.fill */
 	sp -= 3;
 	NEXT(2);
 }
+
+	FUSED_BINOPS(FUSED_HANDLERS)
+	FUSED_LOADS(FUSED_LOAD_HANDLER)
 
 trap:
 	st->trap.code = tcode;

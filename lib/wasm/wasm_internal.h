@@ -97,6 +97,7 @@ typedef union wasm_cell {
 	uint64_t u;
 	int64_t i;
 	const void *p;
+	wasm_val v; /* a constant operand */
 } wasm_cell;
 
 /* Maps a compiled instruction back to its bytecode offset, for traps. */
@@ -261,6 +262,19 @@ enum {
 	WOP_NOP,
 	WOP_COUNT
 };
+
+/*
+ * Fused instructions (superinstructions) the compiler forms from common
+ * sequences; each takes operands straight from locals or immediates:
+ *   L   local.get y; OP        -> a from the stack, b = local y
+ *   C   CONST c; OP            -> a from the stack, b = c
+ *   LL  local.get x; local.get y; OP -> push(local x OP local y)
+ *   LC  local.get x; CONST c; OP     -> push(local x OP c)
+ *   LD  local.get x; LOAD            -> push(load(local x + offset))
+ */
+enum { WFUSE_L, WFUSE_C, WFUSE_LL, WFUSE_LC, WFUSE_LD, WFUSE_COUNT };
+#define WOP_FUSED(v, op) (WOP_COUNT + (v)*256 + (op))
+#define WOP_TABLE_SIZE (WOP_COUNT + WFUSE_COUNT * 256)
 
 /* wasm_exec_handlers - the handler address of every opcode. */
 const void *const *wasm_exec_handlers(void);

@@ -526,6 +526,7 @@ static void op_block(struct vstate *v, uint8_t op)
 		c->else_fix = wasm_cg_hole(&v->cg);
 	if (op == 0x03) {
 		c->loop_start = v->cg.ncells;
+		wasm_cg_barrier(&v->cg);
 		if (!c->dead)
 			wasm_cg_op(&v->cg, WOP_LOOP_FUEL, v->op_off);
 	}
