@@ -4,8 +4,8 @@
  * device's sequential throughput over the same number of bytes, in the same
  * run, so the ratio is what counts.  Writes end with a flush (fdatasync),
  * inside the timing; reads come from the host's page cache for both, so
- * they measure what FAT adds on top of the device.  Later: the same on hvt, and Linux vfat on a loop
- * device over the same image.
+ * they measure what FAT adds on top of the device.  Later: the same on hvt, and
+ *Linux vfat on a loop device over the same image.
  *
  *	storage IMAGE MIB
  * IMAGE must hold a fresh FAT volume with room for MIB MiB.
@@ -24,13 +24,12 @@
 
 static int fd;
 
-static int dev_read(struct graft_blkdev *d, uint64_t lba, void *buf,
-		    uint32_t n)
+static int dev_read(struct graft_blkdev *d, uint64_t lba, void *buf, uint32_t n)
 {
 	size_t len = (size_t)n * 512;
 	return pread(fd, buf, len, (off_t)lba * 512) == (ssize_t)len
-		       ? 0
-		       : GRAFT_EIO;
+		   ? 0
+		   : GRAFT_EIO;
 }
 
 static int dev_write(struct graft_blkdev *d, uint64_t lba, const void *buf,
@@ -38,8 +37,8 @@ static int dev_write(struct graft_blkdev *d, uint64_t lba, const void *buf,
 {
 	size_t len = (size_t)n * 512;
 	return pwrite(fd, buf, len, (off_t)lba * 512) == (ssize_t)len
-		       ? 0
-		       : GRAFT_EIO;
+		   ? 0
+		   : GRAFT_EIO;
 }
 
 static int dev_flush(struct graft_blkdev *d)
@@ -57,11 +56,11 @@ static double now(void)
 int main(int argc, char **argv)
 {
 	struct graft_blkdev dev = {
-		.name = "bench",
-		.sector_size = 512,
-		.read = dev_read,
-		.write = dev_write,
-		.flush = dev_flush,
+	    .name = "bench",
+	    .sector_size = 512,
+	    .read = dev_read,
+	    .write = dev_write,
+	    .flush = dev_flush,
 	};
 	struct stat st;
 	struct fs *fs;
@@ -119,8 +118,9 @@ int main(int argc, char **argv)
 	if (total != (size_t)mib * CHUNK)
 		return fprintf(stderr, "read back %zu bytes\n", total), 1;
 
-	printf("| sequential write, %u MiB | %.0f MiB/s | %.0f MiB/s | %.2f |\n",
-	       mib, fat_w, raw_w, fat_w / raw_w);
+	printf(
+	    "| sequential write, %u MiB | %.0f MiB/s | %.0f MiB/s | %.2f |\n",
+	    mib, fat_w, raw_w, fat_w / raw_w);
 	printf("| sequential read, %u MiB | %.0f MiB/s | %.0f MiB/s | %.2f |\n",
 	       mib, fat_r, raw_r, fat_r / raw_r);
 	return 0;

@@ -102,9 +102,9 @@ static int cmd_df(struct fs *fs)
 static int run_one(struct fs *fs, int argc, char **argv, int *i)
 {
 	const char *cmd = argv[(*i)++];
-	int need = !strcmp(cmd, "df")                          ? 0
+	int need = !strcmp(cmd, "df")				 ? 0
 		   : !strcmp(cmd, "write") || !strcmp(cmd, "mv") ? 2
-								   : 1;
+								 : 1;
 
 	if (*i + need > argc) {
 		printf("fsutil: %s: missing argument\n", cmd);
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	struct fs_mount_opts opts = {.clock = wall_clock};
 	const char *name = NULL;
 	struct graft_blkdev *dev =
-		graft_device_nth(GRAFT_DEVICE_BLOCK, 0, &name);
+	    graft_device_nth(GRAFT_DEVICE_BLOCK, 0, &name);
 	struct fs *fs;
 	char why[160];
 	int err, i = 1;

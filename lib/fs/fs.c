@@ -124,8 +124,7 @@ int fs_path_split(const char *path, char *parent, const char **name)
 	return 0;
 }
 
-bool fs_path_next(const char *path, size_t *pos, const char **name,
-		  size_t *len)
+bool fs_path_next(const char *path, size_t *pos, const char **name, size_t *len)
 {
 	size_t i = *pos;
 
@@ -208,7 +207,8 @@ int fs_read(struct fs_file *f, void *buf, size_t len, size_t *done)
 	if (f->is_dir)
 		return fs_fail(f->fs, GRAFT_EISDIR, "read: is a directory");
 	if (!(f->flags & FS_O_READ))
-		return fs_fail(f->fs, GRAFT_EBADF, "read: not open for reading");
+		return fs_fail(f->fs, GRAFT_EBADF,
+			       "read: not open for reading");
 	err = f->fs->ops->read(f, f->pos, buf, len, &got);
 	f->pos += got;
 	if (done)
@@ -228,7 +228,8 @@ int fs_write(struct fs_file *f, const void *buf, size_t len, size_t *done)
 	if (f->is_dir)
 		return fs_fail(f->fs, GRAFT_EISDIR, "write: is a directory");
 	if (!(f->flags & FS_O_WRITE))
-		return fs_fail(f->fs, GRAFT_EBADF, "write: not open for writing");
+		return fs_fail(f->fs, GRAFT_EBADF,
+			       "write: not open for writing");
 	if (f->fs->read_only)
 		return fs_fail(f->fs, GRAFT_EROFS, "write: read-only");
 	if (f->flags & FS_O_APPEND) {
@@ -292,7 +293,8 @@ int fs_readdir(struct fs_file *dir, struct fs_dirent *ent)
 	if (!dir || !ent)
 		return GRAFT_EINVAL;
 	if (!dir->is_dir)
-		return fs_fail(dir->fs, GRAFT_ENOTDIR, "readdir: not a directory");
+		return fs_fail(dir->fs, GRAFT_ENOTDIR,
+			       "readdir: not a directory");
 	return dir->fs->ops->readdir(dir, ent);
 }
 
@@ -301,7 +303,8 @@ int fs_rewinddir(struct fs_file *dir)
 	if (!dir)
 		return GRAFT_EINVAL;
 	if (!dir->is_dir)
-		return fs_fail(dir->fs, GRAFT_ENOTDIR, "rewinddir: not a directory");
+		return fs_fail(dir->fs, GRAFT_ENOTDIR,
+			       "rewinddir: not a directory");
 	dir->pos = 0;
 	return 0;
 }
@@ -328,7 +331,8 @@ static int prepare_change(struct fs *fs, const char *what, const char *path,
 	if (!fs)
 		return GRAFT_EINVAL;
 	if (fs->read_only)
-		return fs_fail(fs, GRAFT_EROFS, "%s: read-only filesystem", what);
+		return fs_fail(fs, GRAFT_EROFS, "%s: read-only filesystem",
+			       what);
 	err = fs_path_normalize(path, norm);
 	if (err)
 		return fs_fail(fs, err, "%s: bad path", what);

@@ -27,8 +27,8 @@
 #include <graft/error.h>
 
 #define FS_PATH_MAX 1024 /* bytes, including the final NUL */
-#define FS_NAME_MAX 255  /* characters of one component */
-#define FS_NAME_BUF 768  /* bytes: FS_NAME_MAX UTF-8 characters and a NUL */
+#define FS_NAME_MAX 255	 /* characters of one component */
+#define FS_NAME_BUF 768	 /* bytes: FS_NAME_MAX UTF-8 characters and a NUL */
 
 /* fs_open flags; exactly one of READ, WRITE or RDWR. */
 enum {
@@ -36,7 +36,7 @@ enum {
 	FS_O_WRITE = 2,
 	FS_O_RDWR = 3,
 	FS_O_CREATE = 4, /* create a file if it is absent */
-	FS_O_EXCL = 8,   /* with CREATE: GRAFT_EEXIST if present */
+	FS_O_EXCL = 8,	 /* with CREATE: GRAFT_EEXIST if present */
 	FS_O_TRUNC = 16, /* cut a file to length 0 */
 	FS_O_APPEND = 32 /* every write goes to the end */
 };
@@ -47,9 +47,9 @@ enum fs_type { FS_TYPE_FILE = 1, FS_TYPE_DIR = 2 };
 
 struct fs_stat {
 	enum fs_type type;
-	uint64_t size;  /* bytes; 0 for directories */
-	int64_t mtime;  /* seconds since 1970-01-01, filesystem's clock */
-	uint32_t attr;  /* filesystem-specific attribute bits (FAT: 0x3f) */
+	uint64_t size; /* bytes; 0 for directories */
+	int64_t mtime; /* seconds since 1970-01-01, filesystem's clock */
+	uint32_t attr; /* filesystem-specific attribute bits (FAT: 0x3f) */
 };
 
 struct fs_dirent {
@@ -174,7 +174,7 @@ const char *fs_error_detail(struct fs *fs);
 
 /* For filesystems: record the detail of an error and return err. */
 int fs_fail(struct fs *fs, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /*
  * fs_path_normalize - the normalized form of path (see above) in out

@@ -150,14 +150,13 @@ static void chain_case(const char *what, int want)
 		return;
 	}
 	int err = read_file(fs, "/ONE.BIN", &len);
-	ok(err == want, "%s: reading gives %s (%s)", what,
-	   graft_strerror(err), fs_error_detail(fs));
+	ok(err == want, "%s: reading gives %s (%s)", what, graft_strerror(err),
+	   fs_error_detail(fs));
 	err = write_file(fs, "/ONE.BIN", 100, 1);
-	ok(err != 0 || want == 0, "%s: writing gives an error too (%s)",
-	   what, graft_strerror(err));
+	ok(err != 0 || want == 0, "%s: writing gives an error too (%s)", what,
+	   graft_strerror(err));
 	err = read_file(fs, "/TWO.BIN", &len);
-	ok(!err && len == 10000, "%s: the other file still reads whole",
-	   what);
+	ok(!err && len == 10000, "%s: the other file still reads whole", what);
 	fs_unmount(fs);
 	test_blk_close(&b);
 }
@@ -254,8 +253,10 @@ static void entries(void)
 			}
 			fs_close(d);
 		}
-		ok(1, "a garbage root directory walks without a crash (%d "
-		      "entries)", n);
+		ok(1,
+		   "a garbage root directory walks without a crash (%d "
+		   "entries)",
+		   n);
 		fs_unmount(fs);
 		test_blk_close(&b);
 	}

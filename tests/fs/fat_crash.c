@@ -132,18 +132,17 @@ static void crash_at(const char *tmp, long n, struct tally *t)
 	if (test_fat_mount(&b, img, true, &fs))
 		return;
 	t->mounted++;
-	bool kept = holds(fs, "/keep/A file with a long name.bin", 100000,
-			  false) &&
-		    holds(fs, "/keep/C", 0, false) &&
-		    holds(fs, "/D.TXT", 700, false) &&
-		    holds(fs, "/keep/B.BIN", 3000, true);
+	bool kept =
+	    holds(fs, "/keep/A file with a long name.bin", 100000, false) &&
+	    holds(fs, "/keep/C", 0, false) && holds(fs, "/D.TXT", 700, false) &&
+	    holds(fs, "/keep/B.BIN", 3000, true);
 	if (mid)
 		kept = kept &&
 		       holds(fs, "/new/first synced file.dat", 120000, false) &&
 		       holds(fs, "/keep/B.BIN", 53000, false);
 	if (!kept) {
-		const char *ps[] = {"/keep/A file with a long name.bin", "/keep/C",
-				    "/D.TXT", "/keep/B.BIN",
+		const char *ps[] = {"/keep/A file with a long name.bin",
+				    "/keep/C", "/D.TXT", "/keep/B.BIN",
 				    "/new/first synced file.dat"};
 		for (int i = 0; i < 5; i++) {
 			struct fs_stat st;

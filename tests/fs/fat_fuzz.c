@@ -13,8 +13,8 @@
 #include "lib/fs/fat/fat.h"
 
 #define DEV_BYTES (512ull << 20)
-#define CHUNK (64u << 10)
-#define NCHUNKS (DEV_BYTES / CHUNK)
+#define CHUNK	  (64u << 10)
+#define NCHUNKS	  (DEV_BYTES / CHUNK)
 
 struct sparse {
 	const uint8_t *data;
@@ -99,9 +99,8 @@ static void walk(struct fs *fs, const char *path, int depth)
 		}
 		if (fs_open(fs, p, FS_O_READ, &f))
 			continue;
-		for (int i = 0; i < 8 && !fs_read(f, buf, sizeof(buf), &got) &&
-				got;
-		     i++)
+		for (int i = 0;
+		     i < 8 && !fs_read(f, buf, sizeof(buf), &got) && got; i++)
 			;
 		fs_close(f);
 	}
@@ -116,12 +115,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char text[] = "graft was here, with a long name";
 	struct sparse *s = calloc(1, sizeof(*s));
 	struct graft_blkdev dev = {
-		.name = "fuzz",
-		.sector_size = 512,
-		.sectors = DEV_BYTES / 512,
-		.read = dev_read,
-		.write = dev_write,
-		.priv = s,
+	    .name = "fuzz",
+	    .sector_size = 512,
+	    .sectors = DEV_BYTES / 512,
+	    .read = dev_read,
+	    .write = dev_write,
+	    .priv = s,
 	};
 	struct fs_mount_opts o = {.cache_sectors = 8};
 	struct fs *fs;

@@ -15,7 +15,7 @@
 #include "tests/tap.h"
 
 #define MAX_NODES 400
-#define MAX_FILE 24000
+#define MAX_FILE  24000
 
 struct mnode {
 	char name[80];
@@ -31,11 +31,28 @@ static uint64_t rng;
 static int mismatches;
 
 static const char *names[] = {
-	"a.txt", "A.TXT", "b", "Long Name One.dat", "long name one.DAT",
-	"readme.md", "dir", "DIR", "Some Directory", "x y z",
-	"file.with.dots.txt", "UPPER", "lower", "MiXeD.TxT", "n1", "N1",
-	"caf\xc3\xa9.txt", "12345678.123", "123456789.1234", ".hidden",
-	"another rather long name that goes on and on.bin", "e",
+    "a.txt",
+    "A.TXT",
+    "b",
+    "Long Name One.dat",
+    "long name one.DAT",
+    "readme.md",
+    "dir",
+    "DIR",
+    "Some Directory",
+    "x y z",
+    "file.with.dots.txt",
+    "UPPER",
+    "lower",
+    "MiXeD.TxT",
+    "n1",
+    "N1",
+    "caf\xc3\xa9.txt",
+    "12345678.123",
+    "123456789.1234",
+    ".hidden",
+    "another rather long name that goes on and on.bin",
+    "e",
 };
 
 static uint32_t rnd(uint32_t n)
@@ -151,9 +168,8 @@ static void op_write(struct fs *fs)
 		strcat(path, name);
 	}
 	bool trunc = rnd(4) == 0;
-	int err = fs_open(fs, path,
-			  FS_O_RDWR | FS_O_CREATE | (trunc ? FS_O_TRUNC : 0),
-			  &f);
+	int err = fs_open(
+	    fs, path, FS_O_RDWR | FS_O_CREATE | (trunc ? FS_O_TRUNC : 0), &f);
 	expect(err, want, "open", path);
 	if (err)
 		return;
@@ -162,8 +178,8 @@ static void op_write(struct fs *fs)
 	struct mnode *m = &nodes[i];
 	if (trunc)
 		m->len = 0;
-	size_t off = rnd((uint32_t)(m->len + 2000 < MAX_FILE ? m->len + 2000
-							     : MAX_FILE));
+	size_t off = rnd(
+	    (uint32_t)(m->len + 2000 < MAX_FILE ? m->len + 2000 : MAX_FILE));
 	size_t len = rnd((uint32_t)(MAX_FILE - off));
 	for (size_t k = 0; k < len; k++)
 		buf[k] = (uint8_t)rnd(256);
@@ -251,8 +267,7 @@ static void op_rename(struct fs *fs)
 	t = child(dir, name);
 	if (nodes[src].dir && inside(dir, src))
 		want = GRAFT_EINVAL;
-	else if (t >= 0 && t != src &&
-		 (nodes[src].dir || nodes[t].dir))
+	else if (t >= 0 && t != src && (nodes[src].dir || nodes[t].dir))
 		want = GRAFT_EEXIST;
 	expect(fs_rename(fs, from, to), want, "rename", from);
 	if (want)
@@ -354,9 +369,9 @@ int main(void)
 		const char *mkfs;
 		unsigned kib;
 	} vols[] = {
-		{"-F 12 -s 8 -r 1024", 12 * 1024},
-		{"-F 16 -s 4", 24 * 1024},
-		{"-F 32 -s 1", 40 * 1024},
+	    {"-F 12 -s 8 -r 1024", 12 * 1024},
+	    {"-F 16 -s 4", 24 * 1024},
+	    {"-F 32 -s 1", 40 * 1024},
 	};
 
 	if (!test_have("mkfs.fat") || !test_have("fsck.fat")) {
@@ -368,8 +383,7 @@ int main(void)
 		for (uint64_t seed = 1; seed <= 2; seed++) {
 			diag("%s, seed %llu", vols[v].mkfs,
 			     (unsigned long long)seed);
-			run(vols[v].mkfs, vols[v].kib, seed * 7 + v, 5000,
-			    tmp);
+			run(vols[v].mkfs, vols[v].kib, seed * 7 + v, 5000, tmp);
 		}
 	}
 	test_sh("rm -rf '%s'", tmp);

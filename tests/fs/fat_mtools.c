@@ -19,12 +19,13 @@ struct config {
 };
 
 static const struct config configs[] = {
-	{"FAT12, 512-byte clusters", "-F 12 -s 1", 2},
-	{"FAT12, 4 KiB clusters", "-F 12 -s 8", 8},
-	{"FAT16, 1 KiB clusters", "-F 16 -s 2", 16},
-	{"FAT16, 8 KiB clusters", "-F 16 -s 16", 64},
-	{"FAT32, 512-byte clusters", "-F 32 -s 1", 40},
-	{"FAT32, 1 KiB clusters, one FAT", "-F 32 -s 2 -f 1", 80},
+    {"FAT12, 512-byte clusters", "-F 12 -s 1", 2},
+    {"FAT12, 4 KiB clusters", "-F 12 -s 8", 8},
+    {"FAT16, 1 KiB clusters", "-F 16 -s 2", 16},
+    {"FAT16, 8 KiB clusters", "-F 16 -s 16", 64},
+    {"FAT32, 512-byte clusters", "-F 32 -s 1", 40},
+    {"FAT32, 1 KiB clusters, one FAT", "-F 32 -s 2 -f 1", 80},
+    {"FAT32, 4 KiB sectors, 8 KiB clusters", "-F 32 -S 4096 -s 2", 600},
 };
 
 /* The tree mtools puts on the image: long names, odd sizes, depth. */
@@ -57,8 +58,8 @@ static int graft_writes(struct fs *fs, const char *mirror, size_t big)
 	int err;
 
 	snprintf(tmp, sizeof(tmp), "%s/new", mirror);
-	test_sh("rm -rf '%s' && mkdir -p '%s/Nested Directory/level two'",
-		tmp, tmp);
+	test_sh("rm -rf '%s' && mkdir -p '%s/Nested Directory/level two'", tmp,
+		tmp);
 	snprintf(tmp, sizeof(tmp), "%s/new/big.bin", mirror);
 	test_random_file(tmp, big, 21);
 	snprintf(tmp, sizeof(tmp),
@@ -71,8 +72,8 @@ static int graft_writes(struct fs *fs, const char *mirror, size_t big)
 	snprintf(tmp, sizeof(tmp), "%s/new/lower.txt", mirror);
 	test_random_file(tmp, 10, 24);
 	for (int i = 0; i < 12; i++) {
-		snprintf(tmp, sizeof(tmp), "%s/new/similar name %d.txt",
-			 mirror, i);
+		snprintf(tmp, sizeof(tmp), "%s/new/similar name %d.txt", mirror,
+			 i);
 		test_random_file(tmp, (size_t)i * 100, 30 + (uint32_t)i);
 	}
 	snprintf(tmp, sizeof(tmp), "%s/new", mirror);
@@ -163,8 +164,8 @@ static void run_config(const struct config *c, const char *tmp)
 		       "A rather long name, with punctuation (and more).text'",
 		       img, src),
 	       0, "mtype reads a long-named file graft wrote");
-	is_int(test_sh("mdir -b -i '%s' ::/new | grep -q '/LOWER.TXT$'", img), 0,
-	       "mdir lists the case-changed name");
+	is_int(test_sh("mdir -b -i '%s' ::/new | grep -q '/LOWER.TXT$'", img),
+	       0, "mdir lists the case-changed name");
 }
 
 int main(void)

@@ -18,10 +18,10 @@
 struct test_blk {
 	struct graft_blkdev dev;
 	int fd;
-	long writes;      /* write calls so far */
+	long writes;	  /* write calls so far */
 	long write_limit; /* -1: none; else writes after this many fail */
 	bool crashed;
-	bool sync;        /* fdatasync on flush */
+	bool sync; /* fdatasync on flush */
 };
 
 /* Open path as a device of sector_size-byte sectors. */

@@ -41,11 +41,11 @@ static void add(const char *path, const char *host, const struct stat *st)
 			err(1, "realloc");
 	}
 	ents[nents++] = (struct ent){
-		.path = strdup(path),
-		.host = strdup(host),
-		.is_dir = S_ISDIR(st->st_mode),
-		.size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0,
-		.mtime = st->st_mtime,
+	    .path = strdup(path),
+	    .host = strdup(host),
+	    .is_dir = S_ISDIR(st->st_mode),
+	    .size = S_ISREG(st->st_mode) ? (uint64_t)st->st_size : 0,
+	    .mtime = st->st_mtime,
 	};
 }
 
@@ -183,8 +183,9 @@ int main(int argc, char **argv)
 	out = fopen(argv[optind + 1], "w");
 	if (!out)
 		err(1, "%s", argv[optind + 1]);
-	fprintf(out, "/* Made by tools/mkstatic from %s: do not edit. */\n"
-		     "#include \"lib/fs/static/static.h\"\n\n",
+	fprintf(out,
+		"/* Made by tools/mkstatic from %s: do not edit. */\n"
+		"#include \"lib/fs/static/static.h\"\n\n",
 		argv[optind]);
 	for (size_t i = 0; i < nents; i++)
 		if (!ents[i].is_dir && ents[i].size)
@@ -205,8 +206,9 @@ int main(int argc, char **argv)
 	fprintf(out, "};\n\nstatic const uint32_t children[] = {");
 	for (uint32_t i = 0; i < nch; i++)
 		fprintf(out, "%s%u,", i % 16 ? " " : "\n\t", children[i]);
-	fprintf(out, "%s};\n\nconst struct fs_static_image %s = {\n"
-		     "\tFS_STATIC_MAGIC, %zu, entries, %u, children,\n};\n",
+	fprintf(out,
+		"%s};\n\nconst struct fs_static_image %s = {\n"
+		"\tFS_STATIC_MAGIC, %zu, entries, %u, children,\n};\n",
 		nch ? "\n" : "0", sym, nents, nch);
 	if (fclose(out))
 		err(1, "%s", argv[optind + 1]);

@@ -75,8 +75,8 @@ int fat_boot_validate(const uint8_t *bs, uint32_t dev_sector_size,
 	if (g->fat_sectors == 0)
 		return bad(why, whylen, "sectors per FAT");
 	g->root_sectors =
-		(uint32_t)(((uint64_t)g->root_entries * FAT_SLOT + g->bps - 1) /
-			   g->bps);
+	    (uint32_t)(((uint64_t)g->root_entries * FAT_SLOT + g->bps - 1) /
+		       g->bps);
 	g->root_start = g->reserved + g->nfats * g->fat_sectors;
 	data = (uint64_t)g->reserved + (uint64_t)g->nfats * g->fat_sectors +
 	       g->root_sectors;
@@ -115,14 +115,14 @@ int fat_boot_validate(const uint8_t *bs, uint32_t dev_sector_size,
 		return bad(why, whylen, "FAT12/16 fields (no fixed root?)");
 	}
 	nent = (uint64_t)g->clusters + 2;
-	need = (uint32_t)(g->type == 12   ? (nent * 3 + 1) / 2
+	need = (uint32_t)(g->type == 12	  ? (nent * 3 + 1) / 2
 			  : g->type == 16 ? nent * 2
 					  : nent * 4);
 	if ((uint64_t)g->fat_sectors * g->bps < need)
 		return bad(why, whylen, "sectors per FAT (too few)");
-	g->fat_start = g->reserved +
-		       (uint32_t)(g->active_fat > 0 ? g->active_fat : 0) *
-			       g->fat_sectors;
+	g->fat_start =
+	    g->reserved +
+	    (uint32_t)(g->active_fat > 0 ? g->active_fat : 0) * g->fat_sectors;
 	return 0;
 }
 
@@ -242,8 +242,10 @@ int fat_mount(struct graft_blkdev *dev, const struct fs_mount_opts *opts,
 	err = dev->read(dev, 0, boot, 1);
 	if (err) {
 		if (why)
-			snprintf(why, whylen, "fat: reading the boot sector "
-					      "of '%s'", dev->name);
+			snprintf(why, whylen,
+				 "fat: reading the boot sector "
+				 "of '%s'",
+				 dev->name);
 		goto fail;
 	}
 	err = fat_boot_validate(boot, dev->sector_size, dev->sectors, &fs->g,
@@ -302,7 +304,8 @@ int fat_statfs_fs(struct fs *f, struct fs_statfs *st)
 	st->free_blocks = fs->free_count;
 	st->name_max = FS_NAME_MAX;
 	st->read_only = fs->fs.read_only;
-	st->type = fs->g.type == 12 ? "fat12" : fs->g.type == 16 ? "fat16"
-								   : "fat32";
+	st->type = fs->g.type == 12   ? "fat12"
+		   : fs->g.type == 16 ? "fat16"
+				      : "fat32";
 	return 0;
 }

@@ -106,10 +106,9 @@ static int write_fat_sector(struct fat_fs *fs, struct fat_buf *b)
 	for (uint32_t i = 0; i < fs->g.nfats; i++) {
 		if (fs->g.active_fat >= 0 && (int)i != fs->g.active_fat)
 			continue;
-		int err = fat_dev_write(fs, fs->g.reserved +
-						    (uint64_t)i * fs->g.fat_sectors +
-						    rel,
-					b->data, 1);
+		int err = fat_dev_write(
+		    fs, fs->g.reserved + (uint64_t)i * fs->g.fat_sectors + rel,
+		    b->data, 1);
 		if (err)
 			return err;
 	}

@@ -14,7 +14,8 @@
 #include "lib/fs/fat/fat_internal.h"
 
 /* Offsets of the 13 UTF-16 units in a long-name entry. */
-static const uint8_t lfn_pos[13] = {1, 3, 5, 7, 9, 14, 16, 18, 20, 22, 24, 28, 30};
+static const uint8_t lfn_pos[13] = {1,	3,  5,	7,  9,	14, 16,
+				    18, 20, 22, 24, 28, 30};
 
 uint32_t fat_entry_first(const uint8_t raw[FAT_SLOT], int type)
 {
@@ -232,7 +233,8 @@ static int dir_extend(struct fat_fs *fs, struct fat_dir *d, uint32_t last)
 	int err;
 
 	if (d->first == 0)
-		return fs_fail(&fs->fs, GRAFT_ENOSPC, "fat: root directory full");
+		return fs_fail(&fs->fs, GRAFT_ENOSPC,
+			       "fat: root directory full");
 	err = fat_alloc(fs, last + 1, &c);
 	if (err)
 		return err;

@@ -44,43 +44,43 @@
 #include "lib/fs/fat/fat.h"
 #include "lib/fs/fs.h"
 
-#define FAT_SLOT 32
+#define FAT_SLOT	  32
 #define FAT_DIR_MAX_SLOTS 65536 /* the most entries a directory may hold */
-#define FAT_FILE_MAX 0xffffffffull
-#define FAT_ATTR_RO 0x01
-#define FAT_ATTR_HIDDEN 0x02
-#define FAT_ATTR_SYSTEM 0x04
-#define FAT_ATTR_VOLUME 0x08
-#define FAT_ATTR_DIR 0x10
-#define FAT_ATTR_ARCHIVE 0x20
-#define FAT_ATTR_LFN 0x0f
-#define FAT_LFN_MAX 20 /* long-name entries for 255 UTF-16 units */
+#define FAT_FILE_MAX	  0xffffffffull
+#define FAT_ATTR_RO	  0x01
+#define FAT_ATTR_HIDDEN	  0x02
+#define FAT_ATTR_SYSTEM	  0x04
+#define FAT_ATTR_VOLUME	  0x08
+#define FAT_ATTR_DIR	  0x10
+#define FAT_ATTR_ARCHIVE  0x20
+#define FAT_ATTR_LFN	  0x0f
+#define FAT_LFN_MAX	  20 /* long-name entries for 255 UTF-16 units */
 
 /* Geometry read from the boot sector, all checked by fat_boot_validate. */
 struct fat_geom {
-	int type;              /* 12, 16 or 32 */
-	uint32_t bps;          /* bytes per sector */
-	uint32_t spc;          /* sectors per cluster */
+	int type;	       /* 12, 16 or 32 */
+	uint32_t bps;	       /* bytes per sector */
+	uint32_t spc;	       /* sectors per cluster */
 	uint32_t cluster_size; /* bytes */
 	uint32_t reserved;     /* sectors before the first FAT */
 	uint32_t nfats;
-	uint32_t fat_sectors; /* per copy */
-	uint32_t root_entries;  /* FAT12/16 fixed root */
-	uint32_t root_start;    /* sector of the fixed root */
+	uint32_t fat_sectors;  /* per copy */
+	uint32_t root_entries; /* FAT12/16 fixed root */
+	uint32_t root_start;   /* sector of the fixed root */
 	uint32_t root_sectors;
 	uint32_t data_start; /* sector of cluster 2 */
 	uint32_t total_sectors;
 	uint32_t clusters;     /* valid cluster numbers: 2 .. clusters + 1 */
 	uint32_t root_cluster; /* FAT32 */
 	uint32_t fsinfo;       /* FAT32 FSInfo sector, 0 if none */
-	int active_fat;        /* -1: mirror to every copy */
+	int active_fat;	       /* -1: mirror to every copy */
 	uint32_t fat_start;    /* first sector of the FAT copy read */
 };
 
 struct fat_buf {
 	uint64_t sector;
 	uint32_t stamp; /* last use, for LRU */
-	uint8_t state;  /* FAT_BUF_EMPTY, CLEAN, DIRTY */
+	uint8_t state;	/* FAT_BUF_EMPTY, CLEAN, DIRTY */
 	bool is_fat;
 	uint8_t *data;
 };
@@ -98,9 +98,9 @@ struct fat_node {
 	uint32_t first; /* first cluster, 0 if none */
 	uint32_t size;
 	uint32_t nclus; /* clusters in the chain (checked at open) */
-	uint32_t last;  /* last cluster of the chain */
-	uint32_t gen;   /* bumped when the chain is replaced */
-	char name[16];  /* short name, for messages */
+	uint32_t last;	/* last cluster of the chain */
+	uint32_t gen;	/* bumped when the chain is replaced */
+	char name[16];	/* short name, for messages */
 };
 
 struct fat_file {
@@ -148,7 +148,7 @@ struct fat_entry {
 	uint8_t attr;
 	uint32_t first;
 	uint32_t size;
-	uint32_t slot;       /* index of the short entry */
+	uint32_t slot;	     /* index of the short entry */
 	uint32_t first_slot; /* of its long-name entries, or slot */
 	uint64_t sector;     /* of the short entry */
 	uint32_t off;
@@ -164,13 +164,11 @@ int64_t fat_now(struct fat_fs *fs);
 
 /* fat_cache.c */
 int fat_dev_read(struct fat_fs *fs, uint64_t sec, void *buf, uint32_t n);
-int fat_dev_write(struct fat_fs *fs, uint64_t sec, const void *buf,
-		  uint32_t n);
+int fat_dev_write(struct fat_fs *fs, uint64_t sec, const void *buf, uint32_t n);
 int fat_dev_flush(struct fat_fs *fs);
 int fat_cache_init(struct fat_fs *fs, unsigned nbufs);
 void fat_cache_free(struct fat_fs *fs);
-int fat_cache_get(struct fat_fs *fs, uint64_t sec, bool is_fat,
-		  uint8_t **data);
+int fat_cache_get(struct fat_fs *fs, uint64_t sec, bool is_fat, uint8_t **data);
 void fat_cache_dirty(struct fat_fs *fs, uint64_t sec);
 void fat_cache_invalidate(struct fat_fs *fs, uint64_t sec, uint64_t n);
 int fat_cache_writeback(struct fat_fs *fs, bool fat_only);
@@ -193,8 +191,7 @@ int fat_zero_cluster(struct fat_fs *fs, uint32_t c);
 /* fat_name.c */
 uint8_t fat_lfn_checksum(const uint8_t sfn[11]);
 bool fat_sfn_to_name(const uint8_t raw[FAT_SLOT], char out[13]);
-int fat_name_check(const char *name, size_t len, uint16_t *u16,
-		   size_t *nu16);
+int fat_name_check(const char *name, size_t len, uint16_t *u16, size_t *nu16);
 bool fat_name_fits_83(const char *name, size_t len, uint8_t sfn[11],
 		      uint8_t *case_bits);
 void fat_sfn_basis(const char *name, size_t len, uint8_t basis[11]);

@@ -76,8 +76,7 @@ bool fat_sfn_to_name(const uint8_t raw[FAT_SLOT], char out[13])
 			c = 0xe5;
 		if (!sfn_char_ok(c) || (c == ' ' && i < base_end && i == 0))
 			return false;
-		if (c >= 'A' && c <= 'Z' &&
-		    (raw[12] & (i < 8 ? 0x08 : 0x10)))
+		if (c >= 'A' && c <= 'Z' && (raw[12] & (i < 8 ? 0x08 : 0x10)))
 			c = (uint8_t)(c + 32);
 		o = put_utf8(o, c);
 	}
@@ -129,8 +128,8 @@ int fat_name_check(const char *name, size_t len, uint16_t *u16, size_t *nu16)
 {
 	size_t n = 0;
 
-	if (len == 0 || (len <= 2 && name[0] == '.' &&
-			 (len == 1 || name[1] == '.')))
+	if (len == 0 ||
+	    (len <= 2 && name[0] == '.' && (len == 1 || name[1] == '.')))
 		return GRAFT_EINVAL;
 	if (name[len - 1] == '.' || name[len - 1] == ' ')
 		return GRAFT_EINVAL;
@@ -287,8 +286,7 @@ bool fat_sfn_tail_number(const uint8_t basis[11], const uint8_t sfn[11],
 	return true;
 }
 
-size_t fat_utf16_to_utf8(const uint16_t *u, size_t n, char *out,
-			 size_t outsize)
+size_t fat_utf16_to_utf8(const uint16_t *u, size_t n, char *out, size_t outsize)
 {
 	char *o = out;
 
@@ -296,7 +294,8 @@ size_t fat_utf16_to_utf8(const uint16_t *u, size_t n, char *out,
 		uint32_t cp = u[i];
 		if (cp >= 0xd800 && cp < 0xdc00 && i + 1 < n &&
 		    u[i + 1] >= 0xdc00 && u[i + 1] < 0xe000) {
-			cp = 0x10000 + ((cp - 0xd800) << 10) + (u[i + 1] - 0xdc00);
+			cp = 0x10000 + ((cp - 0xd800) << 10) +
+			     (u[i + 1] - 0xdc00);
 			i++;
 		} else if (cp >= 0xd800 && cp < 0xe000) {
 			cp = 0xfffd; /* a lone surrogate */
@@ -365,8 +364,8 @@ void fat_time_encode(int64_t t, uint16_t *date, uint16_t *time)
 	civil_from_days(t / 86400, &y, &m, &d);
 	int64_t s = t % 86400;
 	*date = (uint16_t)((y - 1980) << 9 | m << 5 | d);
-	*time = (uint16_t)((s / 3600) << 11 | ((s / 60) % 60) << 5 |
-			   (s % 60) / 2);
+	*time =
+	    (uint16_t)((s / 3600) << 11 | ((s / 60) % 60) << 5 | (s % 60) / 2);
 }
 
 int64_t fat_time_decode(uint16_t date, uint16_t time)
@@ -376,6 +375,5 @@ int64_t fat_time_decode(uint16_t date, uint16_t time)
 	if (m < 1 || m > 12 || d < 1)
 		return 315532800;
 	return days_from_civil(1980 + (date >> 9), m, d) * 86400 +
-	       (time >> 11) * 3600 + ((time >> 5) & 63) * 60 +
-	       (time & 31) * 2;
+	       (time >> 11) * 3600 + ((time >> 5) & 63) * 60 + (time & 31) * 2;
 }

@@ -142,8 +142,8 @@ static int node_get(struct fat_fs *fs, const struct fat_entry *e,
 		goto fail;
 	}
 	if (n->first) {
-		err = fat_chain_walk(fs, n->first, &n->nclus, &n->last,
-				     n->name);
+		err =
+		    fat_chain_walk(fs, n->first, &n->nclus, &n->last, n->name);
 		if (err)
 			goto fail;
 	}
@@ -228,8 +228,8 @@ static int create_entry(struct fat_fs *fs, struct fat_dir *d, const char *name,
 	uint8_t sfn[11], case_bits, raw[FAT_SLOT];
 	uint32_t slot, nslots;
 	size_t len = strlen(name);
-	int err = fat_dir_reserve(fs, d, name, len, sfn, &case_bits, &slot,
-				  &nslots);
+	int err =
+	    fat_dir_reserve(fs, d, name, len, sfn, &case_bits, &slot, &nslots);
 
 	if (err)
 		return err;
@@ -275,10 +275,9 @@ static int open_entry(struct fat_fs *fs, const char *path, int flags,
 		return err;
 	if ((flags & FS_O_CREATE) && (flags & FS_O_EXCL))
 		return fs_fail(&fs->fs, GRAFT_EEXIST, "fat: '%s' exists", path);
-	if ((e.attr & FAT_ATTR_DIR) &&
-	    (flags & (FS_O_WRITE | FS_O_TRUNC)))
-		return fs_fail(&fs->fs, GRAFT_EISDIR, "fat: '%s' is a directory",
-			       path);
+	if ((e.attr & FAT_ATTR_DIR) && (flags & (FS_O_WRITE | FS_O_TRUNC)))
+		return fs_fail(&fs->fs, GRAFT_EISDIR,
+			       "fat: '%s' is a directory", path);
 	if ((e.attr & FAT_ATTR_RO) && (flags & (FS_O_WRITE | FS_O_TRUNC)))
 		return fs_fail(&fs->fs, GRAFT_EPERM, "fat: '%s' is read-only",
 			       path);
@@ -427,7 +426,8 @@ static int data_io(struct fat_fs *fs, struct fat_file *ff, uint64_t pos,
 		if (err)
 			return err;
 		if (write) {
-			fat_cache_invalidate(fs, sec, (n + soff + bps - 1) / bps);
+			fat_cache_invalidate(fs, sec,
+					     (n + soff + bps - 1) / bps);
 			fs->data_unflushed = true;
 		}
 		pos += n;
@@ -537,8 +537,9 @@ static void fill_stat(struct fat_fs *fs, const uint8_t *raw, bool is_dir,
 	st->type = is_dir ? FS_TYPE_DIR : FS_TYPE_FILE;
 	st->size = is_dir ? 0 : size;
 	st->attr = raw ? raw[11] & 0x3f : FAT_ATTR_DIR;
-	st->mtime = raw ? fat_time_decode(fat_le16(raw + 24), fat_le16(raw + 22))
-			: 315532800;
+	st->mtime =
+	    raw ? fat_time_decode(fat_le16(raw + 24), fat_le16(raw + 22))
+		: 315532800;
 }
 
 static int fat_fstat(struct fs_file *f, struct fs_stat *st)
@@ -679,8 +680,7 @@ static int fat_unlink(struct fs *f, const char *path)
 	err = fat_dir_remove(fs, &d, &e);
 	if (err)
 		return err;
-	return fat_valid_cluster(fs, e.first) ? fat_free_later(fs, e.first)
-					      : 0;
+	return fat_valid_cluster(fs, e.first) ? fat_free_later(fs, e.first) : 0;
 }
 
 /* Point the ".." entry of the directory starting at c at parent. */
@@ -771,17 +771,17 @@ static int fat_sync(struct fs *f)
 }
 
 const struct fs_ops fat_ops = {
-	.open = fat_open,
-	.close = fat_close,
-	.read = fat_read,
-	.write = fat_write,
-	.fstat = fat_fstat,
-	.readdir = fat_readdir,
-	.stat = fat_stat,
-	.mkdir = fat_mkdir,
-	.unlink = fat_unlink,
-	.rename = fat_rename,
-	.sync = fat_sync,
-	.statfs = fat_statfs_fs,
-	.unmount = fat_unmount_fs,
+    .open = fat_open,
+    .close = fat_close,
+    .read = fat_read,
+    .write = fat_write,
+    .fstat = fat_fstat,
+    .readdir = fat_readdir,
+    .stat = fat_stat,
+    .mkdir = fat_mkdir,
+    .unlink = fat_unlink,
+    .rename = fat_rename,
+    .sync = fat_sync,
+    .statfs = fat_statfs_fs,
+    .unmount = fat_unmount_fs,
 };

@@ -29,8 +29,9 @@ bool fat_is_eoc(struct fat_fs *fs, uint32_t v)
 
 uint32_t fat_eoc(struct fat_fs *fs)
 {
-	return fs->g.type == 12 ? 0xfff : fs->g.type == 16 ? 0xffff
-							    : 0x0fffffff;
+	return fs->g.type == 12	  ? 0xfff
+	       : fs->g.type == 16 ? 0xffff
+				  : 0x0fffffff;
 }
 
 /* The cached byte at offset off of the first FAT. */
@@ -149,7 +150,8 @@ int fat_next(struct fat_fs *fs, uint32_t c, uint32_t *next)
 	}
 	if (!fat_valid_cluster(fs, v))
 		return fs_fail(&fs->fs, GRAFT_EFORMAT,
-			       "fat: cluster %u links to bad cluster %#x", c, v);
+			       "fat: cluster %u links to bad cluster %#x", c,
+			       v);
 	*next = v;
 	return 0;
 }
@@ -175,7 +177,8 @@ int fat_chain_walk(struct fat_fs *fs, uint32_t first, uint32_t *count,
 	for (;;) {
 		if (++n > fs->g.clusters)
 			return fs_fail(&fs->fs, GRAFT_EFORMAT,
-				       "fat: cluster chain of '%s' loops", what);
+				       "fat: cluster chain of '%s' loops",
+				       what);
 		err = fat_next(fs, c, &next);
 		if (err)
 			return fs_fail(&fs->fs, err,

@@ -152,7 +152,8 @@ static int st_readdir(struct fs_file *f, struct fs_dirent *ent)
 		return GRAFT_ENOENT;
 	c = &img->entries[img->children[d->first_child + f->pos++]];
 	slash = strrchr(c->path, '/');
-	snprintf(ent->name, sizeof(ent->name), "%s", slash ? slash + 1 : c->path);
+	snprintf(ent->name, sizeof(ent->name), "%s",
+		 slash ? slash + 1 : c->path);
 	fill(c, &ent->st);
 	return 0;
 }
@@ -207,17 +208,17 @@ static int st_unmount(struct fs *f)
 }
 
 static const struct fs_ops static_ops = {
-	.open = st_open,
-	.close = st_close,
-	.read = st_read,
-	.write = st_write,
-	.fstat = st_fstat,
-	.readdir = st_readdir,
-	.stat = st_stat,
-	.mkdir = st_change,
-	.unlink = st_change,
-	.rename = st_rename,
-	.sync = st_sync,
-	.statfs = st_statfs,
-	.unmount = st_unmount,
+    .open = st_open,
+    .close = st_close,
+    .read = st_read,
+    .write = st_write,
+    .fstat = st_fstat,
+    .readdir = st_readdir,
+    .stat = st_stat,
+    .mkdir = st_change,
+    .unlink = st_change,
+    .rename = st_rename,
+    .sync = st_sync,
+    .statfs = st_statfs,
+    .unmount = st_unmount,
 };
