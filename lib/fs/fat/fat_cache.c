@@ -248,6 +248,12 @@ int fat_cache_get(struct fat_fs *fs, uint64_t sec, bool is_fat, uint8_t **data)
 
 void fat_cache_dirty(struct fat_fs *fs, uint64_t sec)
 {
+	struct fat_buf *hit = &fs->bufs[fs->last_hit];
+
+	if (hit->state != FAT_BUF_EMPTY && hit->sector == sec) {
+		hit->state = FAT_BUF_DIRTY; /* the usual case: just fetched */
+		return;
+	}
 	for (unsigned i = 0; i < fs->nbufs; i++) {
 		struct fat_buf *b = &fs->bufs[i];
 		if (b->state != FAT_BUF_EMPTY && b->sector == sec) {
