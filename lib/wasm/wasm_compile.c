@@ -92,6 +92,72 @@ static void cut(struct wasm_cg *cg, uint32_t at)
 
 static void emit_op(struct wasm_cg *cg, unsigned op, uint32_t offset);
 
+/* The fused variant and base operator of an emitted op, or false. */
+static bool fused_parts(unsigned fop, unsigned *variant, unsigned *base)
+{
+	if (fop < WOP_COUNT) {
+		if (!fusable_binop(fop))
+			return false;
+		*variant = WFUSE_COUNT; /* plain, operands on the stack */
+		*base = fop;
+		return true;
+	}
+	*variant = (fop - WOP_COUNT) / 256;
+	*base = (fop - WOP_COUNT) % 256;
+	return true;
+}
+
+/*
+ * A binary operator (plain or with fused operands) followed by local.set,
+ * br_if or the branch of an if: fold it into one instruction.  The caller
+ * emits the last immediate (the local or the branch target) afterwards.
+ */
+static bool fuse_consumer(struct wasm_cg *cg, unsigned op, uint32_t offset)
+{
+	unsigned v, base, nv;
+	uint32_t at = cg->prev_cell[0];
+	wasm_cell imm[2];
+	if (at < cg->barrier || !fused_parts(cg->prev_op[0], &v, &base))
+		return false;
+	if (op == WOP_LOCAL_SET) {
+		switch (v) {
+		case WFUSE_COUNT:
+			nv = WFUSE_SET;
+			break;
+		case WFUSE_L:
+			nv = WFUSE_LSET;
+			break;
+		case WFUSE_C:
+			nv = WFUSE_CSET;
+			break;
+		case WFUSE_LL:
+			nv = WFUSE_LLSET;
+			break;
+		case WFUSE_LC:
+			nv = WFUSE_LCSET;
+			break;
+		default:
+			return false;
+		}
+	} else if (v == WFUSE_LL || v == WFUSE_LC) {
+		if (op == WOP_BR_IF)
+			nv = v == WFUSE_LL ? WFUSE_LLBR : WFUSE_LCBR;
+		else
+			nv = v == WFUSE_LL ? WFUSE_LLBU : WFUSE_LCBU;
+	} else {
+		return false;
+	}
+	imm[0] = cg->cells[at + 1];
+	imm[1] = cg->cells[at + 2];
+	cut(cg, at);
+	emit_op(cg, WOP_FUSED(nv, base), offset);
+	if (v == WFUSE_L || v == WFUSE_C || v == WFUSE_LL || v == WFUSE_LC)
+		wasm_cg_imm(cg, imm[0].u);
+	if (v == WFUSE_LL || v == WFUSE_LC)
+		wasm_cg_imm(cg, imm[1].u);
+	return true;
+}
+
 /*
  * Try to fuse op with the operands just emitted; returns true if done.
  * prev 0 is the last instruction, prev 1 the one before.
@@ -101,7 +167,11 @@ static bool fuse(struct wasm_cg *cg, unsigned op, uint32_t offset)
 	bool is_load = op >= 0x28 && op <= 0x35;
 	bool is_const;
 	uint64_t x, y;
-	if (cg->nomem || !is_operand(cg, 0))
+	if (cg->nomem)
+		return false;
+	if (op == WOP_LOCAL_SET || op == WOP_BR_IF || op == WOP_BR_UNLESS)
+		return fuse_consumer(cg, op, offset);
+	if (!is_operand(cg, 0))
 		return false;
 	is_const = cg->prev_op[0] == WOP_CONST;
 	y = cg->cells[cg->prev_cell[0] + 1].u;

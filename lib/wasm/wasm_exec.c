@@ -334,7 +334,77 @@ static const void *const *handler_table;
 		(sp++)->OUT = (OT)(expr);                                  \
 		NEXT(3);                                                   \
 	}
+#define FUSED_HANDLERS2(op, T, IN, OUT, OT, expr)                          \
+	op_set_##op : {                                                    \
+		T b = (T)sp[-1].IN, a = (T)sp[-2].IN;                      \
+		sp -= 2;                                                   \
+		fp[pc[1].u].OUT = (OT)(expr);                              \
+		NEXT(2);                                                   \
+	}                                                                  \
+	op_lset_##op : {                                                   \
+		T a = (T)sp[-1].IN, b = (T)fp[pc[1].u].IN;                 \
+		sp--;                                                      \
+		fp[pc[2].u].OUT = (OT)(expr);                              \
+		NEXT(3);                                                   \
+	}                                                                  \
+	op_cset_##op : {                                                   \
+		T a = (T)sp[-1].IN, b = (T)pc[1].v.IN;                     \
+		sp--;                                                      \
+		fp[pc[2].u].OUT = (OT)(expr);                              \
+		NEXT(3);                                                   \
+	}                                                                  \
+	op_llset_##op : {                                                  \
+		T a = (T)fp[pc[1].u].IN, b = (T)fp[pc[2].u].IN;            \
+		fp[pc[3].u].OUT = (OT)(expr);                              \
+		NEXT(4);                                                   \
+	}                                                                  \
+	op_lcset_##op : {                                                  \
+		T a = (T)fp[pc[1].u].IN, b = (T)pc[2].v.IN;                \
+		fp[pc[3].u].OUT = (OT)(expr);                              \
+		NEXT(4);                                                   \
+	}                                                                  \
+	op_llbr_##op : {                                                   \
+		T a = (T)fp[pc[1].u].IN, b = (T)fp[pc[2].u].IN;            \
+		if ((OT)(expr) != 0) {                                        \
+			pc = pc[3].p;                                      \
+			goto *pc->h;                                       \
+		}                                                          \
+		NEXT(4);                                                   \
+	}                                                                  \
+	op_lcbr_##op : {                                                   \
+		T a = (T)fp[pc[1].u].IN, b = (T)pc[2].v.IN;                \
+		if ((OT)(expr) != 0) {                                        \
+			pc = pc[3].p;                                      \
+			goto *pc->h;                                       \
+		}                                                          \
+		NEXT(4);                                                   \
+	}                                                                  \
+	op_llbu_##op : {                                                   \
+		T a = (T)fp[pc[1].u].IN, b = (T)fp[pc[2].u].IN;            \
+		if ((OT)(expr) == 0) {                                        \
+			pc = pc[3].p;                                      \
+			goto *pc->h;                                       \
+		}                                                          \
+		NEXT(4);                                                   \
+	}                                                                  \
+	op_lcbu_##op : {                                                   \
+		T a = (T)fp[pc[1].u].IN, b = (T)pc[2].v.IN;                \
+		if ((OT)(expr) == 0) {                                        \
+			pc = pc[3].p;                                      \
+			goto *pc->h;                                       \
+		}                                                          \
+		NEXT(4);                                                   \
+	}
 #define FUSED_ENTRIES(op, T, IN, OUT, OT, expr)                            \
+	[WOP_FUSED(WFUSE_SET, op)] = &&op_set_##op,                        \
+	[WOP_FUSED(WFUSE_LSET, op)] = &&op_lset_##op,                      \
+	[WOP_FUSED(WFUSE_CSET, op)] = &&op_cset_##op,                      \
+	[WOP_FUSED(WFUSE_LLSET, op)] = &&op_llset_##op,                    \
+	[WOP_FUSED(WFUSE_LCSET, op)] = &&op_lcset_##op,                    \
+	[WOP_FUSED(WFUSE_LLBR, op)] = &&op_llbr_##op,                      \
+	[WOP_FUSED(WFUSE_LCBR, op)] = &&op_lcbr_##op,                      \
+	[WOP_FUSED(WFUSE_LLBU, op)] = &&op_llbu_##op,                      \
+	[WOP_FUSED(WFUSE_LCBU, op)] = &&op_lcbu_##op,                      \
 	[WOP_FUSED(WFUSE_L, op)] = &&op_l_##op,                            \
 	[WOP_FUSED(WFUSE_C, op)] = &&op_c_##op,                            \
 	[WOP_FUSED(WFUSE_LL, op)] = &&op_ll_##op,                          \
@@ -1113,6 +1183,7 @@ op_fc17: { /* table.fill */
 }
 
 	FUSED_BINOPS(FUSED_HANDLERS)
+	FUSED_BINOPS(FUSED_HANDLERS2)
 	FUSED_LOADS(FUSED_LOAD_HANDLER)
 
 trap:

@@ -271,8 +271,27 @@ enum {
  *   LL  local.get x; local.get y; OP -> push(local x OP local y)
  *   LC  local.get x; CONST c; OP     -> push(local x OP c)
  *   LD  local.get x; LOAD            -> push(load(local x + offset))
+ * and those followed by local.set d (the result goes to local d) or by
+ * br_if / the branch of an if (the result is the condition):
+ *   SET LSET CSET LLSET LCSET   LLBR LCBR (br_if)   LLBU LCBU (if)
  */
-enum { WFUSE_L, WFUSE_C, WFUSE_LL, WFUSE_LC, WFUSE_LD, WFUSE_COUNT };
+enum {
+	WFUSE_L,
+	WFUSE_C,
+	WFUSE_LL,
+	WFUSE_LC,
+	WFUSE_LD,
+	WFUSE_SET,
+	WFUSE_LSET,
+	WFUSE_CSET,
+	WFUSE_LLSET,
+	WFUSE_LCSET,
+	WFUSE_LLBR,
+	WFUSE_LCBR,
+	WFUSE_LLBU,
+	WFUSE_LCBU,
+	WFUSE_COUNT
+};
 #define WOP_FUSED(v, op) (WOP_COUNT + (v)*256 + (op))
 #define WOP_TABLE_SIZE (WOP_COUNT + WFUSE_COUNT * 256)
 
