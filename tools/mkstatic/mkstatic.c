@@ -91,11 +91,10 @@ static size_t parent_of(const char *path)
 {
 	char parent[FS_PATH_MAX];
 	const char *slash = strrchr(path, '/');
-	struct ent key, *e;
+	struct ent key = {.path = parent}, *e;
 
 	snprintf(parent, sizeof(parent), "%.*s",
 		 slash ? (int)(slash - path) : 0, path);
-	key.path = parent;
 	e = bsearch(&key, ents, nents, sizeof(*ents), by_path);
 	if (!e)
 		errx(1, "internal: no parent for %s", path);
@@ -167,6 +166,8 @@ int main(int argc, char **argv)
 	qsort(ents, nents, sizeof(*ents), by_path);
 	/* children in path order are in name order: one pass per parent */
 	children = calloc(nents, sizeof(*children));
+	if (!children)
+		err(1, "calloc");
 	for (size_t d = 0; d < nents; d++) {
 		if (!ents[d].is_dir)
 			continue;
@@ -181,8 +182,10 @@ int main(int argc, char **argv)
 		ents[d].nchildren = nch - ents[d].first_child;
 	}
 	out = fopen(argv[optind + 1], "w");
-	if (!out)
-		err(1, "%s", argv[optind + 1]);
+	if (!out) {
+		warn("%s", argv[optind + 1]);
+		return 1;
+	}
 	fprintf(out,
 		"/* Made by tools/mkstatic from %s: do not edit. */\n"
 		"#include \"lib/fs/static/static.h\"\n\n",
