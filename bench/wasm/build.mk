@@ -2,7 +2,7 @@
 WASM_BENCH_BIN := $(BUILD)/bin/graft-wasm-bench
 CFLAGS_bench/wasm/wasm_runner.c := -I.
 
-$(WASM_BENCH_BIN): $(BUILD)/host/bench/wasm/wasm_runner.o $(WASM_HOST_A) \
+$(WASM_BENCH_BIN): $(BUILD)/host/bench/wasm/wasm_runner.o $(BUILD)/host/libwasm.a \
 		$(BUILD)/host/kernel/error.o
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")

@@ -171,6 +171,17 @@ static bool fuse(struct wasm_cg *cg, unsigned op, uint32_t offset)
 		return false;
 	if (op == WOP_LOCAL_SET || op == WOP_BR_IF || op == WOP_BR_UNLESS)
 		return fuse_consumer(cg, op, offset);
+	if (is_load && cg->prev_cell[0] >= cg->barrier &&
+	    cg->prev_op[0] == WOP_FUSED(WFUSE_LC, 0x6a)) {
+		uint32_t at = cg->prev_cell[0];
+		x = cg->cells[at + 1].u;
+		y = cg->cells[at + 2].u;
+		cut(cg, at);
+		emit_op(cg, WOP_FUSED(WFUSE_LCLD, op), offset);
+		wasm_cg_imm(cg, x);
+		wasm_cg_imm(cg, y);
+		return true;
+	}
 	if (!is_operand(cg, 0))
 		return false;
 	is_const = cg->prev_op[0] == WOP_CONST;

@@ -154,6 +154,7 @@ static const void *const *handler_table;
 #define NEXT(n)                                                            \
 	do {                                                               \
 		pc += (n);                                                 \
+		PIN();                                                     \
 		goto *pc->h;                                               \
 	} while (0)
 #define TRAP(c)                                                            \
@@ -420,7 +421,22 @@ static const void *const *handler_table;
 		(sp++)->F = (R)v;                                          \
 		NEXT(3);                                                   \
 	}
-#define FUSED_LOAD_ENTRY(op, T, F, R) [WOP_FUSED(WFUSE_LD, op)] = &&op_ld_##op,
+/* local.get x; i32.const c; i32.add; load: cells are op, x, c, offset */
+#define FUSED_LCLOAD_HANDLER(op, T, F, R)                                  \
+	op_lcld_##op : {                                                   \
+		uint64_t ea = (uint64_t)(uint32_t)(U32(fp[pc[1].u]) +      \
+						   (uint32_t)pc[2].u) +     \
+			      pc[3].u;                                     \
+		T v;                                                       \
+		if (ea + sizeof(T) > msize)                                \
+			TRAP(WASM_TRAP_MEMORY_OOB);                        \
+		memcpy(&v, mem + ea, sizeof(T));                           \
+		(sp++)->F = (R)v;                                          \
+		NEXT(4);                                                   \
+	}
+#define FUSED_LOAD_ENTRY(op, T, F, R)                                      \
+	[WOP_FUSED(WFUSE_LD, op)] = &&op_ld_##op,                          \
+	[WOP_FUSED(WFUSE_LCLD, op)] = &&op_lcld_##op,
 
 static int run(wasm_store *st, struct wasm_instance *inst,
 	       const struct wasm_fcode *code, slot *fp);
@@ -444,8 +460,15 @@ static void load_memory(struct wasm_instance *inst, uint8_t **mem,
 	}
 }
 
+/*
+ * Keep the interpreter's hottest state in registers at every dispatch: in
+ * a function this large gcc otherwise spills fp to the stack, and every
+ * local.get would pay a load for it.
+ */
+#define PIN() __asm__ volatile("" : "+r"(pc), "+r"(sp), "+r"(fp))
+
 static int run(wasm_store *st, struct wasm_instance *inst,
-	       const struct wasm_fcode *code, slot *fp)
+	       const struct wasm_fcode *code, slot *fp_arg)
 {
 	static const void *const table[WOP_TABLE_SIZE] = {
 		FUSED_BINOPS(FUSED_ENTRIES)
@@ -649,6 +672,7 @@ static int run(wasm_store *st, struct wasm_instance *inst,
 	};
 	const wasm_cell *pc;
 	slot *sp;
+	slot *fp = fp_arg;
 	uint8_t *mem;
 	uint64_t msize;
 	int64_t fuel;
@@ -1185,6 +1209,7 @@ op_fc17: { /* table.fill */
 	FUSED_BINOPS(FUSED_HANDLERS)
 	FUSED_BINOPS(FUSED_HANDLERS2)
 	FUSED_LOADS(FUSED_LOAD_HANDLER)
+	FUSED_LOADS(FUSED_LCLOAD_HANDLER)
 
 trap:
 	st->trap.code = tcode;

@@ -290,6 +290,7 @@ enum {
 	WFUSE_LCBR,
 	WFUSE_LLBU,
 	WFUSE_LCBU,
+	WFUSE_LCLD, /* local.get x; CONST c; i32.add; LOAD */
 	WFUSE_COUNT
 };
 #define WOP_FUSED(v, op) (WOP_COUNT + (v)*256 + (op))
