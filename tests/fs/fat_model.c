@@ -167,9 +167,10 @@ static void op_write(struct fs *fs)
 		strcat(path, dir ? "/" : "");
 		strcat(path, name);
 	}
-	bool trunc = rnd(4) == 0;
-	int err = fs_open(
-	    fs, path, FS_O_RDWR | FS_O_CREATE | (trunc ? FS_O_TRUNC : 0), &f);
+	bool trunc = rnd(4) == 0, append = !trunc && rnd(4) == 0;
+	int flags = FS_O_RDWR | FS_O_CREATE | (trunc ? FS_O_TRUNC : 0) |
+		    (append ? FS_O_APPEND : 0);
+	int err = fs_open(fs, path, flags, &f);
 	expect(err, want, "open", path);
 	if (err)
 		return;
@@ -181,6 +182,10 @@ static void op_write(struct fs *fs)
 	size_t off = rnd(
 	    (uint32_t)(m->len + 2000 < MAX_FILE ? m->len + 2000 : MAX_FILE));
 	size_t len = rnd((uint32_t)(MAX_FILE - off));
+	if (append) { /* the seek below is overridden: writes go to the end */
+		off = m->len;
+		len = len < MAX_FILE - off ? len : MAX_FILE - off;
+	}
 	for (size_t k = 0; k < len; k++)
 		buf[k] = (uint8_t)rnd(256);
 	expect(fs_seek(f, (int64_t)off, FS_SEEK_SET, NULL), 0, "seek", path);

@@ -50,6 +50,7 @@ static void small_tree(void)
 	is_str(buf, "graft", "seek and read");
 	fs_seek(f, -2, FS_SEEK_END, &pos);
 	is_int(pos, 13, "seek from the end");
+	is_int(fs_unmount(fs), GRAFT_EBUSY, "no unmount while a file is open");
 	fs_close(f);
 	is_int(fs_unmount(fs), 0, "unmount");
 }
