@@ -20,14 +20,16 @@ NET_TEST_SRCS := $(filter-out tests/net/netlink.c tests/net/tapnode.c \
 NET_TEST_BINS := $(patsubst tests/net/%.c,$(BUILD)/tests/net/%.t,$(NET_TEST_SRCS))
 
 $(BUILD)/tests/net/%.t: $(BUILD)/host/tests/net/%.o \
-		$(BUILD)/host/tests/net/netlink.o $(NET_HOST_A)
+		$(BUILD)/host/tests/net/netlink.o $(NET_HOST_A) \
+		$(BUILD)/host/kernel/error.o
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
 
 # The harness that runs the stack over a Linux tap device.
 NET_TAPNODE := $(BUILD)/tests/net/tapnode
-$(NET_TAPNODE): $(BUILD)/host/tests/net/tapnode.o $(NET_HOST_A)
+$(NET_TAPNODE): $(BUILD)/host/tests/net/tapnode.o $(NET_HOST_A) \
+		$(BUILD)/host/kernel/error.o
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)

@@ -1,0 +1,83 @@
+# Shared setup for the tap script tests (sourced, not run).  Creates a
+# network namespace with a tap device, Linux as 192.0.2.1/24 on it, and
+# runs build/tests/net/tapnode as 192.0.2.2; everything is removed on exit.
+# Every step has a timeout; nothing talks outside the namespace.
+
+NET_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+NET_BUILD=${BUILD:-build}
+case $NET_BUILD in /*) ;; *) NET_BUILD=$NET_ROOT/$NET_BUILD ;; esac
+TAPNODE=$NET_BUILD/tests/net/tapnode
+NS=graftnet$$
+TAP=gtap0
+NODE=192.0.2.2
+HOST=192.0.2.1
+WORK=$(mktemp -d /tmp/graft-net.XXXXXX)
+NODE_PID=
+t=0
+failed=0
+
+ok() { t=$((t + 1)); echo "ok $t - $*"; }
+nok() { t=$((t + 1)); failed=$((failed + 1)); echo "not ok $t - $*"; }
+check() { # check "name" command...
+	local name=$1
+	shift
+	if "$@" >>"$WORK/log" 2>&1; then ok "$name"; else
+		nok "$name"
+		tail -n 5 "$WORK/log" | sed 's/^/# /'
+	fi
+}
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+finish() { echo "1..$t"; [ "$failed" -eq 0 ]; }
+
+net_require() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root"
+	[ -c /dev/net/tun ] || skip_all "no /dev/net/tun"
+	[ -x "$TAPNODE" ] || skip_all "tapnode not built ($TAPNODE)"
+	local tool
+	for tool in ip timeout "$@"; do
+		command -v "$tool" >/dev/null 2>&1 || skip_all "no $tool"
+	done
+}
+
+in_ns() { ip netns exec "$NS" "$@"; }
+
+net_cleanup() {
+	if [ -n "$NODE_PID" ]; then
+		kill -TERM "$NODE_PID" 2>/dev/null
+		wait "$NODE_PID" 2>/dev/null
+	fi
+	for p in $(ip netns pids "$NS" 2>/dev/null); do
+		kill -KILL "$p" 2>/dev/null
+	done
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$WORK"
+}
+
+# net_setup [host address/prefix]: the namespace, the tap, Linux's side
+net_setup() {
+	trap net_cleanup EXIT
+	timeout 10 ip netns add "$NS" || skip_all "cannot create a netns"
+	timeout 10 ip -n "$NS" link set lo up
+	timeout 10 ip -n "$NS" tuntap add dev "$TAP" mode tap
+	if [ "${1:-}" != none ]; then
+		timeout 10 ip -n "$NS" addr add "${1:-$HOST/24}" dev "$TAP"
+	fi
+	timeout 10 ip -n "$NS" link set "$TAP" up
+}
+
+# node_start args...: run tapnode in the namespace; waits for "ready"
+node_start() {
+	in_ns "$TAPNODE" -t "$TAP" "$@" >"$WORK/node.out" 2>"$WORK/node.err" &
+	NODE_PID=$!
+	node_wait ready 10
+}
+
+# node_wait pattern seconds: wait for a line on tapnode's stdout
+node_wait() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		grep -q "$1" "$WORK/node.out" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
