@@ -119,31 +119,24 @@ static bool fuse_consumer(struct wasm_cg *cg, unsigned op, uint32_t offset)
 	wasm_cell imm[2];
 	if (at < cg->barrier || !fused_parts(cg->prev_op[0], &v, &base))
 		return false;
-	if (op == WOP_LOCAL_SET) {
-		switch (v) {
-		case WFUSE_COUNT:
-			nv = WFUSE_SET;
-			break;
-		case WFUSE_L:
-			nv = WFUSE_LSET;
-			break;
-		case WFUSE_C:
-			nv = WFUSE_CSET;
-			break;
-		case WFUSE_LL:
-			nv = WFUSE_LLSET;
-			break;
-		case WFUSE_LC:
-			nv = WFUSE_LCSET;
-			break;
-		default:
-			return false;
-		}
-	} else if (v == WFUSE_LL || v == WFUSE_LC) {
-		if (op == WOP_BR_IF)
-			nv = v == WFUSE_LL ? WFUSE_LLBR : WFUSE_LCBR;
+	if (op == WOP_LOCAL_SET || op == WOP_LOCAL_TEE) {
+		static const unsigned set[] = {WFUSE_LSET, WFUSE_CSET,
+					       WFUSE_LLSET, WFUSE_LCSET};
+		static const unsigned tee[] = {WFUSE_LTEE, WFUSE_CTEE,
+					       WFUSE_LLTEE, WFUSE_LCTEE};
+		bool is_set = op == WOP_LOCAL_SET;
+		if (v == WFUSE_COUNT)
+			nv = is_set ? WFUSE_SET : WFUSE_TEE;
+		else if (v <= WFUSE_LC)
+			nv = is_set ? set[v] : tee[v];
 		else
-			nv = v == WFUSE_LL ? WFUSE_LLBU : WFUSE_LCBU;
+			return false;
+	} else if (v <= WFUSE_LC) {
+		static const unsigned br[] = {WFUSE_LBR, WFUSE_CBR, WFUSE_LLBR,
+					      WFUSE_LCBR};
+		static const unsigned bu[] = {WFUSE_LBU, WFUSE_CBU, WFUSE_LLBU,
+					      WFUSE_LCBU};
+		nv = op == WOP_BR_IF ? br[v] : bu[v];
 	} else {
 		return false;
 	}
@@ -169,7 +162,8 @@ static bool fuse(struct wasm_cg *cg, unsigned op, uint32_t offset)
 	uint64_t x, y;
 	if (cg->nomem)
 		return false;
-	if (op == WOP_LOCAL_SET || op == WOP_BR_IF || op == WOP_BR_UNLESS)
+	if (op == WOP_LOCAL_SET || op == WOP_LOCAL_TEE || op == WOP_BR_IF ||
+	    op == WOP_BR_UNLESS)
 		return fuse_consumer(cg, op, offset);
 	if (is_load && cg->prev_cell[0] >= cg->barrier &&
 	    cg->prev_op[0] == WOP_FUSED(WFUSE_LC, 0x6a)) {

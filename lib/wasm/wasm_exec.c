@@ -396,6 +396,85 @@ static const void *const *handler_table;
 		}                                                          \
 		NEXT(4);                                                   \
 	}
+#define FUSED_HANDLERS3(op, T, IN, OUT, OT, expr)                          \
+	op_tee_##op : {                                                    \
+		T b = (T)sp[-1].IN, a = (T)sp[-2].IN;                      \
+		OT r = (OT)(expr);                                         \
+		sp--;                                                      \
+		sp[-1].OUT = r;                                            \
+		fp[pc[1].u].OUT = r;                                       \
+		NEXT(2);                                                   \
+	}                                                                  \
+	op_ltee_##op : {                                                   \
+		T a = (T)sp[-1].IN, b = (T)fp[pc[1].u].IN;                 \
+		OT r = (OT)(expr);                                         \
+		sp[-1].OUT = r;                                            \
+		fp[pc[2].u].OUT = r;                                       \
+		NEXT(3);                                                   \
+	}                                                                  \
+	op_ctee_##op : {                                                   \
+		T a = (T)sp[-1].IN, b = (T)pc[1].v.IN;                     \
+		OT r = (OT)(expr);                                         \
+		sp[-1].OUT = r;                                            \
+		fp[pc[2].u].OUT = r;                                       \
+		NEXT(3);                                                   \
+	}                                                                  \
+	op_lltee_##op : {                                                  \
+		T a = (T)fp[pc[1].u].IN, b = (T)fp[pc[2].u].IN;            \
+		OT r = (OT)(expr);                                         \
+		(sp++)->OUT = r;                                           \
+		fp[pc[3].u].OUT = r;                                       \
+		NEXT(4);                                                   \
+	}                                                                  \
+	op_lctee_##op : {                                                  \
+		T a = (T)fp[pc[1].u].IN, b = (T)pc[2].v.IN;                \
+		OT r = (OT)(expr);                                         \
+		(sp++)->OUT = r;                                           \
+		fp[pc[3].u].OUT = r;                                       \
+		NEXT(4);                                                   \
+	}                                                                  \
+	op_lbr_##op : {                                                    \
+		T a = (T)(--sp)->IN, b = (T)fp[pc[1].u].IN;                \
+		if ((OT)(expr) != 0) {                                     \
+			pc = pc[2].p;                                      \
+			goto *pc->h;                                       \
+		}                                                          \
+		NEXT(3);                                                   \
+	}                                                                  \
+	op_cbr_##op : {                                                    \
+		T a = (T)(--sp)->IN, b = (T)pc[1].v.IN;                    \
+		if ((OT)(expr) != 0) {                                     \
+			pc = pc[2].p;                                      \
+			goto *pc->h;                                       \
+		}                                                          \
+		NEXT(3);                                                   \
+	}                                                                  \
+	op_lbu_##op : {                                                    \
+		T a = (T)(--sp)->IN, b = (T)fp[pc[1].u].IN;                \
+		if ((OT)(expr) == 0) {                                     \
+			pc = pc[2].p;                                      \
+			goto *pc->h;                                       \
+		}                                                          \
+		NEXT(3);                                                   \
+	}                                                                  \
+	op_cbu_##op : {                                                    \
+		T a = (T)(--sp)->IN, b = (T)pc[1].v.IN;                    \
+		if ((OT)(expr) == 0) {                                     \
+			pc = pc[2].p;                                      \
+			goto *pc->h;                                       \
+		}                                                          \
+		NEXT(3);                                                   \
+	}
+#define FUSED_ENTRIES3(op, T, IN, OUT, OT, expr)                           \
+	[WOP_FUSED(WFUSE_TEE, op)] = &&op_tee_##op,                        \
+	[WOP_FUSED(WFUSE_LTEE, op)] = &&op_ltee_##op,                      \
+	[WOP_FUSED(WFUSE_CTEE, op)] = &&op_ctee_##op,                      \
+	[WOP_FUSED(WFUSE_LLTEE, op)] = &&op_lltee_##op,                    \
+	[WOP_FUSED(WFUSE_LCTEE, op)] = &&op_lctee_##op,                    \
+	[WOP_FUSED(WFUSE_LBR, op)] = &&op_lbr_##op,                        \
+	[WOP_FUSED(WFUSE_CBR, op)] = &&op_cbr_##op,                        \
+	[WOP_FUSED(WFUSE_LBU, op)] = &&op_lbu_##op,                        \
+	[WOP_FUSED(WFUSE_CBU, op)] = &&op_cbu_##op,
 #define FUSED_ENTRIES(op, T, IN, OUT, OT, expr)                            \
 	[WOP_FUSED(WFUSE_SET, op)] = &&op_set_##op,                        \
 	[WOP_FUSED(WFUSE_LSET, op)] = &&op_lset_##op,                      \
@@ -472,6 +551,7 @@ static int run(wasm_store *st, struct wasm_instance *inst,
 {
 	static const void *const table[WOP_TABLE_SIZE] = {
 		FUSED_BINOPS(FUSED_ENTRIES)
+		FUSED_BINOPS(FUSED_ENTRIES3)
 		FUSED_LOADS(FUSED_LOAD_ENTRY)
 		[0x00] = &&op_0x00,
 		[0x10] = &&op_0x10,
@@ -1208,6 +1288,7 @@ op_fc17: { /* table.fill */
 
 	FUSED_BINOPS(FUSED_HANDLERS)
 	FUSED_BINOPS(FUSED_HANDLERS2)
+	FUSED_BINOPS(FUSED_HANDLERS3)
 	FUSED_LOADS(FUSED_LOAD_HANDLER)
 	FUSED_LOADS(FUSED_LCLOAD_HANDLER)
 

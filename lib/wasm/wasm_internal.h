@@ -291,6 +291,15 @@ enum {
 	WFUSE_LLBU,
 	WFUSE_LCBU,
 	WFUSE_LCLD, /* local.get x; CONST c; i32.add; LOAD */
+	WFUSE_TEE, /* ... followed by local.tee */
+	WFUSE_LTEE,
+	WFUSE_CTEE,
+	WFUSE_LLTEE,
+	WFUSE_LCTEE,
+	WFUSE_LBR, /* one operand from the stack, then br_if / if */
+	WFUSE_CBR,
+	WFUSE_LBU,
+	WFUSE_CBU,
 	WFUSE_COUNT
 };
 #define WOP_FUSED(v, op) (WOP_COUNT + (v)*256 + (op))
