@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/fs/fat/fat.h"
 #include "tests/fs/fstest.h"
 #include "tests/tap.h"
 
@@ -168,6 +169,48 @@ static void run_config(const struct config *c, const char *tmp)
 	       0, "mdir lists the case-changed name");
 }
 
+static int64_t fixed_clock(void *arg)
+{
+	return *(int64_t *)arg;
+}
+
+/* Stamps come from the caller's clock, in two-second steps, and mtools
+ * reads the same date and time. */
+static void timestamps(const char *tmp)
+{
+	int64_t t = 1714979291; /* 2024-05-06 07:08:11 UTC */
+	struct fs_mount_opts o = {.clock = fixed_clock, .clock_arg = &t};
+	char img[256], why[160];
+	struct test_blk b;
+	struct fs *fs;
+	struct fs_file *f;
+	struct fs_stat st;
+
+	snprintf(img, sizeof(img), "%s/time.img", tmp);
+	test_sh("mkfs.fat -C -F 16 -s 1 '%s' 8192 >/dev/null", img);
+	test_blk_open(&b, img, 512, false);
+	if (fat_mount(&b.dev, &o, &fs, why, sizeof(why))) {
+		ok(0, "mount: %s", why);
+		return;
+	}
+	fs_open(fs, "/stamped.txt", FS_O_WRITE | FS_O_CREATE, &f);
+	fs_write(f, "x", 1, NULL);
+	fs_close(f);
+	fs_mkdir(fs, "/stamped dir");
+	is_int(fs_stat(fs, "/stamped.txt", &st), 0, "stat a stamped file");
+	is_int(st.mtime, t - 1, "its time is the clock's, to two seconds");
+	fs_unmount(fs);
+	test_blk_close(&b);
+	is_int(test_sh("mdir -i '%s' ::/ | grep -i '^stamped *txt' | grep -c "
+		       "'2024-05-06 *7:08' | grep -qx 1",
+		       img),
+	       0, "mdir shows the same date and time");
+	is_int(test_sh("mdir -i '%s' ::/ | grep 'stamped dir' | grep -q "
+		       "'2024-05-06 *7:08'",
+		       img),
+	       0, "and for the directory");
+}
+
 int main(void)
 {
 	char tmp[64];
@@ -184,6 +227,7 @@ int main(void)
 		diag("%s", configs[i].name);
 		run_config(&configs[i], tmp);
 	}
+	timestamps(tmp);
 	test_sh("rm -rf '%s'", tmp);
 	return done_testing();
 }
