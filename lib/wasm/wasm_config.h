@@ -26,6 +26,13 @@
 #define WASM_MAX_CONTROL_DEPTH 10000u
 #define WASM_MAX_OPERAND_HEIGHT 100000u
 
+/*
+ * Calls that leave the dispatch loop (to another instance's function, or
+ * from a host function back into wasm) recurse on the C stack: bound them
+ * separately so a chain of them cannot overflow a small kernel stack.
+ */
+#define WASM_MAX_NESTED_RUNS 64u
+
 /* Memory pages are 64 KiB; a 32-bit memory has at most 65536 of them. */
 #define WASM_PAGE_SIZE 65536u
 #define WASM_MAX_PAGES 65536u

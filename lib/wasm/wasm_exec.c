@@ -1345,6 +1345,14 @@ int wasm_exec_invoke(wasm_store *st, struct wasm_func *f, wasm_val *base,
 		st->trap.offset = UINT32_MAX;
 		return GRAFT_ETRAP;
 	}
+	if (st->nested >= WASM_MAX_NESTED_RUNS) {
+		st->trap.code = WASM_TRAP_STACK_EXHAUSTED;
+		st->trap.func = f->code->func_index;
+		st->trap.offset = UINT32_MAX;
+		return GRAFT_ETRAP;
+	}
+	st->nested++;
 	rc = run(st, f->inst, f->code, base);
+	st->nested--;
 	return rc;
 }

@@ -231,6 +231,7 @@ struct wasm_store {
 	wasm_val *stack, *stack_end, *sp;
 	struct wasm_frame *frames;
 	uint32_t depth; /* frames in use, across nested runs */
+	uint32_t nested; /* dispatch loops running, one per C recursion */
 	int64_t fuel;
 	uint64_t fuel_per_call;
 	struct wasm_trap trap;

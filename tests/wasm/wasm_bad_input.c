@@ -129,6 +129,23 @@ static int host_fail(void *ctx, wasm_instance *caller, const wasm_val *args,
 }
 
 static wasm_func *host_fn;
+static int reenter_calls, reenter_inner_trap;
+
+/* Calls back into the caller's "f", which calls us again: unbounded. */
+static int host_reenter(void *ctx, wasm_instance *caller,
+			const wasm_val *args, wasm_val *results)
+{
+	struct wasm_trap trap;
+	(void)ctx;
+	(void)args;
+	reenter_calls++;
+	if (wasm_call(caller, "f", NULL, 0, results, 1, &trap)) {
+		if (trap.code == WASM_TRAP_STACK_EXHAUSTED)
+			reenter_inner_trap = 1;
+		return -1;
+	}
+	return 0;
+}
 
 static int resolve(void *ctx, const char *module, const char *name,
 		   enum wasm_extern_kind kind, struct wasm_extern *out)
@@ -415,6 +432,37 @@ static void test_memory_limit(void)
 	is_int(res.i32, -1, "and returns -1");
 }
 
+static void test_host_reentry_bounded(void)
+{
+	static const uint8_t i32 = WASM_I32;
+	static const uint8_t body[] = {0, 0x10, 0, 0x0b};
+	struct buf m;
+	wasm_module *mod;
+	wasm_instance *inst;
+	wasm_store *st;
+	wasm_val res;
+	struct wasm_trap trap;
+	char err[200];
+	module(&m, 0, body, sizeof(body), 1);
+	if (load(&m, &mod, err, sizeof(err))) {
+		ok(0, "re-entry module loads: %s", err);
+		return;
+	}
+	st = wasm_store_new(NULL);
+	host_fn = wasm_func_new_host(st, NULL, 0, &i32, 1, host_reenter, NULL);
+	is_int(wasm_instantiate(st, mod, resolve, NULL, &inst, &trap, err,
+				sizeof(err)),
+	       0, "re-entry module instantiates");
+	is_int(wasm_call(inst, "f", NULL, 0, &res, 1, &trap), GRAFT_ETRAP,
+	       "endless host re-entry traps instead of overflowing the C "
+	       "stack");
+	ok(reenter_inner_trap, "the innermost call ran out of call stack");
+	ok(reenter_calls > 1 && reenter_calls <= 64,
+	   "after a bounded number of nested calls (%d)", reenter_calls);
+	wasm_store_free(st);
+	wasm_module_free(mod);
+}
+
 int main(void)
 {
 	test_valid_module_runs();
@@ -426,5 +474,6 @@ int main(void)
 	test_deep_nesting();
 	test_traps();
 	test_memory_limit();
+	test_host_reentry_bounded();
 	return done_testing();
 }
