@@ -334,7 +334,8 @@ int wasm_cg_finish(struct wasm_cg *cg, struct wasm_fcode *c)
 		return GRAFT_ENOMEM;
 	for (uint32_t i = 0; i < cg->ntargets; i++) {
 		wasm_cell *t = &cg->cells[cg->targets[i]];
-		t->p = &cg->cells[t->u];
+		uint64_t dest = t->u;
+		t->p = &cg->cells[dest];
 	}
 	c->cells = cg->cells;
 	c->ncells = cg->ncells;

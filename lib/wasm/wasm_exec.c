@@ -550,6 +550,7 @@ static int run(wasm_store *st, struct wasm_instance *inst,
 	       const struct wasm_fcode *code, slot *fp_arg)
 {
 	static const void *const table[WOP_TABLE_SIZE] = {
+		/* cppcheck-suppress internalAstError ; labels as values */
 		FUSED_BINOPS(FUSED_ENTRIES)
 		FUSED_BINOPS(FUSED_ENTRIES3)
 		FUSED_LOADS(FUSED_LOAD_ENTRY)

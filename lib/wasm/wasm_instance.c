@@ -622,6 +622,7 @@ static int apply_segments(struct inst_ctx *c)
 		off = (uint32_t)eval_const(c, &el->offset).i32;
 		if (off + el->count > t->size)
 			return trap_at_init(c, WASM_TRAP_TABLE_OOB);
+		/* cppcheck-suppress pointerSize ; elems are pointers */
 		memcpy(t->elems + off, c->inst->elems[i].p,
 		       el->count * sizeof(void *));
 	}
