@@ -309,8 +309,9 @@ static bool process_ack(struct net_tcp *t, const struct wire_tcp *h)
 	if (seq_gt(h->ack, t->snd_una))
 		new_ack(t, h);
 	else if (h->ack == t->snd_una && h->payload_len == 0 &&
-		 !(h->flags & WIRE_TCP_FIN) && wnd == t->snd_wnd &&
-		 t->snd_max != t->snd_una)
+		 !(h->flags & WIRE_TCP_FIN) && t->snd_max != t->snd_una)
+		/* RFC 5681 also asks for an unchanged window, but Linux
+		 * moves its window with every ACK while autotuning */
 		dup_ack(t);
 	if (seq_lt(t->snd_wl1, h->seq) ||
 	    (t->snd_wl1 == h->seq && seq_le(t->snd_wl2, h->ack))) {

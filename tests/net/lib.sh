@@ -67,7 +67,8 @@ net_setup() {
 
 # node_start args...: run tapnode in the namespace; waits for "ready"
 node_start() {
-	in_ns "$TAPNODE" -t "$TAP" "$@" >"$WORK/node.out" 2>"$WORK/node.err" &
+	ip netns exec "$NS" "$TAPNODE" -t "$TAP" "$@" >"$WORK/node.out" \
+		2>"$WORK/node.err" &
 	NODE_PID=$!
 	node_wait ready 10
 }

@@ -16,6 +16,10 @@ check "UDP echo of a 30000-byte datagram (fragmented)" \
 got=$(echo "graft tcp" | in_ns timeout 5 socat -t 5 - TCP:$NODE:7 2>&1)
 check "TCP echo with socat" test "$got" = "graft tcp"
 
+out=$(sleep 1 | in_ns timeout 5 socat -T 2 - TCP:$NODE:13 2>&1)
+check "connection reset by the node is seen as reset" \
+	grep -q "Connection reset" <<<"$out"
+
 head -c $((64 << 20)) /dev/urandom >"$WORK/big"
 want=$(sha256sum <"$WORK/big")
 start=$(date +%s.%N)
@@ -38,8 +42,5 @@ check "100 concurrent TCP connections all echoed" cmp -s "$WORK/got" "$WORK/expe
 
 out=$(in_ns timeout 5 socat -T 2 - TCP:$NODE:1 </dev/null 2>&1)
 check "connect to a closed port is refused" grep -q "Connection refused" <<<"$out"
-out=$(sleep 1 | in_ns timeout 5 socat -T 2 - TCP:$NODE:13 2>&1)
-check "connection reset by the node is seen as reset" \
-	grep -q "Connection reset" <<<"$out"
 check "node still answers after all that" in_ns timeout 5 ping -c 1 -W 2 $NODE
 finish

@@ -3,13 +3,17 @@
  * as a network node for the script tests (tests/net/NAME.t).
  *
  * usage: tapnode -t tap [-i ip/prefix] [-g gateway] [-n dns] [-d]
- *                [-r name] [-m mac]
+ *                [-r name] [-m mac] [-f loss%,dup%,reorder%]
  *
  * Serves TCP and UDP echo on port 7 (any number of connections) and a TCP
  * port 13 that accepts and resets at once.  -d obtains the address by DHCP;
  * -r resolves name once the address is set.  Events are printed on stdout
  * one per line ("ready ip=...", "resolved name ip=...").  Ends on SIGTERM
  * or SIGINT, printing counters on stderr.
+ *
+ * -f injects faults in both directions inside the node, for kernels
+ * without tc netem: frames are lost, sent twice, or held back and sent
+ * after the next one, each with the given percentage.
  */
 #include <err.h>
 #include <fcntl.h>
@@ -36,6 +40,54 @@ static struct net_stack *stack;
 static const char *resolve_name;
 static unsigned conns_open, conns_total;
 
+static unsigned fault_loss, fault_dup, fault_reorder; /* percent */
+static uint8_t held[2][2048];
+static size_t held_len[2];
+
+static unsigned roll(void)
+{
+	return (unsigned)(random() % 100);
+}
+
+/* pass frame through the fault injector; deliver(ctx, f, len) for each
+ * frame that goes through (dir 0: out, 1: in) */
+static void faulty(int dir, const void *f, size_t len,
+		   void (*deliver)(void *ctx, const void *f, size_t len),
+		   void *ctx)
+{
+	if (!fault_loss && !fault_dup && !fault_reorder) {
+		deliver(ctx, f, len);
+		return;
+	}
+	if (roll() < fault_loss)
+		return;
+	if (roll() < fault_reorder && !held_len[dir] && len <= 2048) {
+		memcpy(held[dir], f, len);
+		held_len[dir] = len;
+		return;
+	}
+	deliver(ctx, f, len);
+	if (roll() < fault_dup)
+		deliver(ctx, f, len);
+	if (held_len[dir]) {
+		size_t n = held_len[dir];
+		held_len[dir] = 0;
+		deliver(ctx, held[dir], n);
+	}
+}
+
+static void deliver_out(void *ctx, const void *f, size_t len)
+{
+	/* a full tap queue drops the frame, as a real wire would */
+	if (write((int)(intptr_t)ctx, f, len) < 0)
+		return;
+}
+
+static void deliver_in(void *ctx, const void *f, size_t len)
+{
+	net_input(ctx, f, len);
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -46,11 +98,7 @@ static uint64_t now_ns(void)
 
 static int tap_send(struct graft_netdev *d, const void *frame, size_t len)
 {
-	int fd = (int)(intptr_t)d->priv;
-
-	/* a full tap queue drops the frame, as a real wire would */
-	if (write(fd, frame, len) < 0)
-		return 0;
+	faulty(0, frame, len, deliver_out, d->priv);
 	return 0;
 }
 
@@ -219,7 +267,8 @@ static void on_signal(int sig)
 static void usage(void)
 {
 	fprintf(stderr, "usage: tapnode -t tap [-i ip/prefix] [-g gateway] "
-			"[-n dns] [-d] [-r name] [-m mac]\n");
+			"[-n dns] [-d] [-r name] [-m mac] "
+			"[-f loss,dup,reorder]\n");
 	exit(2);
 }
 
@@ -271,7 +320,7 @@ static void run(int fd)
 			n = read(fd, frame, sizeof(frame));
 			if (n <= 0)
 				break;
-			net_input(stack, frame, (size_t)n);
+			faulty(1, frame, (size_t)n, deliver_in, stack);
 		}
 	}
 }
@@ -288,7 +337,7 @@ int main(int argc, char **argv)
 	unsigned m[6] = { 2, 0, 0, 0, 0, 2 };
 	int c, fd, i;
 
-	while ((c = getopt(argc, argv, "t:i:g:n:dr:m:h")) != -1) {
+	while ((c = getopt(argc, argv, "t:i:g:n:dr:m:f:h")) != -1) {
 		switch (c) {
 		case 't': tap = optarg; break;
 		case 'i': parse_cidr(optarg, &cfg); break;
@@ -296,6 +345,12 @@ int main(int argc, char **argv)
 		case 'n': cfg.dns = parse_ip(optarg, "-n"); break;
 		case 'd': dhcp = true; break;
 		case 'r': resolve_name = optarg; break;
+		case 'f':
+			if (sscanf(optarg, "%u,%u,%u", &fault_loss, &fault_dup,
+				   &fault_reorder) != 3)
+				errx(2, "-f: want loss,dup,reorder in %%: '%s'",
+				     optarg);
+			break;
 		case 'm':
 			if (sscanf(optarg, "%x:%x:%x:%x:%x:%x", &m[0], &m[1],
 				   &m[2], &m[3], &m[4], &m[5]) != 6)
