@@ -96,6 +96,7 @@ struct net_tcp {
 	uint64_t srtt, rttvar, rto;
 	bool have_rtt, rtt_timing;
 	uint32_t rtt_seq;
+	uint32_t rexmit_tsval; /* our timestamp at the last retransmission */
 	uint64_t rtt_start;
 	unsigned retries;
 

@@ -239,8 +239,11 @@ static void new_ack(struct net_tcp *t, const struct wire_tcp *h)
 		t->snd_nxt = t->snd_una;
 	t->retries = 0;
 	if (t->ts_ok && h->ts && h->tsecr) {
+		/* Karn's rule in timestamps: an echo older than our last
+		 * retransmission may time the wait for the timer too, and
+		 * such samples would feed back into ever larger RTOs */
 		uint32_t ms = tcp_ts_now(s) - h->tsecr;
-		if (ms < 60000)
+		if (ms < 60000 && seq_ge(h->tsecr, t->rexmit_tsval))
 			tcp_rtt_sample(t, (uint64_t)ms * NET_MS);
 	} else if (t->rtt_timing && seq_gt(h->ack, t->rtt_seq)) {
 		tcp_rtt_sample(t, s->now - t->rtt_start);

@@ -161,6 +161,7 @@ void tcp_retransmit_first(struct net_tcp *t)
 		return;
 	}
 	t->s->st.tcp_retransmits++;
+	t->rexmit_tsval = tcp_ts_now(t->s);
 	send_at(t, t->snd_una, t->mss);
 	t->rtt_timing = false;
 }

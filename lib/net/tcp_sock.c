@@ -147,6 +147,8 @@ void tcp_init_cc(struct net_tcp *t)
 	t->cwnd = min32(10 * t->mss, max32(2 * t->mss, 14600));
 	t->ssthresh = 0x7fffffff;
 	t->recover = t->iss;
+	/* echoes of anything sent from now on may time the round trip */
+	t->rexmit_tsval = tcp_ts_now(t->s) - 1;
 }
 
 void tcp_rtt_sample(struct net_tcp *t, uint64_t r)

@@ -45,6 +45,7 @@ static void rexmit_timeout(struct net_tcp *t)
 	t->dupacks = 0;
 	t->recover = t->snd_max;
 	t->rtt_timing = false;
+	t->rexmit_tsval = tcp_ts_now(s);
 	backoff(t);
 	s->st.tcp_retransmits++;
 	if (t->snd_wnd == 0)

@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <graft/error.h>
 #include <graft/net.h>
+#include "../../lib/net/tcp.h"
 
 #define ECHO_PORT 7
 #define RESET_PORT 13
@@ -402,6 +403,20 @@ int main(int argc, char **argv)
 		(unsigned long long)st.tcp_rst_sent,
 		(unsigned long long)st.frag_reassembled,
 		(unsigned long long)st.frag_dropped, conns_total, conns_open);
+	for (struct net_tcp *t = stack->tcp_list; t; t = t->next)
+		if (t->state != TCP_LISTEN)
+			fprintf(stderr, "tapnode: socket %s una %u nxt %u max %u "
+				"buf %u wnd %u cwnd %u rto %llu ms rexmit in %lld ms "
+				"persist %lld recovery %d fin %d\n",
+				net_tcp_state_name(t), t->snd_una - t->iss,
+				t->snd_nxt - t->iss, t->snd_max - t->iss,
+				t->sndbuf.len, t->snd_wnd, t->cwnd,
+				(unsigned long long)(t->rto / 1000000),
+				t->t_rexmit == TCP_NEVER ? -1LL :
+				(long long)(t->t_rexmit - stack->now) / 1000000,
+				t->t_persist == TCP_NEVER ? -1LL :
+				(long long)(t->t_persist - stack->now) / 1000000,
+				t->in_recovery, t->fin_queued);
 	net_stack_free(stack);
 	close(fd);
 	return 0;
