@@ -50,5 +50,6 @@ TEST_DEPS += $(NET_TAPNODE) $(NET_FUZZ)
 
 .PHONY: fuzz-net
 fuzz-net: $(NET_FUZZ)
+	@mkdir -p $(BUILD)/fuzz/net-corpus
 	$(NET_FUZZ) -max_total_time=$${NET_FUZZ_SECONDS:-60} \
 		-max_len=2048 $(BUILD)/fuzz/net-corpus

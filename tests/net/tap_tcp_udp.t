@@ -43,4 +43,6 @@ check "100 concurrent TCP connections all echoed" cmp -s "$WORK/got" "$WORK/expe
 out=$(in_ns timeout 5 socat -T 2 - TCP:$NODE:1 </dev/null 2>&1)
 check "connect to a closed port is refused" grep -q "Connection refused" <<<"$out"
 check "node still answers after all that" in_ns timeout 5 ping -c 1 -W 2 $NODE
+kill -TERM "$NODE_PID"; wait "$NODE_PID"; NODE_PID=
+sed 's/^/# /' "$WORK/node.err"
 finish
