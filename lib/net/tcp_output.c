@@ -88,9 +88,13 @@ void tcp_send_syn(struct net_tcp *t)
 		t->t_rexmit = t->s->now + t->rto;
 }
 
+/* a pure ACK carries the highest sequence sent, not the go-back-N
+ * pointer: after a timeout snd_nxt may lie below what the peer already
+ * holds, and the peer would drop the ACK as an old duplicate (both ends
+ * doing so at once deadlocks them) */
 void tcp_send_ack(struct net_tcp *t)
 {
-	emit(t, t->snd_nxt, WIRE_TCP_ACK, 0, 0);
+	emit(t, t->snd_max, WIRE_TCP_ACK, 0, 0);
 }
 
 void tcp_send_keepalive(struct net_tcp *t)

@@ -441,7 +441,7 @@ static void abort_children(struct net_tcp *l)
 			continue;
 		if (tcp_synchronized(t))
 			tcp_send_rst(t->s, t->lip, t->rip, t->lport, t->rport,
-				     t->snd_nxt, 0, 0);
+				     t->snd_max, 0, 0);
 		tcp_kill(t);
 	}
 }
@@ -454,7 +454,7 @@ void net_tcp_abort(struct net_tcp *t)
 		abort_children(t);
 	else if (tcp_synchronized(t) && t->state != TCP_TIME_WAIT)
 		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport,
-			     t->snd_nxt, 0, 0);
+			     t->snd_max, 0, 0);
 	t->app_owned = false;
 	tcp_kill(t);
 	if (!s->busy)

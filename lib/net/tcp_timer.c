@@ -34,7 +34,7 @@ static void rexmit_timeout(struct net_tcp *t)
 		return;
 	if (++t->retries > TCP_DATA_RETRIES) {
 		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport,
-			     t->snd_nxt, 0, 0);
+			     t->snd_max, 0, 0);
 		tcp_finish(t, GRAFT_ETIMEDOUT);
 		return;
 	}
@@ -66,7 +66,7 @@ static void keepalive_timeout(struct net_tcp *t)
 	}
 	if (t->ka_probes >= t->ka_count) {
 		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport,
-			     t->snd_nxt, 0, 0);
+			     t->snd_max, 0, 0);
 		tcp_finish(t, GRAFT_ETIMEDOUT);
 		return;
 	}
