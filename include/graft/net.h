@@ -67,6 +67,11 @@ void net_poll(struct net_stack *s, uint64_t now_ns);
 /* net_poll_at - the earliest time net_poll() has work, or UINT64_MAX. */
 uint64_t net_poll_at(struct net_stack *s);
 
+/* net_set_default / net_default - the stack applications use when they do
+ * not choose one (the kernel's network glue sets it); NULL if none. */
+void net_set_default(struct net_stack *s);
+struct net_stack *net_default(void);
+
 /* net_set_addr - (re)configure the address; sends a gratuitous ARP. */
 void net_set_addr(struct net_stack *s, uint32_t ip, uint32_t netmask,
 		  uint32_t gateway, uint32_t dns);

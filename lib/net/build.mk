@@ -13,6 +13,12 @@ $(NET_HOST_A): $(call host_objs,$(NET_SRCS))
 
 ALL += $(NET_GUEST_A)
 
+# The network examples compile as guest code here so the blocking API stays
+# checked; linking them into images is the application build's job.
+NET_EXAMPLE_OBJS := $(call guest_objs,$(wildcard examples/echo/*.c \
+	examples/httpd/*.c))
+ALL += $(NET_EXAMPLE_OBJS)
+
 # Unit tests: tests/net/<name>.c -> build/tests/net/<name>.t, linked with
 # the in-memory link (tests/net/netlink.c).
 NET_TEST_SRCS := $(filter-out tests/net/netlink.c tests/net/tapnode.c \

@@ -10,6 +10,8 @@
 #include <graft/error.h>
 #include "iface.h"
 
+static struct net_stack *default_stack;
+
 static void config_defaults(struct net_config *c)
 {
 	if (c->ip && !c->netmask)
@@ -77,6 +79,8 @@ void net_stack_free(struct net_stack *s)
 {
 	if (!s)
 		return;
+	if (default_stack == s)
+		default_stack = NULL;
 	net_tcp_free_all(s);
 	net_udp_free_all(s);
 	net_dhcp_free(s);
@@ -86,6 +90,16 @@ void net_stack_free(struct net_stack *s)
 	free(s->tx);
 	free(s->big);
 	free(s);
+}
+
+void net_set_default(struct net_stack *s)
+{
+	default_stack = s;
+}
+
+struct net_stack *net_default(void)
+{
+	return default_stack;
 }
 
 uint32_t net_random(struct net_stack *s)
