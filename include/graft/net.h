@@ -194,8 +194,9 @@ int net_dhcp_start(struct net_stack *s, void (*done)(void *ctx, int err),
 bool net_dhcp_bound(struct net_stack *s);
 
 /* net_dns_resolve - look up name's IPv4 address at the configured server;
- * done(ctx, 0, ip) or done(ctx, GRAFT_ENOENT / GRAFT_ETIMEDOUT /
- * GRAFT_EFORMAT, 0) is called exactly once, never from inside this call.
+ * done(ctx, 0, ip) or done(ctx, GRAFT_ENOENT (no such name) /
+ * GRAFT_EIO (the server refused or failed) / GRAFT_ETIMEDOUT, 0) is called
+ * exactly once, never from inside this call.
  * A dotted-quad name resolves without a query.  GRAFT_EINVAL (bad name),
  * GRAFT_EHOSTUNREACH (no server), GRAFT_ENOMEM. */
 int net_dns_resolve(struct net_stack *s, const char *name,

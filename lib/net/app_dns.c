@@ -78,7 +78,7 @@ static void dns_readable(void *sock, void *ctx)
 			continue;
 		err = wire_dns_parse_response(buf, (size_t)n, q->id, q->name,
 					      &ip);
-		if (err == 0 || err == GRAFT_ENOENT) {
+		if (err == 0 || err == GRAFT_ENOENT || err == GRAFT_EIO) {
 			complete(q, err, err ? 0 : ip);
 			return;
 		}

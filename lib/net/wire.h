@@ -197,7 +197,7 @@ int wire_dns_emit_query(uint8_t *buf, size_t size, uint16_t id,
 			const char *name);
 /* the first A record answering name (following CNAMEs) from a response with
  * id; GRAFT_EFORMAT (malformed, wrong id or question), GRAFT_ENOENT
- * (NXDOMAIN or no address) */
+ * (NXDOMAIN or no address), GRAFT_EIO (any other error code) */
 int wire_dns_parse_response(const uint8_t *buf, size_t len, uint16_t id,
 			    const char *name, uint32_t *addr);
 /* name at off (with compression) into out as dotted text; *next gets the

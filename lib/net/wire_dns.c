@@ -107,7 +107,7 @@ int wire_dns_parse_response(const uint8_t *buf, size_t len, uint16_t id,
 	if ((buf[3] & 0x0f) == 3)
 		return GRAFT_ENOENT;
 	if (buf[3] & 0x0f)
-		return GRAFT_EFORMAT;
+		return GRAFT_EIO; /* SERVFAIL, REFUSED...: the server says no */
 	strcpy(want, name);
 	for (i = 0; i < an; i++) {
 		uint16_t type, rdlen;

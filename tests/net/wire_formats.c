@@ -252,6 +252,9 @@ static void test_dns(void)
 	n = dns_response(1, "nope.example", 3, 0);
 	is_int(wire_dns_parse_response(b, n, 1, "nope.example", &ip),
 	       GRAFT_ENOENT, "NXDOMAIN");
+	n = dns_response(1, "nope.example", 5, 0);
+	is_int(wire_dns_parse_response(b, n, 1, "nope.example", &ip),
+	       GRAFT_EIO, "REFUSED reported as the server's failure");
 	/* www -> CNAME web.example -> A */
 	n = dns_response(2, "www.example", 0, 2);
 	cname_at = n + 12;
