@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 net_require socat sha256sum tc
 net_setup
-head -c $((1 << 20)) /dev/urandom >"$WORK/data"
+head -c $((2 << 20)) /dev/urandom >"$WORK/data"
 want=$(sha256sum <"$WORK/data")
 
 netem=yes
@@ -29,7 +29,7 @@ transfer() { # name tapnode-faults netem-args...
 	fi
 	got=$(in_ns timeout 60 socat -t 30 -T 30 STDIO TCP:$NODE:7 \
 		<"$WORK/data" | sha256sum)
-	check "$name: 1 MiB each way intact" test "$got" = "$want"
+	check "$name: 2 MiB each way intact" test "$got" = "$want"
 	[ $netem = yes ] && in_ns timeout 5 tc qdisc del dev "$TAP" root
 	kill -TERM "$NODE_PID"
 	wait "$NODE_PID"
