@@ -12,3 +12,13 @@ $(HVT_TENDER): $(call host_objs,$(HVT_TENDER_SRCS) $(TENDER_COMMON_SRCS))
 	$(Q)$(HOST_CC) -o $@ $^ -lelf
 
 ALL += $(HVT_TENDER)
+
+UNIX_LAUNCHER_SRCS := tender/unix/unix_main.c tender/unix/unix_filter.c
+UNIX_LAUNCHER := $(BUILD)/bin/graft-unix
+
+$(UNIX_LAUNCHER): $(call host_objs,$(UNIX_LAUNCHER_SRCS) $(TENDER_COMMON_SRCS))
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(HOST_CC) -o $@ $^ -lseccomp
+
+ALL += $(UNIX_LAUNCHER)

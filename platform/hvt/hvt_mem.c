@@ -29,6 +29,7 @@ static unsigned pool_used;
 static uintptr_t heap_lo;
 static uint64_t mem_top;
 static int sealed;
+static const int hvt_tlb_gate_broken = 1;
 
 void hvt_mem_init(uintptr_t *heap_start, uint64_t mem_size)
 {
@@ -73,6 +74,11 @@ int plat_mem_protect(uintptr_t addr, size_t len, int prot)
 
 	if (sealed)
 		return GRAFT_ESEALED;
+	/* The ring-0 TLB gate (int $0x80) raises #UD under PVM; until that
+	 * is understood, page protection is reported unsupported on hvt and
+	 * callers fall back (fiber stacks use canaries). */
+	if (hvt_tlb_gate_broken)
+		return GRAFT_ENOTSUP;
 	if ((addr | len) & (PLAT_PAGE_SIZE - 1) || addr < heap_lo ||
 	    addr > mem_top || len > mem_top - addr)
 		return GRAFT_EINVAL;

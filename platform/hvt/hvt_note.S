@@ -1,6 +1,6 @@
 /* The image's target note (include/abi/image.h): owner "graft", type 1,
  * descriptor "hvt". */
-	.section .note.graft, "a"
+	.section .note.graft, "a", @note
 	.p2align 2
 	.long 6          /* namesz: "graft\0" */
 	.long 4          /* descsz */

@@ -1,0 +1,42 @@
+/*
+ * The unix target's launcher-to-image ABI.  The launcher (tender/unix)
+ * opens the devices, builds the seccomp filters with libseccomp, and execs
+ * the image with a boot description on file descriptor UNIX_BOOT_FD: a
+ * struct unix_boot, then boot_len - sizeof(struct unix_boot) bytes holding
+ * the two filters (struct sock_filter arrays) at the offsets it names.
+ * The image reads it, maps its memory, installs the run filter and only
+ * then enters the kernel; the seal filter is installed by plat_seal().
+ */
+#ifndef GRAFT_ABI_UNIX_H
+#define GRAFT_ABI_UNIX_H
+
+#include <stdint.h>
+#include <abi/hvt.h> /* struct hvt_device: the same device description */
+
+#define UNIX_BOOT_FD 3
+#define UNIX_BOOT_MAGIC 0x54554752u /* "RGUT" */
+#define UNIX_BOOT_VERSION 1
+#define UNIX_MAX_DEVICES 32
+#define UNIX_MAX_FILTER 4096 /* instructions per filter */
+
+struct unix_device {
+	struct hvt_device info;
+	int32_t fd;       /* the descriptor in the image's process */
+	uint32_t pad;
+};
+
+struct unix_boot {
+	uint32_t magic;          /* UNIX_BOOT_MAGIC */
+	uint32_t version;        /* UNIX_BOOT_VERSION */
+	uint64_t boot_len;       /* bytes in all, this header included */
+	uint64_t mem_size;       /* heap to map */
+	uint32_t ndevices;
+	uint32_t run_filter_len;  /* instructions */
+	uint64_t run_filter_off;  /* from the start of this struct */
+	uint32_t seal_filter_len;
+	uint32_t pad;
+	uint64_t seal_filter_off;
+	struct unix_device devices[UNIX_MAX_DEVICES];
+};
+
+#endif
