@@ -1,4 +1,4 @@
-# examples/hello and examples/timers as images for both targets:
+# examples/hello and examples/timers as images for every target:
 #   build/images/<app>.<target>
 # An image is the app's objects, the platform binding (whole, so that its
 # note and entry are kept), the libraries, the kernel and libgcc.
@@ -19,3 +19,4 @@ endef
 
 $(foreach app,$(EXAMPLE_APPS),$(eval $(call example_image,$(app),hvt,HVT)))
 $(foreach app,$(EXAMPLE_APPS),$(eval $(call example_image,$(app),unix,UNIX)))
+$(foreach app,$(EXAMPLE_APPS),$(eval $(call example_image,$(app),virtio,VIRTIO)))
