@@ -13,11 +13,12 @@
 #include <graft/platform.h>
 #include "virtio_guest.h"
 
-#define PVH_MAGIC   0x336ec578u
-#define E820_RAM    1
-#define CMDLINE_MAX 4096
-#define MAX_ARGS    128
-#define MIB	    (1ULL << 20)
+#define PVH_MAGIC    0x336ec578u
+#define E820_RAM     1
+#define CMDLINE_MAX  4096
+#define MAX_ARGS     128
+#define MIB	     (1ULL << 20)
+#define DEVICE_ARENA (512ULL << 10) /* rings and buffers, top of RAM */
 
 struct hvm_start_info {
 	uint32_t magic;
@@ -150,17 +151,18 @@ void virtio_boot_main(const struct hvm_start_info *si)
 	if (hi > VIRTIO_MAPPED_TOP)
 		hi = VIRTIO_MAPPED_TOP;
 	heap = ((uintptr_t)_end + PLAT_PAGE_SIZE - 1) & ~(PLAT_PAGE_SIZE - 1);
-	if (hi < heap + MIB)
+	if (hi < heap + DEVICE_ARENA + MIB)
 		boot_fail("virtio: no RAM after the image (is --mem too "
 			  "small?)\n");
+	hi &= ~(PLAT_PAGE_SIZE - 1);
 	bi.heap_start = heap;
-	bi.heap_size = (hi - heap) & ~(PLAT_PAGE_SIZE - 1);
+	bi.heap_size = hi - heap - DEVICE_ARENA;
 	bi.mem_size = total;
 	/* Done with the loader's structures: page 0 goes, NULL faults. */
 	virtio_pt0[0] = 0;
 	__asm__ __volatile__("invlpg (%0)" ::"r"(0UL) : "memory");
 	virtio_clock_init();
-	virtio_devices_init();
+	virtio_devices_init(hi - DEVICE_ARENA, DEVICE_ARENA);
 	bi.ndevices = virtio_ndevices();
 	bi.target = "virtio";
 	kernel_main(&bi);

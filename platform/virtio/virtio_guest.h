@@ -16,6 +16,14 @@ static inline void outl(uint16_t port, uint32_t v)
 	__asm__ __volatile__("outl %0, %1" ::"a"(v), "Nd"(port));
 }
 
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;
@@ -55,11 +63,14 @@ void virtio_timer_wait(uint64_t timeout_ns);
 /* virtio_trap.c */
 void virtio_cpu_init(void);
 
-/* virtio_dev.c: device discovery and the plat_* device calls. */
-void virtio_devices_init(void);
+/* virtio_dev.c: device discovery and the plat_* device calls.  The
+ * drivers' rings and buffers come from [arena, arena + size). */
+void virtio_devices_init(uintptr_t arena, size_t size);
 unsigned virtio_ndevices(void);
 /* virtio_devices_ready - the handles in watch with input pending. */
 uint64_t virtio_devices_ready(uint64_t watch);
+/* virtio_devices_watched - whether watch holds a device with input. */
+int virtio_devices_watched(uint64_t watch);
 
 /* virtio_exit.c: the exit channel and the end of the run. */
 void virtio_shutdown(int status) __attribute__((noreturn));

@@ -1,21 +1,28 @@
 /*
  * The rest of the platform interface on virtio: yield (halt until the
- * LAPIC timer or a device interrupt, then look at the devices), page
- * protection and seal (not yet: the kernel falls back), and the device
- * calls, which virtio_dev.c answers.
+ * LAPIC timer, then look at the devices), page protection and seal (not
+ * yet: the kernel falls back).  The device calls are in virtio_dev.c and
+ * the drivers.
  */
 #include <graft/error.h>
 #include <graft/platform.h>
 #include "virtio_guest.h"
 
+/* Devices raise no interrupts (we poll their rings), so while one with
+ * input is watched a halt lasts at most POLL_NS. */
+#define POLL_NS 1000000ULL
+
 void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 {
-	uint64_t watch = *ready, now = plat_clock_monotonic();
+	uint64_t watch = *ready, now = plat_clock_monotonic(), wait;
 
 	*ready = virtio_devices_ready(watch);
 	if (*ready || deadline <= now)
 		return;
-	virtio_timer_wait(deadline - now);
+	wait = deadline - now;
+	if (wait > POLL_NS && virtio_devices_watched(watch))
+		wait = POLL_NS;
+	virtio_timer_wait(wait);
 	*ready = virtio_devices_ready(watch);
 }
 

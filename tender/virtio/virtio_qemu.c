@@ -126,6 +126,10 @@ char **virtio_qemu_argv(const struct virtio_launch *l)
 			"isa-serial=off");
 	else
 		add(&a, "q35");
+	if (l->machine == MACHINE_MICROVM) {
+		add(&a, "-global");
+		add(&a, "virtio-mmio.force-legacy=false");
+	}
 	add(&a, "-accel");
 	add(&a, "%s", l->kvm ? "kvm" : "tcg");
 	add(&a, "-m");
