@@ -45,10 +45,11 @@ struct virtio_launch {
 char **virtio_qemu_argv(const struct virtio_launch *l);
 void virtio_qemu_argv_free(char **argv);
 
-/* virtio_ctl_relay - until QEMU (pid, through pidfd) ends: accept clients
- * on the instance's control socket and pass each request to the guest over
- * stream (a socket QEMU holds as the console port's backend) and each
- * response back.  Returns QEMU's wait status. */
+/* virtio_ctl_relay - until QEMU (pid, through a pidfd) ends: accept
+ * clients on the instance's control socket and pass each request to the
+ * guest over stream (a socket QEMU holds as the console port's backend;
+ * -1 for none, else closed here) and each response back.  Returns QEMU's
+ * wait status. */
 int virtio_ctl_relay(struct virtio_launch *l, int pid, int stream);
 
 #endif

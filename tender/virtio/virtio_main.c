@@ -225,8 +225,6 @@ static int run(struct virtio_launch *l, char **qargv)
 	for (unsigned i = 0; i < l->ntap; i++)
 		close(l->tap_fd[i]);
 	wstatus = virtio_ctl_relay(l, qemu_pid, sv[0]);
-	if (sv[0] >= 0)
-		close(sv[0]);
 	status = read_exit_channel(l->exit_path, name);
 	if (status >= 0)
 		return status;
