@@ -4,6 +4,7 @@ PLAT_VIRTIO_SRCS := platform/virtio/virtio_start.S \
 	platform/virtio/virtio_boot.c platform/virtio/virtio_console.c \
 	platform/virtio/virtio_clock.c platform/virtio/virtio_trap.c \
 	platform/virtio/virtio_exit.c platform/virtio/virtio_platform.c \
+	platform/virtio/virtio_mem.c \
 	platform/virtio/virtio_dev.c \
 	platform/virtio/virtq.c platform/virtio/virtio_pci.c \
 	platform/virtio/virtio_mmio.c platform/virtio/virtio_blk.c \

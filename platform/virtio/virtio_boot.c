@@ -155,6 +155,7 @@ void virtio_boot_main(const struct hvm_start_info *si)
 		boot_fail("virtio: no RAM after the image (is --mem too "
 			  "small?)\n");
 	hi &= ~(PLAT_PAGE_SIZE - 1);
+	virtio_mem_init(&heap, hi - DEVICE_ARENA);
 	bi.heap_start = heap;
 	bi.heap_size = hi - heap - DEVICE_ARENA;
 	bi.mem_size = total;

@@ -142,13 +142,18 @@ int plat_ctl_read(plat_handle_t h, void *buf, size_t size, size_t *len)
 	if (!message_complete(c))
 		return GRAFT_EAGAIN;
 	*len = c->have;
-	rc = c->have > size ? GRAFT_EMSGSIZE : 0;
-	if (!rc)
+	/* Too big for buf: its first size bytes, and it stays queued for a
+	 * bigger buffer, unless buf is NULL and size 0 (drop it). */
+	if (c->have > size && (buf || size)) {
+		memcpy(buf, c->msg, size);
+		return GRAFT_EMSGSIZE;
+	}
+	if (buf)
 		memcpy(buf, c->msg, c->have);
 	free(c->msg);
 	c->msg = NULL;
 	c->have = 0;
-	return rc;
+	return 0;
 }
 
 int plat_ctl_write(plat_handle_t h, const void *buf, size_t len)

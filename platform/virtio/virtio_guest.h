@@ -60,6 +60,10 @@ void virtio_clock_init(void);
 /* virtio_timer_wait - halt until an interrupt or timeout_ns (capped). */
 void virtio_timer_wait(uint64_t timeout_ns);
 
+/* virtio_mem.c: W^X for the image; the page-table pool comes off the
+ * heap's start. */
+void virtio_mem_init(uintptr_t *heap_start, uintptr_t heap_end);
+
 /* virtio_trap.c */
 void virtio_cpu_init(void);
 

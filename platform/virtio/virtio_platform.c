@@ -1,8 +1,7 @@
 /*
  * The rest of the platform interface on virtio: yield (halt until the
- * LAPIC timer, then look at the devices), page protection and seal (not
- * yet: the kernel falls back).  The device calls are in virtio_dev.c and
- * the drivers.
+ * LAPIC timer, then look at the devices).  Page protection and seal are
+ * in virtio_mem.c, the device calls in virtio_dev.c and the drivers.
  */
 #include <graft/error.h>
 #include <graft/platform.h>
@@ -24,14 +23,4 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 		wait = POLL_NS;
 	virtio_timer_wait(wait);
 	*ready = virtio_devices_ready(watch);
-}
-
-int plat_mem_protect(uintptr_t addr, size_t len, int prot)
-{
-	return GRAFT_ENOTSUP;
-}
-
-int plat_seal(void)
-{
-	return GRAFT_ENOTSUP;
 }

@@ -4,15 +4,17 @@
  * request; the guest sees a byte stream on its virtio-console port, which
  * QEMU connects to the other end of our stream socket.  The relay writes
  * each request into the stream whole and cuts the guest's answers out of
- * it by their header (include/abi/ctl.h), which it checks: a bad magic or
- * a length beyond CTL_MAX_MESSAGE means the framing is lost, so the
- * channel is closed with a message.  One client at a time; the next is
- * accepted when it leaves.  The loop ends when QEMU does.
+ * it by their header (include/abi/ctl.h).  Both directions are checked:
+ * a request that is not one well-framed message is refused here, with a
+ * response the relay makes itself; a bad header from the guest means the
+ * framing is lost, so the channel is closed with a message.  One client at a
+ * time; the next is accepted when it leaves.  The loop ends when QEMU does.
  */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include <abi/ctl.h>
+#include <graft/error.h>
 #include "virtio.h"
 
 #define HDR sizeof(struct ctl_header)
@@ -56,22 +59,56 @@ static void close_stream(struct relay *r, const char *why)
 	drop_client(r);
 }
 
-/* One request from the client, queued for the stream. */
+/* Answer the client ourselves: the request never reached the guest. */
+static void refuse(struct relay *r, uint32_t op, int status, const char *why)
+{
+	uint8_t msg[HDR + 256];
+	struct ctl_header h = {CTL_MAGIC, op | CTL_OP_RESPONSE, status, 0};
+
+	h.length = (uint32_t)snprintf((char *)msg + HDR, sizeof(msg) - HDR,
+				      "%s\n", why);
+	memcpy(msg, &h, HDR);
+	if (send(r->client, msg, HDR + h.length, MSG_NOSIGNAL) < 0)
+		drop_client(r);
+}
+
+/* One request from the client, checked and queued for the stream: only
+ * whole, well-framed messages enter it, or the guest would lose its
+ * place. */
 static void client_input(struct relay *r)
 {
 	uint8_t *msg = malloc(HDR + CTL_MAX_MESSAGE);
+	struct ctl_header h;
 	ssize_t n;
 
 	if (!msg)
 		err(1, "control channel");
-	n = recv(r->client, msg, HDR + CTL_MAX_MESSAGE, MSG_DONTWAIT);
+	n = recv(r->client, msg, HDR + CTL_MAX_MESSAGE,
+		 MSG_DONTWAIT | MSG_TRUNC);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
 		free(msg);
 		return;
 	}
-	if (n < (ssize_t)HDR) {
-		free(msg); /* gone, or not a message: nothing to relay */
+	if (n <= 0) {
+		free(msg); /* the client left */
 		drop_client(r);
+		return;
+	}
+	memcpy(&h, msg, n < (ssize_t)HDR ? (size_t)n : HDR);
+	if (n < (ssize_t)HDR || h.magic != CTL_MAGIC) {
+		refuse(r, 0, GRAFT_EFORMAT, "malformed request: no header");
+		free(msg);
+		return;
+	}
+	if ((size_t)n > HDR + CTL_MAX_MESSAGE) {
+		refuse(r, h.op, GRAFT_EMSGSIZE, "request too big");
+		free(msg);
+		return;
+	}
+	if (h.length != (size_t)n - HDR) {
+		refuse(r, h.op, GRAFT_EFORMAT,
+		       "malformed request: length does not match");
+		free(msg);
 		return;
 	}
 	r->out = msg;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # hello and timers boot under QEMU on q35 and microvm through graft-virtio:
 # output, arguments, exit statuses; a guest fault is reported with its
-# registers and ends the run with 255; the launcher's errors are one line.
+# registers and ends the run with 255, and so does a write into code; the
+# launcher's errors are one line.
 . "$(dirname "$0")/lib.sh"
 D=$B/tests/virtio/devtest.virtio
 for m in q35 microvm; do
@@ -22,6 +23,8 @@ for m in q35 microvm; do
 	ok "$m: the page fault is named with its address" 'grep -q "trap #PF page fault at rip 0x[0-9a-f]* address 0x0000000000000003 (write, not present)" <<<"$out"'
 	ok "$m: registers and a backtrace are printed" 'grep -q "rax=0x" <<<"$out" && grep -q "cr2=0x0000000000000003" <<<"$out" && grep -q "backtrace: 0x" <<<"$out"'
 	ok "$m: the launcher reports the abort" 'grep -q "aborted: trap #PF" <<<"$out"'
+	out=$(timeout 30 $L --machine $m --no-ctl $D -- fault text 2>&1); rc=$?
+	ok "$m: code is read-only: a write into it faults" '[ $rc -eq 255 ] && grep -q "trap #PF page fault at rip 0x[0-9a-f]* address 0x[0-9a-f]* (write, protection)" <<<"$out"'
 	out=$(timeout 30 $L --machine $m --no-ctl $D -- fault ud 2>&1); rc=$?
 	ok "$m: an invalid opcode ends the run with 255" '[ $rc -eq 255 ] && grep -q "trap #UD invalid opcode" <<<"$out"'
 done

@@ -1,7 +1,8 @@
 /*
  * devtest: the guest the virtio platform's test scripts boot.
  *   devtest exit N        exit with status N
- *   devtest fault null|ud a NULL write or an invalid opcode
+ *   devtest fault null|ud|text  a NULL write, an invalid opcode, a write
+ *                         into the image's own code
  *   devtest blk           print disk0's first bytes, write and read back a
  *                         pattern across request chunks, mark sector 200,
  *                         check the range errors
@@ -154,6 +155,8 @@ int main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "fault") == 0) {
 		if (strcmp(argv[2], "null") == 0)
 			*(volatile int *)(uintptr_t)argc = 0; /* page 0 */
+		if (strcmp(argv[2], "text") == 0)
+			*(volatile uint8_t *)(uintptr_t)main = 0xc3;
 		__builtin_trap();
 	}
 	if (argc >= 2 && strcmp(argv[1], "blk") == 0)
