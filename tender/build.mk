@@ -25,7 +25,8 @@ $(UNIX_LAUNCHER): $(call host_objs,$(UNIX_LAUNCHER_SRCS) $(TENDER_COMMON_SRCS))
 ALL += $(UNIX_LAUNCHER)
 
 VIRTIO_LAUNCHER_SRCS := tender/virtio/virtio_main.c \
-	tender/virtio/virtio_qemu.c tender/virtio/virtio_ctl.c
+	tender/virtio/virtio_qemu.c tender/virtio/virtio_ctl.c \
+	tender/virtio/virtio_modules.c
 VIRTIO_LAUNCHER := $(BUILD)/bin/graft-virtio
 
 $(VIRTIO_LAUNCHER): $(call host_objs,$(VIRTIO_LAUNCHER_SRCS) $(TENDER_COMMON_SRCS))

@@ -33,6 +33,13 @@ struct hvm_start_info {
 	uint32_t reserved;
 };
 
+struct hvm_modlist_entry {
+	uint64_t paddr;
+	uint64_t size;
+	uint64_t cmdline_paddr;
+	uint64_t reserved;
+};
+
 struct hvm_memmap_entry {
 	uint64_t addr;
 	uint64_t size;
@@ -42,6 +49,7 @@ struct hvm_memmap_entry {
 
 static char cmdline[CMDLINE_MAX];
 static char *args[MAX_ARGS + 1];
+static struct plat_boot_module modules[VIRTIO_MAX_MODULES];
 
 static void boot_fail(const char *msg)
 {
@@ -124,12 +132,53 @@ static void find_ram(const struct hvm_start_info *si, uint64_t *lo,
 	*total = *hi;
 }
 
+/* The module bundle (include/abi/virtio.h) the launcher passed as the PVH
+ * module, checked entry by entry; *lo receives its start so that the heap
+ * can stop below it.  Returns the modules' count, 0 when there are none or
+ * the bundle is malformed (said on the console). */
+static uint32_t find_modules(const struct hvm_start_info *si, uint64_t *lo)
+{
+	static const char bad[] = "virtio: malformed module bundle ignored\n";
+	const struct hvm_modlist_entry *ml;
+	const struct virtio_module_bundle *b;
+	uint64_t size;
+
+	if (si->nr_modules == 0 || !si->modlist_paddr ||
+	    si->modlist_paddr >= VIRTIO_MAPPED_TOP - sizeof(*ml))
+		return 0;
+	ml = (const void *)(uintptr_t)si->modlist_paddr;
+	size = ml->size;
+	if (ml->paddr < (uintptr_t)_end || size > VIRTIO_MAPPED_TOP ||
+	    ml->paddr > VIRTIO_MAPPED_TOP - size)
+		goto malformed;
+	*lo = ml->paddr & ~(PLAT_PAGE_SIZE - 1);
+	b = (const void *)(uintptr_t)ml->paddr;
+	if (size < sizeof(*b) || memcmp(b->magic, VIRTIO_MODULE_MAGIC, 8) ||
+	    b->count > VIRTIO_MAX_MODULES ||
+	    size < sizeof(*b) + b->count * sizeof(b->entries[0]))
+		goto malformed;
+	for (uint32_t i = 0; i < b->count; i++) {
+		const struct virtio_module_entry *e = &b->entries[i];
+
+		if (e->offset > size || e->len > size - e->offset ||
+		    !memchr(e->name, '\0', sizeof(e->name)))
+			goto malformed;
+		modules[i].data = (const char *)b + e->offset;
+		modules[i].len = e->len;
+		modules[i].name = e->name;
+	}
+	return b->count;
+malformed:
+	virtio_console_emergency(bad, sizeof(bad) - 1);
+	return 0;
+}
+
 void virtio_boot_main(const struct hvm_start_info *si);
 
 void virtio_boot_main(const struct hvm_start_info *si)
 {
 	static struct plat_boot_info bi;
-	uint64_t lo, hi, total, heap;
+	uint64_t lo, hi, total, heap, mod_lo = ~0ULL;
 	const char *cl;
 
 	virtio_console_init();
@@ -150,6 +199,10 @@ void virtio_boot_main(const struct hvm_start_info *si)
 	find_ram(si, &lo, &hi, &total);
 	if (hi > VIRTIO_MAPPED_TOP)
 		hi = VIRTIO_MAPPED_TOP;
+	bi.nmodules = find_modules(si, &mod_lo);
+	bi.modules = modules;
+	if (bi.nmodules && mod_lo < hi)
+		hi = mod_lo; /* the loader put them at the top of RAM */
 	heap = ((uintptr_t)_end + PLAT_PAGE_SIZE - 1) & ~(PLAT_PAGE_SIZE - 1);
 	if (hi < heap + DEVICE_ARENA + MIB)
 		boot_fail("virtio: no RAM after the image (is --mem too "

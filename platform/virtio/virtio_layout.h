@@ -2,6 +2,8 @@
 #ifndef GRAFT_PLATFORM_VIRTIO_LAYOUT_H
 #define GRAFT_PLATFORM_VIRTIO_LAYOUT_H
 
+#include <abi/virtio.h>
+
 #define VIRTIO_GDT_CODE	       0x08
 #define VIRTIO_GDT_DATA	       0x10
 #define VIRTIO_GDT_TSS	       0x18

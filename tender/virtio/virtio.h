@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <abi/virtio.h>
+#include <abi/virtio.h>
 #include "../common/host.h"
 
 #define VIRTIO_MAX_NET	8
@@ -34,8 +36,11 @@ struct virtio_launch {
 	const char *disk[VIRTIO_MAX_DISK];
 	int disk_ro[VIRTIO_MAX_DISK];
 	unsigned ndisk;
-	int ctl;	      /* a control channel */
-	char exit_path[4096]; /* the exit channel's file */
+	int ctl; /* a control channel */
+	const char *module[VIRTIO_MAX_MODULES];
+	unsigned nmodule;
+	char exit_path[4096];	/* the exit channel's file */
+	char bundle_path[4096]; /* the modules' bundle (if nmodule) */
 	struct host_instance inst;
 };
 
@@ -44,6 +49,11 @@ struct virtio_launch {
  * virtio_qemu_argv_free. */
 char **virtio_qemu_argv(const struct virtio_launch *l);
 void virtio_qemu_argv_free(char **argv);
+
+/* virtio_module_bundle - write the modules named in l into one file at
+ * l->bundle_path (include/abi/virtio.h), a mkstemp template.  Returns 0,
+ * or -1 after a one-line warning naming the module or the file. */
+int virtio_module_bundle(struct virtio_launch *l);
 
 /* virtio_ctl_relay - until QEMU (pid, through a pidfd) ends: accept
  * clients on the instance's control socket and pass each request to the

@@ -2,8 +2,9 @@
  * graft-virtio: run one graft image for the virtio target under QEMU.
  *
  *   graft-virtio [--machine q35|microvm] [--mem SIZE] [--net TAP]...
- *                [--disk FILE[:ro]]... [--name NAME] [--no-ctl]
- *                [--accel tcg|kvm] [--print-cmd] IMAGE [-- ARGS...]
+ *                [--disk FILE[:ro]]... [--module FILE]... [--name NAME]
+ *                [--no-ctl] [--accel tcg|kvm] [--print-cmd]
+ *                IMAGE [-- ARGS...]
  *
  * Usually started by `graft run -t virtio`.  Builds QEMU's command line
  * (virtio_qemu.c), says on stderr which accelerator runs the guest, runs
@@ -35,30 +36,34 @@ static pid_t qemu_pid;
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: graft-virtio [--machine q35|microvm] [--mem SIZE] [--net "
-	    "TAP]...\n"
-	    "                    [--disk FILE[:ro]]... [--name NAME] "
-	    "[--no-ctl]\n"
-	    "                    [--accel tcg|kvm] [--print-cmd] IMAGE [-- "
-	    "ARGS...]\n"
-	    "\n"
-	    "Runs a graft image built for the virtio target under QEMU.\n"
+	static const char *const lines[] = {
+	    "usage: graft-virtio [--machine q35|microvm] [--mem SIZE]",
+	    "                    [--net TAP]... [--disk FILE[:ro]]...",
+	    "                    [--module FILE]... [--name NAME] [--no-ctl]",
+	    "                    [--accel tcg|kvm] [--print-cmd]",
+	    "                    IMAGE [-- ARGS...]",
+	    "",
+	    "Runs a graft image built for the virtio target under QEMU.",
 	    "  --machine M    q35 (PCI devices, default) or microvm "
-	    "(virtio-mmio)\n"
-	    "  --mem SIZE     guest memory, e.g. 64M (default 32M, 4M to 3G)\n"
+	    "(virtio-mmio)",
+	    "  --mem SIZE     guest memory, e.g. 64M (default 32M, 4M to 3G)",
 	    "  --net TAP      attach an existing tap interface as the next "
-	    "virtio-net\n"
+	    "virtio-net",
 	    "  --disk FILE    attach a raw disk image as the next virtio-blk "
-	    "(:ro read-only)\n"
-	    "  --name NAME    the instance's name for graft ps and the control "
-	    "socket\n"
-	    "  --no-ctl       no control channel\n"
+	    "(:ro read-only)",
+	    "  --module FILE  load this native module at boot, before main "
+	    "(repeatable)",
+	    "  --name NAME    the instance's name for graft ps and the "
+	    "control socket",
+	    "  --no-ctl       no control channel",
 	    "  --accel A      tcg (default: QEMU 7.2's KVM fails on these "
-	    "hosts) or kvm\n"
-	    "  --print-cmd    print QEMU's command line and exit\n"
-	    "  -h, --help     this text\n");
+	    "hosts) or kvm",
+	    "  --print-cmd    print QEMU's command line and exit",
+	    "  -h, --help     this text",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		fprintf(f, "%s\n", lines[i]);
 }
 
 static void print_cmd(char **argv)
@@ -245,6 +250,16 @@ static int run(struct virtio_launch *l, char **qargv)
 	return 1;
 }
 
+/* Remove what this run made: instance files, exit channel, bundle. */
+static void cleanup(struct virtio_launch *l)
+{
+	host_instance_destroy(&l->inst);
+	if (!strstr(l->exit_path, "XXXXXX"))
+		unlink(l->exit_path);
+	if (l->nmodule && !strstr(l->bundle_path, "XXXXXX"))
+		unlink(l->bundle_path);
+}
+
 static void parse_machine(struct virtio_launch *l, const char *m)
 {
 	if (strcmp(m, "q35") == 0)
@@ -262,6 +277,7 @@ int main(int argc, char **argv)
 	    {"mem", required_argument, NULL, 'm'},
 	    {"net", required_argument, NULL, 'n'},
 	    {"disk", required_argument, NULL, 'd'},
+	    {"module", required_argument, NULL, 'o'},
 	    {"name", required_argument, NULL, 'N'},
 	    {"no-ctl", no_argument, NULL, 'C'},
 	    {"accel", required_argument, NULL, 'a'},
@@ -296,6 +312,12 @@ int main(int argc, char **argv)
 		case 'd':
 			if (attach_disk(&l, optarg) < 0)
 				exit(1);
+			break;
+		case 'o':
+			if (l.nmodule == VIRTIO_MAX_MODULES)
+				errx(1, "--module '%s': at most %d modules",
+				     optarg, VIRTIO_MAX_MODULES);
+			l.module[l.nmodule++] = optarg;
 			break;
 		case 'N':
 			name = optarg;
@@ -346,6 +368,8 @@ int main(int argc, char **argv)
 	}
 	l.argc = argc - optind;
 	l.argv = argv + optind;
+	snprintf(l.bundle_path, sizeof(l.bundle_path),
+		 "%s/graft-virtio-modules-XXXXXX", P_tmpdir);
 	if (print) {
 		snprintf(l.exit_path, sizeof(l.exit_path),
 			 "%s/graft-virtio-XXXXXX", P_tmpdir);
@@ -357,13 +381,18 @@ int main(int argc, char **argv)
 	}
 	snprintf(l.exit_path, sizeof(l.exit_path), "%s/graft-virtio-XXXXXX",
 		 P_tmpdir);
+	if (l.nmodule && virtio_module_bundle(&l) < 0)
+		exit(1);
 	fd = mkstemp(l.exit_path);
-	if (fd < 0)
-		err(1, "exit channel '%s'", l.exit_path);
+	if (fd < 0) {
+		warn("exit channel '%s'", l.exit_path);
+		cleanup(&l);
+		exit(1);
+	}
 	close(fd);
 	if (l.ctl &&
 	    host_instance_create(&l.inst, name, l.image, "virtio", l.mem) < 0) {
-		unlink(l.exit_path);
+		cleanup(&l);
 		exit(1);
 	}
 	qargv = virtio_qemu_argv(&l);
@@ -378,7 +407,6 @@ int main(int argc, char **argv)
 	signal(SIGHUP, forward);
 	rc = run(&l, qargv);
 	virtio_qemu_argv_free(qargv);
-	host_instance_destroy(&l.inst);
-	unlink(l.exit_path);
+	cleanup(&l);
 	return rc;
 }

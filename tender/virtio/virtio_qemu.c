@@ -149,6 +149,10 @@ char **virtio_qemu_argv(const struct virtio_launch *l)
 		add(&a, "%s", cmdline);
 	}
 	free(cmdline);
+	if (l->nmodule) {
+		add(&a, "-initrd");
+		add(&a, "%s", l->bundle_path);
+	}
 	add(&a, "-chardev");
 	add(&a, "stdio,id=con");
 	add(&a, "-device");

@@ -41,6 +41,8 @@ err=$(timeout 10 $L --mem 1M $B/images/hello.virtio 2>&1); rc=$?
 ok "too little memory is refused" '[ $rc -ne 0 ] && grep -q "between 4M and 3G" <<<"$err"'
 err=$(timeout 10 $L --disk /nonexistent/disk.img $B/images/hello.virtio 2>&1); rc=$?
 ok "a missing disk file is refused" '[ $rc -ne 0 ] && grep -q "disk ./nonexistent/disk.img." <<<"$err"'
+err=$(timeout 10 $L --module /nonexistent/m.o $B/images/hello.virtio 2>&1); rc=$?
+ok "a missing module file is refused" '[ $rc -ne 0 ] && grep -q "module ./nonexistent/m.o." <<<"$err" && [ $(wc -l <<<"$err") -eq 1 ]'
 err=$(timeout 10 $L --net gv-no-such0 $B/images/hello.virtio 2>&1); rc=$?
 ok "a missing tap device is refused" '[ $rc -ne 0 ] && grep -q "gv-no-such0" <<<"$err"'
 err=$(GRAFT_QEMU=/nonexistent/qemu timeout 10 $L $B/images/hello.virtio 2>&1); rc=$?

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The control channel on virtio: the kernel's control service in modhost
 # answers over virtio-console through the launcher's relay, on q35 and
-# microvm: ping, native modules loaded, listed, upgraded and unloaded,
+# microvm: a module given at boot, ping, native modules loaded, listed, upgraded and unloaded,
 # seal (then loads are refused), stats; requests that are not well-framed are refused by the launcher
 # without disturbing the channel; stop ends the instance with 0.
 . "$(dirname "$0")/lib.sh"
@@ -10,10 +10,13 @@ C="timeout 30 python3 tests/virtio/ctlclient.py"
 V1=$B/tests/virtio/counter_v1.o
 V2=$B/tests/virtio/counter_v2.o
 for m in q35 microvm; do
-	timeout 90 $L --machine $m --name gv-ctl-$m $B/images/modhost.virtio >"$gv_tmp/out" 2>&1 &
+	timeout 90 $L --machine $m --name gv-ctl-$m --module $V1 $B/images/modhost.virtio >"$gv_tmp/out" 2>&1 &
 	pid=$!
 	s=$GRAFT_RUNTIME_DIR/gv-ctl-$m.sock
 	for i in $(seq 100); do grep -q "ready for modules" "$gv_tmp/out" 2>/dev/null && break; sleep 0.1; done
+	ok "$m: a module given with --module is loaded before main" 'grep -q "module .counter. loaded" "$gv_tmp/out" && $C "$s" ls | grep -q "^counter *1.0"'
+	r=$($C "$s" unload counter 2>&1)
+	ok "$m: and unloads" 'head -n 1 <<<"$r" | grep -qx "status 0"' || echo "# $r"
 	r=$($C "$s" ping 2>&1)
 	ok "$m: ping is answered by the virtio instance" 'head -n 1 <<<"$r" | grep -qx "status 0" && grep -q virtio <<<"$r"'
 	r=$($C "$s" load $V1 2>&1)
