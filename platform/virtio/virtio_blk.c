@@ -30,7 +30,7 @@ int virtio_blk_init(struct vdev *d, unsigned index)
 {
 	d->info.kind = PLAT_DEV_BLOCK;
 	snprintf(d->info.name, sizeof(d->info.name), "disk%u", index);
-	if (virtio_dev_start(d, VIRTIO_BLK_F_RO | VIRTIO_BLK_F_FLUSH, 1) < 0)
+	if (virtio_dev_start(d, VIRTIO_BLK_F_RO | VIRTIO_BLK_F_FLUSH, 1, 0) < 0)
 		return GRAFT_EIO;
 	d->info.sector_size = SECTOR;
 	d->info.sectors =

@@ -38,7 +38,7 @@ int virtio_cons_init(struct vdev *d)
 	d->info.kind = PLAT_DEV_CTL;
 	memcpy(d->info.name, "ctl", 4);
 	d->drv = &cons;
-	if (virtio_dev_start(d, 0, 2) < 0)
+	if (virtio_dev_start(d, 0, 2, 1u << RXQ) < 0)
 		return GRAFT_EIO;
 	for (int i = 0; i < RX_BUFS; i++) {
 		struct virtq_buf b;

@@ -72,7 +72,8 @@ static unsigned pick_size(unsigned max)
 	return size;
 }
 
-int virtio_dev_start(struct vdev *d, uint32_t wanted, unsigned nq)
+int virtio_dev_start(struct vdev *d, uint32_t wanted, unsigned nq,
+		     uint32_t wake)
 {
 	const struct vdev_ops *o = d->ops;
 	int spin = 0;
@@ -106,7 +107,8 @@ int virtio_dev_start(struct vdev *d, uint32_t wanted, unsigned nq)
 		if (virtq_init(&d->q[i], size, mem, bytes) < 0)
 			return virtio_dev_fail(d, "queue %u: bad size %u", i,
 					       size);
-		o->queue_enable(d, i, &d->q[i]);
+		if (o->queue_enable(d, i, &d->q[i], !!(wake & (1u << i))))
+			d->wakes |= 1u << i;
 	}
 	d->nq = nq;
 	return 0;
@@ -218,11 +220,11 @@ uint64_t virtio_devices_ready(uint64_t watch)
 	return ready;
 }
 
-int virtio_devices_watched(uint64_t watch)
+int virtio_devices_polled(uint64_t watch)
 {
 	for (unsigned i = 0; i < ndevs && i < 64; i++)
 		if ((watch & (1ULL << i)) && !devs[i].failed &&
-		    devs[i].info.kind != PLAT_DEV_BLOCK)
+		    devs[i].info.kind != PLAT_DEV_BLOCK && !(devs[i].wakes & 1))
 			return 1;
 	return 0;
 }

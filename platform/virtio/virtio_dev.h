@@ -43,9 +43,10 @@ struct vdev_ops {
 	void (*set_status)(struct vdev *d, uint8_t s);
 	/* the largest size queue qi may have; 0 if there is no such queue */
 	unsigned (*queue_max)(struct vdev *d, unsigned qi);
-	/* give the device queue qi's size and rings and enable it */
-	void (*queue_enable)(struct vdev *d, unsigned qi,
-			     const struct virtq *q);
+	/* give the device queue qi's size and rings and enable it; with wake,
+	 * ask for an interrupt when it uses a buffer: returns 1 if it will */
+	int (*queue_enable)(struct vdev *d, unsigned qi, const struct virtq *q,
+			    int wake);
 	void (*notify)(struct vdev *d, unsigned qi);
 	/* acknowledge an interrupt (virtio-mmio's level interrupt) */
 	void (*ack)(struct vdev *d);
@@ -63,6 +64,8 @@ struct vdev {
 	uint32_t notify_mult; /* pci */
 	uintptr_t isr;	      /* pci */
 	uint32_t features0;   /* negotiated, bits 0..31 */
+	uint32_t wakes;	      /* queues whose use interrupts (bit per queue) */
+	uintptr_t msix;	      /* pci: the MSI-X table, 0 if none */
 	struct virtq q[VDEV_MAX_QUEUES];
 	unsigned nq;
 	struct plat_device_info info;
@@ -82,10 +85,13 @@ struct vdev *virtio_dev_add(void);
 void *virtio_dev_alloc(size_t size, size_t align);
 
 /* virtio_dev_start - reset d, negotiate VERSION_1 plus the wanted
- * device-specific features (bits 0..31), set up nq queues.  The driver
+ * device-specific features (bits 0..31), set up nq queues, those in the
+ * wake mask interrupting (waking a halted CPU) where the transport can;
+ * d->wakes says which do, the others are polled.  The driver
  * then fills its receive queues and calls virtio_dev_ready.  Returns 0 or
  * fails the device (GRAFT_EIO). */
-int virtio_dev_start(struct vdev *d, uint32_t wanted, unsigned nq);
+int virtio_dev_start(struct vdev *d, uint32_t wanted, unsigned nq,
+		     uint32_t wake);
 void virtio_dev_ready(struct vdev *d);
 
 /* virtio_dev_fail - mark d failed with a message naming it; GRAFT_EIO. */

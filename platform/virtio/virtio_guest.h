@@ -73,8 +73,9 @@ void virtio_devices_init(uintptr_t arena, size_t size);
 unsigned virtio_ndevices(void);
 /* virtio_devices_ready - the handles in watch with input pending. */
 uint64_t virtio_devices_ready(uint64_t watch);
-/* virtio_devices_watched - whether watch holds a device with input. */
-int virtio_devices_watched(uint64_t watch);
+/* virtio_devices_polled - whether watch holds a device with input whose
+ * receive queue cannot wake the CPU, so that a halt must be short. */
+int virtio_devices_polled(uint64_t watch);
 
 /* virtio_exit.c: the exit channel and the end of the run. */
 void virtio_shutdown(int status) __attribute__((noreturn));

@@ -83,7 +83,8 @@ static unsigned m_queue_max(struct vdev *d, unsigned qi)
 	return rd(d, R_QUEUE_NUM_MAX);
 }
 
-static void m_queue_enable(struct vdev *d, unsigned qi, const struct virtq *q)
+static int m_queue_enable(struct vdev *d, unsigned qi, const struct virtq *q,
+			  int wake)
 {
 	wr(d, R_QUEUE_SEL, qi);
 	wr(d, R_QUEUE_NUM, q->size);
@@ -91,6 +92,7 @@ static void m_queue_enable(struct vdev *d, unsigned qi, const struct virtq *q)
 	wr64(d, R_QUEUE_DRIVER, virtq_avail_addr(q));
 	wr64(d, R_QUEUE_DEVICE, virtq_used_addr(q));
 	wr(d, R_QUEUE_READY, 1);
+	return 0; /* polled: see virtio_platform.c */
 }
 
 static void m_notify(struct vdev *d, unsigned qi)

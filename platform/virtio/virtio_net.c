@@ -50,7 +50,8 @@ int virtio_net_init(struct vdev *d, unsigned index)
 	d->info.kind = PLAT_DEV_NET;
 	snprintf(d->info.name, sizeof(d->info.name), "net%u", index);
 	d->drv = n;
-	if (virtio_dev_start(d, VIRTIO_NET_F_MAC | VIRTIO_NET_F_MTU, 2) < 0)
+	if (virtio_dev_start(d, VIRTIO_NET_F_MAC | VIRTIO_NET_F_MTU, 2,
+			     1u << RXQ) < 0)
 		return GRAFT_EIO;
 	for (int i = 0; i < 6; i++)
 		d->info.mac[i] = d->features0 & VIRTIO_NET_F_MAC

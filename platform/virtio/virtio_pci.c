@@ -5,7 +5,8 @@
  * through vendor capabilities naming a BAR, an offset and a length; each
  * is checked to lie in an assigned memory BAR below the mapped 4 GiB
  * before use.  The firmware has assigned the BARs; we enable memory
- * decoding and bus mastering.
+ * decoding and bus mastering.  Receive queues interrupt through MSI-X
+ * entry 0, sent to VIRTIO_VEC_DEVICE, which only wakes a halted CPU.
  */
 #include <stdio.h>
 #include <graft/log.h>
@@ -32,20 +33,27 @@
 #define CAP_DEVICE 4
 
 /* struct virtio_pci_common_cfg */
-#define C_DFSELECT 0x00
-#define C_DF	   0x04
-#define C_GFSELECT 0x08
-#define C_GF	   0x0c
-#define C_STATUS   0x14
-#define C_Q_SELECT 0x16
-#define C_Q_SIZE   0x18
-#define C_Q_MSIX   0x1a
-#define C_Q_ENABLE 0x1c
-#define C_Q_NOFF   0x1e
-#define C_Q_DESC   0x20
-#define C_Q_AVAIL  0x28
-#define C_Q_USED   0x30
-#define C_SIZE	   0x38
+#define C_DFSELECT    0x00
+#define C_DF	      0x04
+#define C_GFSELECT    0x08
+#define C_GF	      0x0c
+#define C_STATUS      0x14
+#define C_Q_SELECT    0x16
+#define C_Q_SIZE      0x18
+#define C_Q_MSIX      0x1a
+#define C_Q_ENABLE    0x1c
+#define C_Q_NOFF      0x1e
+#define C_Q_DESC      0x20
+#define C_Q_AVAIL     0x28
+#define C_Q_USED      0x30
+#define C_SIZE	      0x38
+#define C_MSIX_CONFIG 0x10
+
+#define PCI_CAP_MSIX  0x11
+#define PCI_NO_VECTOR 0xffff
+#define MSIX_ENABLE   (1u << 31) /* message control bit 15, in its dword */
+#define MSIX_MASK_ALL (1u << 30)
+#define MSI_ADDRESS   0xfee00000u /* the LAPIC of CPU 0, fixed delivery */
 
 static uint32_t cfg_read(unsigned bdf, unsigned off)
 {
@@ -108,15 +116,20 @@ static unsigned p_queue_max(struct vdev *d, unsigned qi)
 	return *c16(d, C_Q_SIZE);
 }
 
-static void p_queue_enable(struct vdev *d, unsigned qi, const struct virtq *q)
+static int p_queue_enable(struct vdev *d, unsigned qi, const struct virtq *q,
+			  int wake)
 {
+	uint16_t vector = wake && d->msix ? 0 : PCI_NO_VECTOR;
+
 	*c16(d, C_Q_SELECT) = (uint16_t)qi;
 	*c16(d, C_Q_SIZE) = q->size;
-	*c16(d, C_Q_MSIX) = 0xffff; /* no vector: we poll */
+	*c16(d, C_Q_MSIX) = vector;
 	c64(d, C_Q_DESC, virtq_desc_addr(q));
 	c64(d, C_Q_AVAIL, virtq_avail_addr(q));
 	c64(d, C_Q_USED, virtq_used_addr(q));
 	*c16(d, C_Q_ENABLE) = 1;
+	/* The device says PCI_NO_VECTOR back if it could not take it. */
+	return vector != PCI_NO_VECTOR && *c16(d, C_Q_MSIX) == vector;
 }
 
 static void p_notify(struct vdev *d, unsigned qi)
@@ -169,10 +182,28 @@ static uintptr_t bar_range(unsigned bdf, unsigned bar, uint32_t off,
 	return (uintptr_t)(base + off);
 }
 
+/* MSI-X entry 0 to our one device vector; config changes interrupt
+ * nobody.  Queues then choose it (p_queue_enable). */
+static void msix_setup(struct vdev *d, unsigned bdf, unsigned cap)
+{
+	uint32_t ctl = cfg_read(bdf, cap), tbl = cfg_read(bdf, cap + 4);
+	uintptr_t t = bar_range(bdf, tbl & 7, tbl & ~7u, 16);
+
+	if (!t)
+		return;
+	mmio_write32(t + 0, MSI_ADDRESS);
+	mmio_write32(t + 4, 0);
+	mmio_write32(t + 8, VIRTIO_VEC_DEVICE);
+	mmio_write32(t + 12, 0); /* unmasked */
+	cfg_write(bdf, cap, (ctl | MSIX_ENABLE) & ~MSIX_MASK_ALL);
+	*c16(d, C_MSIX_CONFIG) = PCI_NO_VECTOR;
+	d->msix = t;
+}
+
 /* Find the four capabilities; 0, or a message naming what is missing. */
 static const char *parse_caps(struct vdev *d, unsigned bdf)
 {
-	unsigned ptr, n = 0;
+	unsigned ptr, n = 0, msix = 0;
 
 	if (!(cfg_read(bdf, PCI_COMMAND) >> 16 & PCI_STATUS_CAPS))
 		return "no capability list";
@@ -185,6 +216,8 @@ static const char *parse_caps(struct vdev *d, unsigned bdf)
 		unsigned type = h >> 24;
 		uintptr_t a;
 
+		if ((h & 0xff) == PCI_CAP_MSIX)
+			msix = ptr;
 		if ((h & 0xff) == PCI_CAP_VENDOR && type >= CAP_COMMON &&
 		    type <= CAP_DEVICE) {
 			a = bar_range(bdf, bar, off, len);
@@ -205,6 +238,8 @@ static const char *parse_caps(struct vdev *d, unsigned bdf)
 	}
 	if (!d->regs || !d->notify || !d->isr || !d->cfg)
 		return "missing virtio capabilities";
+	if (msix)
+		msix_setup(d, bdf, msix);
 	return NULL;
 }
 

@@ -7,8 +7,10 @@
 #include <graft/platform.h>
 #include "virtio_guest.h"
 
-/* Devices raise no interrupts (we poll their rings), so while one with
- * input is watched a halt lasts at most POLL_NS. */
+/* A device whose receive queue cannot interrupt (virtio-mmio: its
+ * interrupt line's routing is the machine's secret) is polled: while one
+ * is watched, a halt lasts at most POLL_NS.  PCI devices wake the CPU
+ * through MSI-X. */
 #define POLL_NS 1000000ULL
 
 void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
@@ -19,7 +21,7 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 	if (*ready || deadline <= now)
 		return;
 	wait = deadline - now;
-	if (wait > POLL_NS && virtio_devices_watched(watch))
+	if (wait > POLL_NS && virtio_devices_polled(watch))
 		wait = POLL_NS;
 	virtio_timer_wait(wait);
 	*ready = virtio_devices_ready(watch);
