@@ -15,6 +15,8 @@
 #define RESET_SPIN_MAX 1000000
 #define WAIT_NS	       5000000000ULL /* a device that takes longer is failed */
 
+_Static_assert(VDEV_MAX <= 64, "handles must fit a plat_handle_set_t");
+
 static struct vdev devs[VDEV_MAX];
 static unsigned ndevs;
 static uintptr_t arena_next, arena_end;
@@ -203,7 +205,7 @@ uint64_t virtio_devices_ready(uint64_t watch)
 {
 	uint64_t ready = 0;
 
-	for (unsigned i = 0; i < ndevs && i < 64; i++) {
+	for (unsigned i = 0; i < ndevs; i++) {
 		struct vdev *d = &devs[i];
 		int r = 0;
 
@@ -222,7 +224,7 @@ uint64_t virtio_devices_ready(uint64_t watch)
 
 int virtio_devices_polled(uint64_t watch)
 {
-	for (unsigned i = 0; i < ndevs && i < 64; i++)
+	for (unsigned i = 0; i < ndevs; i++)
 		if ((watch & (1ULL << i)) && !devs[i].failed &&
 		    devs[i].info.kind != PLAT_DEV_BLOCK && !(devs[i].wakes & 1))
 			return 1;

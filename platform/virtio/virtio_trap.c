@@ -59,8 +59,9 @@ T(1)
 T(2)
 T(3)
 T(4)
-T(5) T(6) T(7) T(8) T(9) T(10) T(11) T(12) T(13) T(14) T(15) T(16) T(17) T(18)
-    T(19) T(20) T(21)
+T(5)
+T(6) T(7) T(8) T(9) T(10) T(11) T(12) T(13) T(14) T(15) T(16) T(17) T(18) T(19)
+    T(20) T(21)
 #undef T
 	static char *const stubs[NEXCEPTIONS] = {
 	    virtio_trap_0,  virtio_trap_1,  virtio_trap_2,  virtio_trap_3,

@@ -77,7 +77,7 @@ static char *guest_cmdline(int argc, char **argv)
 
 	for (int i = 0; i < argc; i++)
 		size += 2 * strlen(argv[i]) + 3;
-	s = p = malloc(size);
+	s = p = calloc(1, size);
 	if (!s)
 		return NULL;
 	for (int i = 0; i < argc; i++) {
