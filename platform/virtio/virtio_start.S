@@ -156,14 +156,12 @@ virtio_boot_stack_top:
  * the vector, then the general registers, and call virtio_trap(frame). */
 	.text
 .macro TRAP_NOERR n
-	.global virtio_trap_\n
 virtio_trap_\n:
 	pushq $0
 	pushq $\n
 	jmp trap_common
 .endm
 .macro TRAP_ERR n
-	.global virtio_trap_\n
 virtio_trap_\n:
 	pushq $\n
 	jmp trap_common
@@ -191,6 +189,16 @@ TRAP_NOERR 18
 TRAP_NOERR 19
 TRAP_NOERR 20
 TRAP_ERR 21
+
+/* Their addresses by vector, for the IDT (virtio_trap.c). */
+	.section .rodata
+	.p2align 3
+	.global virtio_trap_stubs
+virtio_trap_stubs:
+	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21
+	.quad virtio_trap_\n
+	.endr
+	.text
 
 trap_common:
 	pushq %rax

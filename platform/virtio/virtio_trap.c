@@ -53,24 +53,8 @@ static uint64_t gdt[5];
 static struct idt_entry idt[NVECTORS];
 extern char virtio_intr[];
 
-#define T(n) extern char virtio_trap_##n[];
-T(0)
-T(1)
-T(2)
-T(3)
-T(4)
-T(5)
-T(6) T(7) T(8) T(9) T(10) T(11) T(12) T(13) T(14) T(15) T(16) T(17) T(18) T(19)
-    T(20) T(21)
-#undef T
-	static char *const stubs[NEXCEPTIONS] = {
-	    virtio_trap_0,  virtio_trap_1,  virtio_trap_2,  virtio_trap_3,
-	    virtio_trap_4,  virtio_trap_5,  virtio_trap_6,  virtio_trap_7,
-	    virtio_trap_8,  virtio_trap_9,  virtio_trap_10, virtio_trap_11,
-	    virtio_trap_12, virtio_trap_13, virtio_trap_14, virtio_trap_15,
-	    virtio_trap_16, virtio_trap_17, virtio_trap_18, virtio_trap_19,
-	    virtio_trap_20, virtio_trap_21,
-};
+/* virtio_start.S: the exception stubs' addresses, by vector. */
+extern const uint64_t virtio_trap_stubs[NEXCEPTIONS];
 
 static const char *const names[NEXCEPTIONS] = {
     "#DE divide error",
@@ -142,9 +126,9 @@ void virtio_cpu_init(void)
 		 (0x89ULL << 40) | ((base >> 24 & 0xff) << 56);
 	gdt[4] = base >> 32;
 	for (int i = 0; i < NEXCEPTIONS; i++)
-		set_gate(i, stubs[i], 1);
+		set_gate(i, (void *)virtio_trap_stubs[i], 1);
 	for (int i = NEXCEPTIONS; i < VIRTIO_VEC_FIRST; i++)
-		set_gate(i, stubs[15], 1); /* reserved: report as such */
+		set_gate(i, (void *)virtio_trap_stubs[15], 1); /* reserved */
 	for (int i = VIRTIO_VEC_FIRST; i < NVECTORS; i++)
 		set_gate(i, virtio_intr, 0);
 	__asm__ __volatile__("lgdt %0\n\t"
