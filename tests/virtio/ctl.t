@@ -31,6 +31,9 @@ for m in q35 microvm; do
 	ok "$m: seal succeeds" 'head -n 1 <<<"$r" | grep -qx "status 0"' || echo "# $r"
 	r=$($C "$s" load $V1 2>&1)
 	ok "$m: after seal a native module is refused" '! head -n 1 <<<"$r" | grep -qx "status 0" && ! $C "$s" ls | grep -q "^counter"' || echo "# $r"
+	head -c 150000 /dev/urandom >"$gv_tmp/junk.o"
+	r=$($C "$s" load "$gv_tmp/junk.o" 2>&1)
+	ok "$m: a 150 kB request that is no module gets an error answer" '! head -n 1 <<<"$r" | grep -qx "status 0" && [ $(wc -l <<<"$r") -ge 2 ]' || echo "# $r"
 	r=$($C "$s" bad-magic 2>&1)
 	ok "$m: a request without a header is refused by the launcher" 'head -n 1 <<<"$r" | grep -qx "status -13" && grep -q "malformed request" <<<"$r"'
 	r=$($C "$s" bad-length 2>&1)
