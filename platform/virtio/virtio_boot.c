@@ -11,6 +11,7 @@
  */
 #include <string.h>
 #include <graft/platform.h>
+#include "virtio_dev.h"
 #include "virtio_guest.h"
 
 #define PVH_MAGIC    0x336ec578u
@@ -86,6 +87,19 @@ static int split_cmdline(char *s)
 	}
 	args[argc] = NULL;
 	return argc;
+}
+
+/* The host's device descriptions out of argv (virtio_mmio.c keeps
+ * them); returns the new argc. */
+static int take_device_args(int argc)
+{
+	int n = 0;
+
+	for (int i = 0; i < argc; i++)
+		if (i == 0 || !virtio_mmio_cmdline(args[i]))
+			args[n++] = args[i];
+	args[n] = NULL;
+	return n;
 }
 
 /* A pointer to a string below the mapped top, or NULL. */
@@ -190,6 +204,7 @@ void virtio_boot_main(const struct hvm_start_info *si)
 	if (cl)
 		strncpy(cmdline, cl, sizeof(cmdline) - 1);
 	bi.argc = split_cmdline(cmdline);
+	bi.argc = take_device_args(bi.argc);
 	if (bi.argc == 0) {
 		args[0] = "graft";
 		args[1] = NULL;

@@ -66,6 +66,7 @@ struct vdev {
 	uint32_t features0;   /* negotiated, bits 0..31 */
 	uint32_t wakes;	      /* queues whose use interrupts (bit per queue) */
 	uintptr_t msix;	      /* pci: the MSI-X table, 0 if none */
+	int irq_routed;	      /* mmio: its interrupt line reaches the CPU */
 	struct virtq q[VDEV_MAX_QUEUES];
 	unsigned nq;
 	struct plat_device_info info;
@@ -75,6 +76,9 @@ struct vdev {
 /* The transports: add every device they find with virtio_dev_add. */
 void virtio_pci_probe(void);
 void virtio_mmio_probe(void);
+/* virtio_mmio_cmdline - take note of a "virtio_mmio.device=SIZE@BASE:IRQ"
+ * argument; 1 if arg is one (to be kept from the application), else 0. */
+int virtio_mmio_cmdline(const char *arg);
 /* virtio_dev_add - a new device slot (zeroed, ops and type to be filled
  * by the caller), or NULL when VDEV_MAX are taken. */
 struct vdev *virtio_dev_add(void);

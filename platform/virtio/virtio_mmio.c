@@ -2,12 +2,18 @@
  * The virtio-mmio transport (virtio 1.x, "version 2" registers), as QEMU's
  * microvm machine offers it: VIRTIO_MMIO_SLOTS register blocks of 512
  * bytes from VIRTIO_MMIO_BASE, each with a device or none (device id 0).
- * QEMU fills them from the top down in command-line order, so we probe
- * from the top down, for handles in the order the launcher named them.
+ * Where the command line names the transports and their interrupt lines
+ * ("virtio_mmio.device=512@0xfeb00e00:12", as QEMU's microvm with
+ * auto-kernel-cmdline and Firecracker write it), we take those, in that
+ * order, and route each line through the IOAPIC to wake the CPU.  Else we
+ * probe the slots, from the top down since QEMU fills them so in
+ * command-line order, and the devices are polled.
  * Legacy blocks (version 1) are skipped with a message: the launcher asks
  * QEMU for modern ones.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <graft/log.h>
 #include "virtio_dev.h"
 #include "virtio_guest.h"
@@ -36,6 +42,11 @@
 #define R_QUEUE_DRIVER	      0x090
 #define R_QUEUE_DEVICE	      0x0a0
 #define R_CONFIG	      0x100
+
+#define IOAPIC_BASE 0xfec00000UL
+#define IOAPIC_SEL  0x00
+#define IOAPIC_WIN  0x10
+#define IOAPIC_PINS 24
 
 static uint32_t rd(struct vdev *d, unsigned r)
 {
@@ -92,7 +103,7 @@ static int m_queue_enable(struct vdev *d, unsigned qi, const struct virtq *q,
 	wr64(d, R_QUEUE_DRIVER, virtq_avail_addr(q));
 	wr64(d, R_QUEUE_DEVICE, virtq_used_addr(q));
 	wr(d, R_QUEUE_READY, 1);
-	return 0; /* polled: see virtio_platform.c */
+	return wake && d->irq_routed;
 }
 
 static void m_notify(struct vdev *d, unsigned qi)
@@ -119,32 +130,90 @@ static const struct vdev_ops mmio_ops = {
     .ack = m_ack,
 };
 
+/* Transports the command line named, in its order. */
+static struct {
+	uintptr_t base;
+	unsigned irq;
+} named[VDEV_MAX];
+static unsigned nnamed;
+
+int virtio_mmio_cmdline(const char *arg)
+{
+	static const char key[] = "virtio_mmio.device=";
+	const char *p = arg + sizeof(key) - 1;
+	unsigned long size, base, irq;
+	char *end;
+
+	if (strncmp(arg, key, sizeof(key) - 1) != 0)
+		return 0;
+	size = strtoul(p, &end, 0);
+	if (*end == 'K' || *end == 'k') {
+		size <<= 10;
+		end++;
+	}
+	if (*end != '@' || size < R_CONFIG)
+		return 1;
+	base = strtoul(end + 1, &end, 0);
+	if (*end != ':' || base < VIRTIO_MAPPED_TOP / 2 ||
+	    base > VIRTIO_MAPPED_TOP - size)
+		return 1;
+	irq = strtoul(end + 1, &end, 10);
+	if (*end || nnamed == VDEV_MAX)
+		return 1;
+	named[nnamed].base = base;
+	named[nnamed++].irq = irq;
+	return 1;
+}
+
+/* Route IOAPIC pin irq to our device vector, edge-triggered: the line is
+ * level, but we acknowledge it (m_ack) every time we look at the device,
+ * so each new event is a new edge and no level can hold an interrupt
+ * storm over a halted CPU. */
+static int ioapic_route(unsigned irq)
+{
+	if (irq >= IOAPIC_PINS)
+		return 0;
+	mmio_write32(IOAPIC_BASE + IOAPIC_SEL, 0x10 + 2 * irq + 1);
+	mmio_write32(IOAPIC_BASE + IOAPIC_WIN, 0); /* to APIC 0 */
+	mmio_write32(IOAPIC_BASE + IOAPIC_SEL, 0x10 + 2 * irq);
+	mmio_write32(IOAPIC_BASE + IOAPIC_WIN, VIRTIO_VEC_DEVICE);
+	return 1;
+}
+
+static void add_transport(uintptr_t base, int irq)
+{
+	uint32_t type;
+	struct vdev *d;
+
+	if (mmio_read32(base + R_MAGIC) != VIRTIO_MMIO_MAGIC_VALUE)
+		return;
+	type = mmio_read32(base + R_DEVICE_ID);
+	if (type == 0)
+		return;
+	if (mmio_read32(base + R_VERSION) != 2) {
+		graft_log(GRAFT_LOG_WARN, "virtio",
+			  "mmio 0x%lx: legacy virtio device skipped",
+			  (unsigned long)base);
+		return;
+	}
+	d = virtio_dev_add();
+	if (!d)
+		return;
+	d->ops = &mmio_ops;
+	d->type = type;
+	d->regs = base;
+	d->cfg = base + R_CONFIG;
+	d->irq_routed = irq >= 0 && ioapic_route((unsigned)irq);
+	snprintf(d->where, sizeof(d->where), "mmio 0x%lx", (unsigned long)base);
+}
+
 void virtio_mmio_probe(void)
 {
-	for (unsigned i = VIRTIO_MMIO_SLOTS; i-- > 0;) {
-		uintptr_t base = VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE;
-		uint32_t type;
-		struct vdev *d;
-
-		if (mmio_read32(base + R_MAGIC) != VIRTIO_MMIO_MAGIC_VALUE)
-			continue; /* no transport here */
-		type = mmio_read32(base + R_DEVICE_ID);
-		if (type == 0)
-			continue;
-		if (mmio_read32(base + R_VERSION) != 2) {
-			graft_log(GRAFT_LOG_WARN, "virtio",
-				  "mmio 0x%lx: legacy virtio device skipped",
-				  (unsigned long)base);
-			continue;
-		}
-		d = virtio_dev_add();
-		if (!d)
-			return;
-		d->ops = &mmio_ops;
-		d->type = type;
-		d->regs = base;
-		d->cfg = base + R_CONFIG;
-		snprintf(d->where, sizeof(d->where), "mmio 0x%lx",
-			 (unsigned long)base);
+	if (nnamed) {
+		for (unsigned i = 0; i < nnamed; i++)
+			add_transport(named[i].base, (int)named[i].irq);
+		return;
 	}
+	for (unsigned i = VIRTIO_MMIO_SLOTS; i-- > 0;)
+		add_transport(VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE, -1);
 }

@@ -122,8 +122,8 @@ char **virtio_qemu_argv(const struct virtio_launch *l)
 	add(&a, "%s", l->qemu);
 	add(&a, "-machine");
 	if (l->machine == MACHINE_MICROVM)
-		add(&a, "microvm,x-option-roms=off,auto-kernel-cmdline=off,"
-			"isa-serial=off");
+		add(&a, "microvm,x-option-roms=off,isa-serial=off,acpi=off,"
+			"auto-kernel-cmdline=on");
 	else
 		add(&a, "q35");
 	if (l->machine == MACHINE_MICROVM) {

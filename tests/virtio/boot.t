@@ -13,7 +13,9 @@ for m in q35 microvm; do
 	ok "$m: the launcher says TCG is in use" 'grep -q "accelerator TCG" <<<"$out"'
 	out=$(timeout 30 $L --machine $m $B/images/timers.virtio 2>&1); rc=$?
 	ok "$m: timers exits 0" '[ $rc -eq 0 ]'
-	ok "$m: timers fire in deadline order" '[ "$(grep -n "slow tick 1" <<<"$out" | cut -d: -f1)" -gt "$(grep -n "fast tick 3" <<<"$out" | cut -d: -f1)" ] && [ "$(tail -n 1 <<<"$out")" = "timers done" ]'
+	# Deadlines 15 ms or more apart keep their order even on a loaded host.
+	line() { grep -n "^$1 tick $2 " <<<"$out" | cut -d: -f1; }
+	ok "$m: timers fire in deadline order" '[ "$(line medium 1)" -gt "$(line fast 1)" ] && [ "$(line slow 1)" -gt "$(line fast 2)" ] && [ "$(tail -n 1 <<<"$out")" = "timers done" ]'
 	timeout 30 $L --machine $m --no-ctl $D -- exit 7 >/dev/null 2>&1; rc=$?
 	ok "$m: exit status 7 passes through" '[ $rc -eq 7 ]'
 	timeout 30 $L --machine $m --no-ctl $D -- exit 200 >/dev/null 2>&1; rc=$?
