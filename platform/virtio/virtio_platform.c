@@ -7,10 +7,10 @@
 #include <graft/platform.h>
 #include "virtio_guest.h"
 
-/* A device whose receive queue cannot interrupt (virtio-mmio: its
- * interrupt line's routing is the machine's secret) is polled: while one
- * is watched, a halt lasts at most POLL_NS.  PCI devices wake the CPU
- * through MSI-X. */
+/* Receive queues wake the CPU through MSI-X (PCI) or an IOAPIC line
+ * (virtio-mmio named on the command line).  A device whose queue cannot
+ * (virtio-mmio found by probing) is polled: while one is watched, a halt
+ * lasts at most POLL_NS. */
 #define POLL_NS 1000000ULL
 
 void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
