@@ -23,6 +23,7 @@
 #include <graft/heap.h>
 #include <graft/init.h>
 #include <graft/log.h>
+#include <graft/module.h>
 #include <graft/platform.h>
 #include <graft/time.h>
 
@@ -180,6 +181,12 @@ static void op_seal(struct ctl_reply *r)
 	reply_add(r, "sealed: code is read-only and no new code can be "
 		     "loaded\n");
 }
+
+bool graft_sealed(void)
+{
+	return ctl_sealed;
+}
+GRAFT_EXPORT(graft_sealed);
 
 static void op_stats(struct ctl_reply *r)
 {
