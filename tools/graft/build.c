@@ -34,8 +34,7 @@ GRAFT_COMMAND(
     .options =
 	"Compiles APPDIR's *.c files for TARGET and links them with the\n"
 	"libraries its manifest names into an image.\n"
-	"  -t, --target TARGET  the target (see graft build --help for the "
-	"list)\n"
+	"  -t, --target TARGET  the target, one of those listed below\n"
 	"  -o, --output IMAGE   the image to write (default NAME.TARGET here)\n"
 	"  --objdir DIR         keep objects and make dependency files in DIR\n"
 	"                       (default: a temporary directory, removed)\n"
@@ -77,6 +76,21 @@ static char *absolute(const char *p)
 static char *tree_path(const char *p)
 {
 	return p[0] == '/' ? graft_xstrdup(p) : graft_path(graft_root(), p);
+}
+
+/* The image's directory must exist: a typo in -o is an error, not a tree. */
+static int check_output(const char *image)
+{
+	char *dir = graft_xstrdup(image);
+	int rc = 0;
+
+	*strrchr(dir, '/') = '\0';
+	if (access(*dir ? dir : "/", W_OK) < 0) {
+		warn("image '%s'", image);
+		rc = -1;
+	}
+	free(dir);
+	return rc;
 }
 
 static int need_file(const char *path, const char *what)
@@ -448,6 +462,8 @@ static int cmd_build(int argc, char **argv)
 			err(1, "asprintf");
 	}
 	b.image = absolute(b.image_arg);
+	if (check_output(b.image) < 0)
+		return 1;
 	if (make_objdir(&b, objdir) == 0 && build_image(&b) == 0)
 		rc = 0;
 	remove_objdir(&b);

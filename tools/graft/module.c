@@ -15,7 +15,7 @@ static int cmd_module(int argc, char **argv);
 
 GRAFT_COMMAND(
     module, .name = "module",
-    .synopsis = "module build [--wasm] [-I DIR]... [-D NAME[=VALUE]]... "
+    .synopsis = "module build [--wasm] [-v] [-I DIR]... [-D NAME[=VALUE]]... "
 		"-o OUT SRC...",
     .summary = "build a loadable module from C sources",
     .options = "Builds a module for graft load, graft upgrade and graft run "
