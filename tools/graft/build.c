@@ -25,7 +25,7 @@
 #include "graft.h"
 #include "manifest.h"
 
-static int cmd_build(int argc, char **argv);
+static int cmd_build(const struct graft_cmd *self, int argc, char **argv);
 
 GRAFT_COMMAND(
     build, .name = "build",
@@ -409,7 +409,7 @@ static int build_image(struct build *b)
 	return link_image(b);
 }
 
-static int cmd_build(int argc, char **argv)
+static int cmd_build(const struct graft_cmd *self, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"target", required_argument, NULL, 't'},
@@ -419,7 +419,6 @@ static int cmd_build(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	const struct graft_cmd *self = &graft_cmd_build;
 	struct build b = {0};
 	const char *objdir = NULL;
 	int c, rc = 1;

@@ -27,14 +27,12 @@ enum ctl_arg {
 	CTL_ARG_NAME, /* a module name */
 };
 
-static int cmd_ping(int argc, char **argv);
-static int cmd_load(int argc, char **argv);
-static int cmd_upgrade(int argc, char **argv);
-static int cmd_unload(int argc, char **argv);
-static int cmd_ls(int argc, char **argv);
-static int cmd_seal(int argc, char **argv);
-static int cmd_stop(int argc, char **argv);
-static int cmd_stats(int argc, char **argv);
+struct ctl_cmd {
+	uint32_t op;
+	enum ctl_arg arg;
+};
+
+static int ctl_command(const struct graft_cmd *self, int argc, char **argv);
 
 #define CTL_OPTIONS                                                            \
 	"  INSTANCE        a name given to graft run --name, or a control "    \
@@ -46,47 +44,55 @@ GRAFT_COMMAND(
     ping, .name = "ping", .synopsis = "ping [--timeout SECS] INSTANCE",
     .summary = "check that an instance answers",
     .options = "Prints the instance's target and uptime.\n" CTL_OPTIONS,
-    .run = cmd_ping);
+    .run = ctl_command,
+    .data = &(const struct ctl_cmd){CTL_OP_PING, CTL_ARG_NONE});
 GRAFT_COMMAND(load, .name = "load",
 	      .synopsis = "load [--timeout SECS] INSTANCE FILE",
 	      .summary = "load a module (.o native, .wasm bytecode) into an "
 			 "instance",
 	      .options = "Sends FILE to the instance, which links it and runs "
 			 "its init.\n" CTL_OPTIONS,
-	      .run = cmd_load);
+	      .run = ctl_command,
+	      .data = &(const struct ctl_cmd){CTL_OP_LOAD, CTL_ARG_FILE});
 GRAFT_COMMAND(upgrade, .name = "upgrade",
 	      .synopsis = "upgrade [--timeout SECS] INSTANCE FILE",
 	      .summary = "replace a loaded module by a new version",
 	      .options =
 		  "Loads FILE beside the module of the same name, hands "
 		  "over its state\nand unloads the old version.\n" CTL_OPTIONS,
-	      .run = cmd_upgrade);
+	      .run = ctl_command,
+	      .data = &(const struct ctl_cmd){CTL_OP_UPGRADE, CTL_ARG_FILE});
 GRAFT_COMMAND(unload, .name = "unload",
 	      .synopsis = "unload [--timeout SECS] INSTANCE NAME",
 	      .summary = "unload a module from an instance",
 	      .options = "Runs the module's exit and releases what it "
 			 "holds.\n" CTL_OPTIONS,
-	      .run = cmd_unload);
+	      .run = ctl_command,
+	      .data = &(const struct ctl_cmd){CTL_OP_UNLOAD, CTL_ARG_NAME});
 GRAFT_COMMAND(ls, .name = "ls",
 	      .synopsis = "ls [--gdb] [--timeout SECS] INSTANCE",
 	      .summary = "list the modules loaded in an instance",
 	      .options = "  --gdb           print gdb add-symbol-file commands "
 			 "instead\n" CTL_OPTIONS,
-	      .run = cmd_ls);
+	      .run = ctl_command,
+	      .data = &(const struct ctl_cmd){CTL_OP_LIST, CTL_ARG_NONE});
 GRAFT_COMMAND(seal, .name = "seal",
 	      .synopsis = "seal [--timeout SECS] INSTANCE",
 	      .summary = "forbid any further code change in an instance",
 	      .options = "Irreversible: native modules can no longer be "
 			 "loaded.\n" CTL_OPTIONS,
-	      .run = cmd_seal);
+	      .run = ctl_command,
+	      .data = &(const struct ctl_cmd){CTL_OP_SEAL, CTL_ARG_NONE});
 GRAFT_COMMAND(stop, .name = "stop",
 	      .synopsis = "stop [--timeout SECS] INSTANCE",
 	      .summary = "end an instance cleanly (exit status 0)",
-	      .options = CTL_OPTIONS, .run = cmd_stop);
+	      .options = CTL_OPTIONS, .run = ctl_command,
+	      .data = &(const struct ctl_cmd){CTL_OP_STOP, CTL_ARG_NONE});
 GRAFT_COMMAND(stats, .name = "stats",
 	      .synopsis = "stats [--timeout SECS] INSTANCE",
 	      .summary = "print an instance's heap and fiber statistics",
-	      .options = CTL_OPTIONS, .run = cmd_stats);
+	      .options = CTL_OPTIONS, .run = ctl_command,
+	      .data = &(const struct ctl_cmd){CTL_OP_STATS, CTL_ARG_NONE});
 
 /* A module file, whole, checked against what one request carries. */
 static char *read_module(const char *path, size_t *len)
@@ -155,9 +161,11 @@ static int parse_timeout(const char *s)
 	return (int)v;
 }
 
-static int ctl_command(const struct graft_cmd *self, uint32_t op,
-		       enum ctl_arg arg, int argc, char **argv)
+static int ctl_command(const struct graft_cmd *self, int argc, char **argv)
 {
+	const struct ctl_cmd *cmd = self->data;
+	uint32_t op = cmd->op;
+	enum ctl_arg arg = cmd->arg;
 	static const struct option opts[] = {
 	    {"timeout", required_argument, NULL, 'T'},
 	    {"gdb", no_argument, NULL, 'g'},
@@ -200,52 +208,4 @@ static int ctl_command(const struct graft_cmd *self, uint32_t op,
 	ctl_request(instance, op, payload, len, timeout, &r);
 	free(payload);
 	return print_response(instance, &r);
-}
-
-static int cmd_ping(int argc, char **argv)
-{
-	return ctl_command(&graft_cmd_ping, CTL_OP_PING, CTL_ARG_NONE, argc,
-			   argv);
-}
-
-static int cmd_load(int argc, char **argv)
-{
-	return ctl_command(&graft_cmd_load, CTL_OP_LOAD, CTL_ARG_FILE, argc,
-			   argv);
-}
-
-static int cmd_upgrade(int argc, char **argv)
-{
-	return ctl_command(&graft_cmd_upgrade, CTL_OP_UPGRADE, CTL_ARG_FILE,
-			   argc, argv);
-}
-
-static int cmd_unload(int argc, char **argv)
-{
-	return ctl_command(&graft_cmd_unload, CTL_OP_UNLOAD, CTL_ARG_NAME, argc,
-			   argv);
-}
-
-static int cmd_ls(int argc, char **argv)
-{
-	return ctl_command(&graft_cmd_ls, CTL_OP_LIST, CTL_ARG_NONE, argc,
-			   argv);
-}
-
-static int cmd_seal(int argc, char **argv)
-{
-	return ctl_command(&graft_cmd_seal, CTL_OP_SEAL, CTL_ARG_NONE, argc,
-			   argv);
-}
-
-static int cmd_stop(int argc, char **argv)
-{
-	return ctl_command(&graft_cmd_stop, CTL_OP_STOP, CTL_ARG_NONE, argc,
-			   argv);
-}
-
-static int cmd_stats(int argc, char **argv)
-{
-	return ctl_command(&graft_cmd_stats, CTL_OP_STATS, CTL_ARG_NONE, argc,
-			   argv);
 }

@@ -6,12 +6,21 @@
  *   graft [-h | --help]
  */
 #include <err.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "graft.h"
 
 extern const struct graft_cmd __start_graft_cmds[], __stop_graft_cmds[];
+
+/* The section's bounds are two symbols the linker places; counting by
+ * address keeps the arithmetic off pointers into different objects. */
+static size_t graft_ncmds(void)
+{
+	return ((uintptr_t)__stop_graft_cmds - (uintptr_t)__start_graft_cmds) /
+	       sizeof(struct graft_cmd);
+}
 
 static int by_name(const void *a, const void *b)
 {
@@ -22,7 +31,7 @@ static int by_name(const void *a, const void *b)
 
 static void usage(FILE *f)
 {
-	size_t n = __stop_graft_cmds - __start_graft_cmds;
+	size_t n = graft_ncmds();
 	const struct graft_cmd **sorted = graft_xmalloc(n * sizeof(*sorted));
 
 	for (size_t i = 0; i < n; i++)
@@ -50,7 +59,6 @@ int graft_bad_usage(const struct graft_cmd *cmd)
 
 int main(int argc, char **argv)
 {
-	const struct graft_cmd *c;
 
 	if (argc < 2) {
 		usage(stderr);
@@ -61,8 +69,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (c = __start_graft_cmds; c < __stop_graft_cmds; c++)
-		if (strcmp(c->name, argv[1]) == 0)
-			return c->run(argc - 1, argv + 1);
+	for (size_t i = 0; i < graft_ncmds(); i++)
+		if (strcmp(__start_graft_cmds[i].name, argv[1]) == 0)
+			return __start_graft_cmds[i].run(&__start_graft_cmds[i],
+							 argc - 1, argv + 1);
 	errx(2, "unknown command '%s' (see graft --help)", argv[1]);
 }

@@ -4,8 +4,8 @@
  * Each subcommand lives in its own file and declares itself with
  * GRAFT_COMMAND(); the entries land in the graft_cmds linker section, which
  * main() walks, so adding a subcommand touches one file.  Subcommands get
- * argv with their own name as argv[0], report errors with err(3)/warnx and
- * return the process's exit status.
+ * argv with their own name as argv[0] and their own entry, report errors with
+ * err(3)/warnx and return the process's exit status.
  *
  * The tool finds the source tree and the build directory from its own path
  * (ROOT/build/bin/graft), or from $GRAFT_ROOT and $GRAFT_BUILD.
@@ -20,7 +20,8 @@ struct graft_cmd {
 	const char *synopsis; /* manual-page form, without "usage: graft " */
 	const char *summary;  /* one line for `graft --help` */
 	const char *options;  /* option lines for `graft NAME --help` */
-	int (*run)(int argc, char **argv);
+	int (*run)(const struct graft_cmd *self, int argc, char **argv);
+	const void *data; /* for commands that share one run function */
 };
 
 #define GRAFT_COMMAND(id, ...)                                                 \

@@ -11,7 +11,7 @@
 
 #include "graft.h"
 
-static int cmd_module(int argc, char **argv);
+static int cmd_module(const struct graft_cmd *self, int argc, char **argv);
 
 GRAFT_COMMAND(
     module, .name = "module",
@@ -29,7 +29,7 @@ GRAFT_COMMAND(
 	       "  -h, --help        this text\n",
     .run = cmd_module);
 
-static int cmd_module(int argc, char **argv)
+static int cmd_module(const struct graft_cmd *self, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"wasm", no_argument, NULL, 'w'},
@@ -38,7 +38,6 @@ static int cmd_module(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	const struct graft_cmd *self = &graft_cmd_module;
 	struct graft_argv a = {0}, flags = {0};
 	const char *out = NULL;
 	char *script, *mkexports;

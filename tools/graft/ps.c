@@ -14,7 +14,7 @@
 #include "graft.h"
 #include "tender/common/host.h"
 
-static int cmd_ps(int argc, char **argv);
+static int cmd_ps(const struct graft_cmd *self, int argc, char **argv);
 
 GRAFT_COMMAND(ps, .name = "ps", .synopsis = "ps",
 	      .summary = "list the running instances",
@@ -87,7 +87,7 @@ static int alive(long pid)
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
-static int cmd_ps(int argc, char **argv)
+static int cmd_ps(const struct graft_cmd *self, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"help", no_argument, NULL, 'h'},
@@ -99,12 +99,12 @@ static int cmd_ps(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c != 'h')
-			return graft_bad_usage(&graft_cmd_ps);
-		graft_usage(&graft_cmd_ps, stdout);
+			return graft_bad_usage(self);
+		graft_usage(self, stdout);
 		return 0;
 	}
 	if (optind != argc)
-		return graft_bad_usage(&graft_cmd_ps);
+		return graft_bad_usage(self);
 	printf("%-20s %-8s %8s %8s  %s\n", "NAME", "TARGET", "PID", "MEMORY",
 	       "CONTROL-SOCKET");
 	n = scandir(dir, &ents, is_info, alphasort);

@@ -19,7 +19,7 @@
 #include "graft.h"
 #include "tender/common/host.h"
 
-static int cmd_run(int argc, char **argv);
+static int cmd_run(const struct graft_cmd *self, int argc, char **argv);
 
 GRAFT_COMMAND(
     run, .name = "run",
@@ -135,7 +135,7 @@ static void tender_option(struct run_opts *o, const char *opt, const char *arg)
 	graft_argv_add(&o->tender, arg);
 }
 
-static int cmd_run(int argc, char **argv)
+static int cmd_run(const struct graft_cmd *self, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"target", required_argument, NULL, 't'},
@@ -200,15 +200,15 @@ static int cmd_run(int argc, char **argv)
 			o.dhcp = 1;
 			break;
 		case 'h':
-			graft_usage(&graft_cmd_run, stdout);
+			graft_usage(self, stdout);
 			printf("\ntargets: %s\n", graft_targets());
 			return 0;
 		default:
-			return graft_bad_usage(&graft_cmd_run);
+			return graft_bad_usage(self);
 		}
 	}
 	if (optind >= argc)
-		return graft_bad_usage(&graft_cmd_run);
+		return graft_bad_usage(self);
 	image = argv[optind++];
 	target = image_target(image, o.target);
 	kernel_options(&o);
