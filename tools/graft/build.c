@@ -131,7 +131,22 @@ static int is_c_source(const struct dirent *d)
 	       strcmp(d->d_name + n - 2, ".c") == 0;
 }
 
-/* The compiler with this tree's guest flags, for src into obj. */
+/* Like -MP does for headers: an empty rule for the source itself, so that
+ * make is not stopped by a source that was deleted since. */
+static int depfile_add_source(const char *depfile, const char *src)
+{
+	FILE *f = fopen(depfile, "a");
+
+	if (!f || fprintf(f, "%s:\n", src) < 0 || fclose(f) != 0) {
+		warn("dependency file '%s'", depfile);
+		return -1;
+	}
+	return 0;
+}
+
+/* The compiler with this tree's guest flags, for src into obj; its
+ * dependency file names the image, so that make relinks it when a header
+ * changes.  Generated sources (depfile NULL) have none. */
 static int compile(struct build *b, const char *src, const char *obj,
 		   const char *depfile)
 {
@@ -141,7 +156,7 @@ static int compile(struct build *b, const char *src, const char *obj,
 	graft_argv_split(&a, graft_config("cc"));
 	graft_argv_split(&a, graft_config("cflags"));
 	graft_argv_add(&a, "-I.");
-	graft_argv_addf(&a, "-MF%s", depfile);
+	graft_argv_addf(&a, "-MF%s", depfile ? depfile : "/dev/null");
 	graft_argv_addf(&a, "-MT%s", b->image_arg);
 	graft_argv_add(&a, "-c");
 	graft_argv_add(&a, src);
@@ -154,7 +169,7 @@ static int compile(struct build *b, const char *src, const char *obj,
 		return -1;
 	}
 	graft_argv_add(&b->objs, obj);
-	return 0;
+	return depfile ? depfile_add_source(depfile, src) : 0;
 }
 
 static int compile_sources(struct build *b)
@@ -195,7 +210,7 @@ static int compile_sources(struct build *b)
 static int compile_static(struct build *b)
 {
 	struct graft_argv a = {0};
-	char *dir, *src, *obj, *dep, *tool = NULL;
+	char *dir, *src, *obj, *tool = NULL;
 	struct stat st;
 	int rc = -1;
 
@@ -204,7 +219,6 @@ static int compile_static(struct build *b)
 		  : graft_path(b->appdir, b->m.static_dir);
 	src = graft_path(b->objdir, "graft-static.c");
 	obj = graft_path(b->objdir, "graft-static.o");
-	dep = graft_path(b->objdir, "graft-static.d");
 	if (stat(dir, &st) < 0) {
 		warn("manifest: static '%s'", dir);
 		goto out;
@@ -223,7 +237,7 @@ static int compile_static(struct build *b)
 		warnx("manifest: static '%s': mkstatic failed", dir);
 		goto out;
 	}
-	if (compile(b, src, obj, dep) < 0)
+	if (compile(b, src, obj, NULL) < 0)
 		goto out;
 	graft_argv_add(&b->m.libs, "static");
 	graft_argv_add(&b->m.libs, "fs");
@@ -234,7 +248,6 @@ out:
 	free(dir);
 	free(src);
 	free(obj);
-	free(dep);
 	return rc;
 }
 
@@ -281,7 +294,6 @@ static int export_table(struct build *b)
 	struct graft_argv a = {0}, decls = {0};
 	char *src = graft_path(b->objdir, "graft-exports.c");
 	char *obj = graft_path(b->objdir, "graft-exports.o");
-	char *dep = graft_path(b->objdir, "graft-exports.d");
 	char *tool = tree_path(graft_config("mkexports"));
 	int rc = -1;
 
@@ -306,13 +318,12 @@ static int export_table(struct build *b)
 		warnx("export table: mkexports failed");
 		goto out;
 	}
-	rc = compile(b, src, obj, dep);
+	rc = compile(b, src, obj, NULL);
 out:
 	graft_argv_free(&a);
 	graft_argv_free(&decls);
 	free(src);
 	free(obj);
-	free(dep);
 	return rc;
 }
 
@@ -354,6 +365,28 @@ static int link_image(struct build *b)
 	return 0;
 }
 
+/* Remove dir's files whose names end in suffix ("" for all). */
+static void remove_files(const char *dir_path, const char *suffix)
+{
+	size_t slen = strlen(suffix);
+	struct dirent *d;
+	DIR *dir = opendir(dir_path);
+
+	while (dir && (d = readdir(dir))) {
+		size_t n = strlen(d->d_name);
+		char *p;
+
+		if (d->d_name[0] == '.' || n < slen ||
+		    strcmp(d->d_name + n - slen, suffix) != 0)
+			continue;
+		p = graft_path(dir_path, d->d_name);
+		unlink(p);
+		free(p);
+	}
+	if (dir)
+		closedir(dir);
+}
+
 static int make_objdir(struct build *b, const char *objdir)
 {
 	char tmpl[] = "/tmp/graft-build.XXXXXX";
@@ -362,7 +395,13 @@ static int make_objdir(struct build *b, const char *objdir)
 	if (objdir) {
 		b->objdir = absolute(objdir);
 		b->keep_objdir = 1;
-		return mkdir_p(b->objdir);
+		if (mkdir_p(b->objdir) < 0)
+			return -1;
+		/* The dependency files of sources that are gone would keep
+		 * naming them; this build writes those of the sources that
+		 * are there. */
+		remove_files(b->objdir, ".d");
+		return 0;
 	}
 	if (tmp && *tmp) {
 		b->objdir = graft_path(tmp, "graft-build.XXXXXX");
@@ -378,23 +417,9 @@ static int make_objdir(struct build *b, const char *objdir)
 
 static void remove_objdir(struct build *b)
 {
-	struct dirent *d;
-	DIR *dir;
-
 	if (!b->objdir || b->keep_objdir)
 		return;
-	dir = opendir(b->objdir);
-	while (dir && (d = readdir(dir))) {
-		char *p;
-
-		if (d->d_name[0] == '.')
-			continue;
-		p = graft_path(b->objdir, d->d_name);
-		unlink(p);
-		free(p);
-	}
-	if (dir)
-		closedir(dir);
+	remove_files(b->objdir, "");
 	rmdir(b->objdir);
 }
 
