@@ -481,11 +481,15 @@ static void poll_devices(uint64_t deadline)
 	}
 }
 
-/* Run each fiber that was runnable when the round began, once. */
+/* Run each fiber that was runnable when the round began, once (fewer if
+ * fiber_end_range took some out meanwhile). */
 static void run_round(void)
 {
-	for (unsigned n = runq_len; n && !loop_stopped; n--)
-		run_fiber(runq_pop());
+	struct graft_fiber *f;
+
+	for (unsigned n = runq_len; n && !loop_stopped && (f = runq_pop());
+	     n--)
+		run_fiber(f);
 }
 
 void graft_loop_run(void)

@@ -12,7 +12,7 @@ n=0
 ok() { n=$((n + 1)); if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
 export GRAFT_RUNTIME_DIR=$(mktemp -d)
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$GRAFT_RUNTIME_DIR"' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null; [ -n "$KEEP" ] || rm -rf "$GRAFT_RUNTIME_DIR"' EXIT
 
 # Start modhost in the background as instance $1 on target $2, output in
 # $GRAFT_RUNTIME_DIR/$1.out, and wait until it answers.
