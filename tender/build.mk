@@ -9,7 +9,7 @@ HVT_TENDER := $(BUILD)/bin/graft-hvt
 $(HVT_TENDER): $(call host_objs,$(HVT_TENDER_SRCS) $(TENDER_COMMON_SRCS))
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(HOST_CC) -o $@ $^ -lelf
+	$(Q)$(HOST_CC) -o $@ $^
 
 ALL += $(HVT_TENDER)
 

@@ -1,43 +1,30 @@
 /*
  * hvt entry, the ring-0 service gate and exception stubs.
  *
- * The tender starts us in ring 0, long mode, %rdi = boot information and
- * %rsp at the top of guest memory.  We load our descriptor tables
- * (hvt_ring0_init) and drop to ring 3 with IOPL 3, so that hypercalls
- * (port I/O) work there.  Why ring 3: a KVM without hardware virtualization
- * extensions (PVM) runs guest ring-3 code natively but emulates ring-0 code
- * one instruction at a time, roughly a thousand times slower.  Ring 0 is
- * kept for what needs it: exceptions (fatal anyway) and the two TLB
- * operations page protection needs, reached through `int $0x80`.
+ * The tender starts us in ring 3 (include/abi/hvt.h), long mode, %rdi =
+ * boot information and %rsp at the top of guest memory, on its GDT and TSS
+ * with IDTR at an empty page.  We fill in the gates and the TSS's stacks
+ * (hvt_traps_init, plain stores) and go on in ring 3 for good.  Why ring 3:
+ * a KVM without hardware virtualization extensions (PVM) runs guest ring-3
+ * code natively but emulates ring-0 code one instruction at a time,
+ * roughly a thousand times slower; setting up descriptor tables from
+ * ring 0 cost most of a millisecond of boot.  Ring 0 is kept for what
+ * needs it: exceptions (fatal anyway) and the two TLB operations page
+ * protection needs, reached through `int $HVT_PRIV_VECTOR`.
  */
-#define USER_CS 0x23
-#define USER_DS 0x1b
-#define RFLAGS_IOPL3 0x3002
-
 	.section .text.boot, "ax"
 	.global _start
 _start:
 	andq $~15, %rsp
 	movq %rdi, %rbx           /* boot information, kept across calls */
 	xorl %ebp, %ebp
-	call hvt_ring0_init
-	movq %rsp, %rax
-	pushq $USER_DS            /* ss */
-	pushq %rax                /* rsp */
-	pushq $RFLAGS_IOPL3       /* rflags */
-	pushq $USER_CS            /* cs */
-	leaq 1f(%rip), %rax
-	pushq %rax                /* rip */
-	iretq
-1:	movl $USER_DS, %eax
-	movl %eax, %ds
-	movl %eax, %es
+	call hvt_traps_init
 	movq %rbx, %rdi
 	call hvt_boot_main
 2:	jmp 2b
 
-/* int $0x80 from ring 3: %rax = 1 invalidates the page at %rdi, %rax = 2
- * reloads %cr3 (flushes the TLB). */
+/* int $HVT_PRIV_VECTOR (hvt_guest.h) from ring 3: %rax = 1 invalidates
+ * the page at %rdi, %rax = 2 reloads %cr3 (flushes the TLB). */
 	.text
 	.global hvt_priv_gate
 hvt_priv_gate:

@@ -1,6 +1,7 @@
 /*
  * The hvt tender: graft's own KVM monitor.  One VM, one vCPU in long mode,
- * guest memory identity-mapped, hypercalls over port I/O (include/abi/hvt.h).
+ * guest memory identity-mapped, hypercalls as MMIO stores
+ * (include/abi/hvt.h).
  *
  * The tender is split by concern: hvt_main.c (options, instance, teardown),
  * hvt_elf.c (loading the image), hvt_kvm_x86_64.c (the VM, the vCPU, the run
