@@ -130,9 +130,16 @@ struct hvt_hc_io {
 	uint64_t len;    /* IN buffer size; OUT bytes read (net, ctl) */
 };
 
+/* Seal: the ranges (code and page tables) become read-only memory slots,
+ * so that no guest write at any privilege level reaches them; the tender
+ * refuses a second seal.  ret: 0, GRAFT_EINVAL (ranges unsorted,
+ * unaligned, overlapping the hypercall page or outside memory),
+ * GRAFT_ESEALED. */
+#define HVT_SEAL_MAX_RANGES 64
+
 struct hvt_hc_seal {
 	uint64_t ranges; /* IN guest address of uint64_t[2 * nranges] */
-	uint32_t nranges; /* IN (start, end) pairs, page-aligned */
+	uint32_t nranges; /* IN (start, end) pairs, page-aligned, sorted */
 	int32_t ret;     /* OUT */
 };
 

@@ -10,7 +10,7 @@
  * roughly a thousand times slower; setting up descriptor tables from
  * ring 0 cost most of a millisecond of boot.  Ring 0 is kept for what
  * needs it: exceptions (fatal anyway) and the two TLB operations page
- * protection needs, reached through `int $HVT_PRIV_VECTOR`.
+ * protection needs, reached through the TLB gate below.
  */
 	.section .text.boot, "ax"
 	.global _start
@@ -23,18 +23,17 @@ _start:
 	call hvt_boot_main
 2:	jmp 2b
 
-/* int $HVT_PRIV_VECTOR (hvt_guest.h) from ring 3: %rax = 1 invalidates
- * the page at %rdi, %rax = 2 reloads %cr3 (flushes the TLB). */
+/* The TLB gate, called from ring 3 with %rax = 1 to invalidate the page at
+ * %rdi, %rax = 2 to reload %cr3 (flush the TLB); clobbers %rax.  Its ud2
+ * raises #UD, whose stub (below) recognises the address, does the work in
+ * ring 0 and returns past it.  A software interrupt would be the usual
+ * gate, but PVM's instruction emulator handles `int n` only in real mode
+ * and answers #UD; an exception is the one way into ring 0 it honours. */
 	.text
-	.global hvt_priv_gate
-hvt_priv_gate:
-	cmpq $1, %rax
-	jne 1f
-	invlpg (%rdi)
-	iretq
-1:	movq %cr3, %rax
-	movq %rax, %cr3
-	iretq
+	.global hvt_tlb_gate
+hvt_tlb_gate:
+	ud2
+	ret
 
 /* Exception stubs: push a dummy error code where the CPU pushes none, then
  * the vector, then the general registers, and call hvt_trap(frame). */
@@ -58,7 +57,6 @@ TRAP_NOERR 2
 TRAP_NOERR 3
 TRAP_NOERR 4
 TRAP_NOERR 5
-TRAP_NOERR 6
 TRAP_NOERR 7
 TRAP_ERR 8
 TRAP_NOERR 9
@@ -74,6 +72,23 @@ TRAP_NOERR 18
 TRAP_NOERR 19
 TRAP_NOERR 20
 TRAP_ERR 21
+
+/* #UD: the TLB gate's, or a real one. */
+	.global hvt_trap_6
+hvt_trap_6:
+	cmpq $hvt_tlb_gate, (%rsp)
+	jne 3f
+	cmpq $1, %rax
+	jne 1f
+	invlpg (%rdi)
+	jmp 2f
+1:	movq %cr3, %rax
+	movq %rax, %cr3
+2:	addq $2, (%rsp)           /* past the ud2, to its ret */
+	iretq
+3:	pushq $0
+	pushq $6
+	jmp trap_common
 
 trap_common:
 	pushq %rax

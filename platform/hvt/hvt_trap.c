@@ -3,9 +3,8 @@
  * like everything else: it writes the IDT and the TSS's stacks in the pages
  * the tender set aside for them (include/abi/hvt.h).  Every exception gate
  * switches to the TSS's IST1 stack, so a fault on an overflowing fiber
- * stack still reaches hvt_trap(); the ring-3-callable service gate
- * (HVT_PRIV_VECTOR, see hvt_start.S) does the TLB maintenance page
- * protection needs.  This file is built with -mgeneral-regs-only: the trap
+ * stack still reaches hvt_trap(); #UD doubles as the gate for the TLB
+ * maintenance page protection needs (hvt_start.S).  This file is built with -mgeneral-regs-only: the trap
  * path runs in ring 0, where a KVM without hardware virtualization
  * emulates every instruction and no SSE state is set up for it.
  *
@@ -50,8 +49,6 @@ struct dtr {
 
 #define NVECTORS 22
 static uint8_t trap_stack[16384] __attribute__((aligned(16)));
-static uint8_t priv_stack[4096] __attribute__((aligned(16)));
-extern char hvt_priv_gate[];
 
 #define T(n) extern char hvt_trap_##n[];
 T(0) T(1) T(2) T(3) T(4) T(5) T(6) T(7) T(8) T(9) T(10) T(11) T(12) T(13)
@@ -96,11 +93,9 @@ void hvt_traps_init(void)
 {
 	struct tss *tss = (struct tss *)HVT_TSS_ADDR;
 
-	tss->rsp[0] = (uintptr_t)(priv_stack + sizeof(priv_stack));
 	tss->ist[0] = (uintptr_t)(trap_stack + sizeof(trap_stack));
 	for (int i = 0; i < NVECTORS; i++)
 		set_gate(i, stubs[i], 1, 0);
-	set_gate(HVT_PRIV_VECTOR, hvt_priv_gate, 0, 3);
 }
 
 /* A small formatter: the trap path must not depend on anything that could

@@ -42,6 +42,8 @@ struct hvt {
 	int ctl_client;        /* accepted control connection or -1 */
 
 	int sealed;
+	uint64_t seal[2 * HVT_SEAL_MAX_RANGES]; /* read-only after seal */
+	unsigned nseal;
 	int exit_status;
 	int done;
 };
@@ -64,6 +66,10 @@ int hvt_vm_boot_setup(struct hvt *h, int argc, char **argv);
 int hvt_vm_run(struct hvt *h);
 void hvt_vm_dump(struct hvt *h, const char *why);
 int hvt_vm_seal(struct hvt *h, const uint64_t *ranges, unsigned n);
+/* hvt_vm_sealed - whether guest address gpa lies in a sealed range. */
+int hvt_vm_sealed(const struct hvt *h, uint64_t gpa);
+/* hvt_vm_fault_address - the guest's %cr2, its last page-fault address. */
+uint64_t hvt_vm_fault_address(struct hvt *h);
 
 /* hvt_hypercall - serve hypercall nr whose struct is at guest address gpa.
  * Returns 0 to continue, 1 when the guest has exited, -1 on a fatal error

@@ -263,7 +263,7 @@ static int hc_seal(struct hvt *h, uint64_t gpa)
 		a->ret = GRAFT_ESEALED;
 		return 0;
 	}
-	if (a->nranges == 0 || a->nranges > 64) {
+	if (a->nranges == 0 || a->nranges > HVT_SEAL_MAX_RANGES) {
 		a->ret = GRAFT_EINVAL;
 		return 0;
 	}
@@ -301,6 +301,18 @@ static int hc_abort(struct hvt *h, uint64_t gpa)
 		return bad_address(h, "abort", a->msg, a->len);
 	fprintf(stderr, "graft-hvt: guest aborted: %.*s\n",
 		(int)strnlen(msg, a->len), msg);
+	/* The guest's own page tables stop most writes to sealed memory
+	 * before the read-only slots do; say so from what the vCPU holds,
+	 * not from what the guest wrote. */
+	if (h->sealed) {
+		uint64_t cr2 = hvt_vm_fault_address(h);
+
+		if (hvt_vm_sealed(h, cr2))
+			fprintf(stderr,
+				"graft-hvt: the last page fault, at 0x%llx, is "
+				"in sealed memory (code or page tables)\n",
+				(unsigned long long)cr2);
+	}
 	h->exit_status = 255;
 	return 1;
 }

@@ -321,13 +321,33 @@ void hvt_vm_dump(struct hvt *h, const char *why)
 		r.r15, s.cr0, s.cr2, s.cr3, s.cr4);
 }
 
+uint64_t hvt_vm_fault_address(struct hvt *h)
+{
+	struct kvm_sregs s;
+
+	if (ioctl(h->vcpu_fd, KVM_GET_SREGS, &s) < 0)
+		return 0;
+	return s.cr2;
+}
+
+int hvt_vm_sealed(const struct hvt *h, uint64_t gpa)
+{
+	for (unsigned i = 0; i < h->nseal; i++)
+		if (h->seal[2 * i] <= gpa && gpa < h->seal[2 * i + 1])
+			return 1;
+	return 0;
+}
+
 /* Lay memory out again in read-write and read-only slots.  Ranges arrive
  * sorted, page-aligned and clear of the hypercall page (checked by the
- * caller). */
+ * caller), at most HVT_SEAL_MAX_RANGES of them. */
 int hvt_vm_seal(struct hvt *h, const uint64_t *ranges, unsigned n)
 {
 	uint64_t hole = HVT_HYPERCALL_MMIO, at = 0;
 	unsigned slot = 0;
+
+	memcpy(h->seal, ranges, n * 2 * sizeof(ranges[0]));
+	h->nseal = n;
 
 	/* Delete the two boot slots, then lay out the pieces. */
 	if (set_slot(h, 0, 0, 0, 0) < 0 || set_slot(h, 1, 0, 0, 0) < 0)
@@ -368,9 +388,8 @@ static int handle_mmio(struct hvt *h)
 	snprintf(why, sizeof(why), "%s at 0x%llx (%s)",
 		 run->mmio.is_write ? "write" : "read",
 		 (unsigned long long)addr,
-		 h->sealed && addr < h->mem_size
-			 ? "sealed memory is read-only"
-			 : "not guest memory");
+		 hvt_vm_sealed(h, addr) ? "sealed memory is read-only"
+					: "not guest memory");
 	hvt_vm_dump(h, why);
 	return -1;
 }
