@@ -58,6 +58,20 @@ static inline void *hvt_gpa(struct hvt *h, uint64_t gpa, uint64_t len)
 	return h->mem + gpa;
 }
 
+/* hvt_vm_sealed - whether guest range [gpa, gpa + len) touches sealed
+ * memory (always 0 before seal). */
+int hvt_vm_sealed(const struct hvt *h, uint64_t gpa, uint64_t len);
+
+/* hvt_gpa_out - hvt_gpa for a range the tender will write into: after
+ * seal, also NULL when the range touches sealed memory, which the guest
+ * could otherwise have the tender write for it. */
+static inline void *hvt_gpa_out(struct hvt *h, uint64_t gpa, uint64_t len)
+{
+	if (hvt_vm_sealed(h, gpa, len))
+		return NULL;
+	return hvt_gpa(h, gpa, len);
+}
+
 uint64_t hvt_now_ns(void);
 
 int hvt_elf_load(struct hvt *h, const char *path);
@@ -66,8 +80,6 @@ int hvt_vm_boot_setup(struct hvt *h, int argc, char **argv);
 int hvt_vm_run(struct hvt *h);
 void hvt_vm_dump(struct hvt *h, const char *why);
 int hvt_vm_seal(struct hvt *h, const uint64_t *ranges, unsigned n);
-/* hvt_vm_sealed - whether guest address gpa lies in a sealed range. */
-int hvt_vm_sealed(const struct hvt *h, uint64_t gpa);
 /* hvt_vm_fault_address - the guest's %cr2, its last page-fault address. */
 uint64_t hvt_vm_fault_address(struct hvt *h);
 

@@ -1,8 +1,11 @@
 /*
  * The hypercalls: console, clock, yield, net (tap), block (file), the
  * control channel (relayed to the instance's control socket) and seal.
- * Each handler finds its struct in guest memory through hvt_gpa(), checks
- * every guest address and length in it, and answers in its OUT fields.
+ * Each handler finds its struct in guest memory through hvt_gpa_out(),
+ * checks every guest address and length in it, and answers in its OUT
+ * fields.  Whatever the tender writes into the guest goes through
+ * hvt_gpa_out(), so that after seal the guest cannot have the tender
+ * write its code or page tables for it.
  */
 #include <err.h>
 #include <errno.h>
@@ -17,15 +20,18 @@
 #include <graft/platform.h>
 #include "hvt.h"
 
-#define HC_STRUCT(h, gpa, type) ((type *)hvt_gpa((h), (gpa), sizeof(type)))
+#define HC_STRUCT(h, gpa, type) \
+	((type *)hvt_gpa_out((h), (gpa), sizeof(type)))
 
 static int bad_address(struct hvt *h, const char *what, uint64_t addr,
 		       uint64_t len)
 {
 	char why[128];
 
-	snprintf(why, sizeof(why), "%s: bad guest address 0x%llx+0x%llx", what,
-		 (unsigned long long)addr, (unsigned long long)len);
+	snprintf(why, sizeof(why), "%s: bad guest address 0x%llx+0x%llx%s",
+		 what, (unsigned long long)addr, (unsigned long long)len,
+		 hvt_vm_sealed(h, addr, len) ? " (sealed memory is read-only)"
+					     : "");
 	hvt_vm_dump(h, why);
 	return -1;
 }
@@ -139,7 +145,8 @@ static int hc_net(struct hvt *h, uint64_t gpa, int is_write)
 
 	if (!a)
 		return bad_address(h, "net", gpa, sizeof(*a));
-	buf = hvt_gpa(h, a->data, a->len);
+	buf = is_write ? hvt_gpa(h, a->data, a->len)
+		       : hvt_gpa_out(h, a->data, a->len);
 	if (!buf)
 		return bad_address(h, "net", a->data, a->len);
 	d = dev_of(h, a->handle, PLAT_DEV_NET);
@@ -186,7 +193,8 @@ static int hc_block(struct hvt *h, uint64_t gpa, unsigned nr)
 		a->ret = fdatasync(d->fd) == 0 ? 0 : GRAFT_EIO;
 		return 0;
 	}
-	buf = hvt_gpa(h, a->data, a->len);
+	buf = nr == HVT_HC_BLOCK_WRITE ? hvt_gpa(h, a->data, a->len)
+				       : hvt_gpa_out(h, a->data, a->len);
 	if (!buf)
 		return bad_address(h, "block", a->data, a->len);
 	if (a->offset % d->info.sector_size || a->len % d->info.sector_size ||
@@ -215,7 +223,8 @@ static int hc_ctl(struct hvt *h, uint64_t gpa, int is_write)
 
 	if (!a)
 		return bad_address(h, "ctl", gpa, sizeof(*a));
-	buf = hvt_gpa(h, a->data, a->len);
+	buf = is_write ? hvt_gpa(h, a->data, a->len)
+		       : hvt_gpa_out(h, a->data, a->len);
 	if (!buf)
 		return bad_address(h, "ctl", a->data, a->len);
 	if ((int)a->handle != h->ctl_handle) {
@@ -307,7 +316,7 @@ static int hc_abort(struct hvt *h, uint64_t gpa)
 	if (h->sealed) {
 		uint64_t cr2 = hvt_vm_fault_address(h);
 
-		if (hvt_vm_sealed(h, cr2))
+		if (hvt_vm_sealed(h, cr2, 1))
 			fprintf(stderr,
 				"graft-hvt: the last page fault, at 0x%llx, is "
 				"in sealed memory (code or page tables)\n",

@@ -330,10 +330,12 @@ uint64_t hvt_vm_fault_address(struct hvt *h)
 	return s.cr2;
 }
 
-int hvt_vm_sealed(const struct hvt *h, uint64_t gpa)
+int hvt_vm_sealed(const struct hvt *h, uint64_t gpa, uint64_t len)
 {
+	uint64_t end = gpa + len < gpa ? UINT64_MAX : gpa + len;
+
 	for (unsigned i = 0; i < h->nseal; i++)
-		if (h->seal[2 * i] <= gpa && gpa < h->seal[2 * i + 1])
+		if (gpa < h->seal[2 * i + 1] && h->seal[2 * i] < end)
 			return 1;
 	return 0;
 }
@@ -388,7 +390,7 @@ static int handle_mmio(struct hvt *h)
 	snprintf(why, sizeof(why), "%s at 0x%llx (%s)",
 		 run->mmio.is_write ? "write" : "read",
 		 (unsigned long long)addr,
-		 hvt_vm_sealed(h, addr) ? "sealed memory is read-only"
+		 hvt_vm_sealed(h, addr, 1) ? "sealed memory is read-only"
 					: "not guest memory");
 	hvt_vm_dump(h, why);
 	return -1;

@@ -217,6 +217,20 @@ int main(int argc, char **argv)
 		printf("FAIL: no fault\n");
 		return 1;
 	}
+	if (!strcmp(c, "seal-hypercall")) {
+		/* HVT_HC_CLOCK writes its answer where the guest says: here,
+		 * over its own text. */
+		volatile uint32_t *clock_port = (volatile uint32_t *)0xf0004UL;
+
+		rc = plat_seal();
+		if (rc)
+			return fail("seal", rc);
+		printf("sealed; asking the tender to write the clock at %p\n",
+		       (void *)main);
+		*clock_port = (uint32_t)(uintptr_t)main;
+		printf("FAIL: the tender wrote into sealed text\n");
+		return 1;
+	}
 	printf("usage: memprot CASE\n");
 	return 2;
 }

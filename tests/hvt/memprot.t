@@ -44,4 +44,6 @@ ok "after seal, a page-table write for exec is stopped by the tender" '[ $rc -eq
 ok "the tender reports the vCPU registers" 'grep -q "rip 0000" <<<"$out" && grep -q "cr3 0000000000002000" <<<"$out"'
 run seal-pte-write
 ok "after seal, a page-table write for writable text is stopped" '[ $rc -eq 255 ] && grep -q "guest fault: write at $(printed "writable in the entry at") (sealed memory is read-only)" <<<"$out"'
+run seal-hypercall
+ok "after seal, the tender will not write a hypercall answer into text" '[ $rc -eq 255 ] && grep -q "clock: bad guest address $(printed "write the clock at")+0x10 (sealed memory is read-only)" <<<"$out"'
 echo "1..$n"
