@@ -22,9 +22,12 @@
  * platform/hvt/hvt_start.S for why).
  *
  * Hypercalls.  The guest writes the guest-physical address of a per-call
- * struct (below 4 GiB) as a 32-bit store to HVT_HYPERCALL_MMIO + 4 * nr, a
- * page that no memory slot backs, so the store leaves the guest as an MMIO
- * exit.  (Port I/O would be the classic choice, but the guest kernel runs
+ * struct (below 4 GiB) as a 32-bit store to HVT_HYPERCALL_MMIO + 4 * nr.
+ * That one page is the exception to the identity map: it maps
+ * guest-physical page 0 (HVT_HYPERCALL_GPA), which no memory slot backs,
+ * so the store leaves the guest as an MMIO exit, and all of memory above
+ * it is one memory slot (each slot costs the tender a KVM grace period at
+ * boot).  (Port I/O would be the classic choice, but the guest kernel runs
  * in ring 3 and KVM without hardware virtualization does not honour IOPL
  * there.)  Fields are marked IN (guest to tender) or OUT (tender to guest).
  * The tender checks every guest address and length it is given with one
@@ -62,7 +65,8 @@
 #define HVT_GDT_TSS 0x28  /* the 64-bit TSS (two entries) */
 #define HVT_GDT_ENTRIES 7
 
-#define HVT_HYPERCALL_MMIO 0xf0000UL /* one page, below the image */
+#define HVT_HYPERCALL_MMIO 0xf0000UL /* one page, below the image, */
+#define HVT_HYPERCALL_GPA 0x0UL      /* mapping this guest-physical one */
 
 enum hvt_hypercall {
 	HVT_HC_CONSOLE_WRITE = 0,
@@ -133,7 +137,7 @@ struct hvt_hc_io {
 /* Seal: the ranges (code and page tables) become read-only memory slots,
  * so that no guest write at any privilege level reaches them; the tender
  * refuses a second seal.  ret: 0, GRAFT_EINVAL (ranges unsorted,
- * unaligned, overlapping the hypercall page or outside memory),
+ * unaligned, touching page 0 or outside memory),
  * GRAFT_ESEALED. */
 #define HVT_SEAL_MAX_RANGES 64
 

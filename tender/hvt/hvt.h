@@ -49,11 +49,12 @@ struct hvt {
 };
 
 /* hvt_gpa - a host pointer for guest range [gpa, gpa + len), or NULL when
- * the range is not inside guest memory.  Every guest address the tender
+ * the range is not inside guest memory (page 0, the hypercall page, is
+ * not).  Every guest address the tender
  * uses goes through here. */
 static inline void *hvt_gpa(struct hvt *h, uint64_t gpa, uint64_t len)
 {
-	if (gpa >= h->mem_size || len > h->mem_size - gpa)
+	if (gpa < 4096 || gpa >= h->mem_size || len > h->mem_size - gpa)
 		return NULL;
 	return h->mem + gpa;
 }

@@ -283,7 +283,7 @@ static int hc_seal(struct hvt *h, uint64_t gpa)
 		uint64_t s = r[2 * i], e = r[2 * i + 1];
 
 		if ((s | e) & 4095 || s < prev || e <= s || e > h->mem_size ||
-		    (s <= HVT_HYPERCALL_MMIO && HVT_HYPERCALL_MMIO < e)) {
+		    s < 4096) {
 			a->ret = GRAFT_EINVAL;
 			return 0;
 		}

@@ -104,10 +104,9 @@ int hvt_vm_create(struct hvt *h)
 		h->mem = NULL;
 		return -1;
 	}
-	/* The hypercall page is the one hole: stores there exit as MMIO. */
-	if (set_slot(h, 0, 0, HVT_HYPERCALL_MMIO, 0) < 0 ||
-	    set_slot(h, 1, HVT_HYPERCALL_MMIO + 4096,
-		     h->mem_size - HVT_HYPERCALL_MMIO - 4096, 0) < 0) {
+	/* Page 0, behind the hypercall page, is the one hole: stores there
+	 * exit as MMIO. */
+	if (set_slot(h, 0, 4096, h->mem_size - 4096, 0) < 0) {
 		warn("KVM_SET_USER_MEMORY_REGION");
 		return -1;
 	}
@@ -175,6 +174,8 @@ static void setup_page_tables(struct hvt *h)
 			pt[j] = addr | base | image_page_flags(h, addr);
 		}
 	}
+	((uint64_t *)(h->mem + HVT_PT0_ADDR))[HVT_HYPERCALL_MMIO >> 12] =
+		HVT_HYPERCALL_GPA | base | PTE_W | PTE_NX;
 }
 
 /* The GDT, with a TSS whose stack pointers the guest fills in.  The guest
@@ -341,28 +342,23 @@ int hvt_vm_sealed(const struct hvt *h, uint64_t gpa, uint64_t len)
 }
 
 /* Lay memory out again in read-write and read-only slots.  Ranges arrive
- * sorted, page-aligned and clear of the hypercall page (checked by the
- * caller), at most HVT_SEAL_MAX_RANGES of them. */
+ * sorted, page-aligned and above page 0 (checked by the caller), at most
+ * HVT_SEAL_MAX_RANGES of them. */
 int hvt_vm_seal(struct hvt *h, const uint64_t *ranges, unsigned n)
 {
-	uint64_t hole = HVT_HYPERCALL_MMIO, at = 0;
+	uint64_t at = 4096;
 	unsigned slot = 0;
 
 	memcpy(h->seal, ranges, n * 2 * sizeof(ranges[0]));
 	h->nseal = n;
 
-	/* Delete the two boot slots, then lay out the pieces. */
-	if (set_slot(h, 0, 0, 0, 0) < 0 || set_slot(h, 1, 0, 0, 0) < 0)
+	/* Delete the boot slot, then lay out the pieces. */
+	if (set_slot(h, 0, 4096, 0, 0) < 0)
 		return -1;
 	for (unsigned i = 0; i <= n; i++) {
 		uint64_t start = i < n ? ranges[2 * i] : h->mem_size;
 		uint64_t end = i < n ? ranges[2 * i + 1] : h->mem_size;
 
-		if (at <= hole && hole < start) {
-			if (hole > at && set_slot(h, slot++, at, hole - at, 0) < 0)
-				return -1;
-			at = hole + 4096;
-		}
 		if (start > at && set_slot(h, slot++, at, start - at, 0) < 0)
 			return -1;
 		if (end > start && set_slot(h, slot++, start, end - start, 1) < 0)
@@ -382,10 +378,9 @@ static int handle_mmio(struct hvt *h)
 	uint32_t gpa;
 
 	if (run->mmio.is_write && run->mmio.len == 4 &&
-	    addr >= HVT_HYPERCALL_MMIO &&
-	    addr < HVT_HYPERCALL_MMIO + 4 * HVT_HC_MAX && !(addr & 3)) {
+	    addr - HVT_HYPERCALL_GPA < 4 * HVT_HC_MAX && !(addr & 3)) {
 		memcpy(&gpa, run->mmio.data, 4);
-		return hvt_hypercall(h, (addr - HVT_HYPERCALL_MMIO) / 4, gpa);
+		return hvt_hypercall(h, (addr - HVT_HYPERCALL_GPA) / 4, gpa);
 	}
 	snprintf(why, sizeof(why), "%s at 0x%llx (%s)",
 		 run->mmio.is_write ? "write" : "read",
