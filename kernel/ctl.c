@@ -30,7 +30,7 @@
 #include "kctl.h"
 #include "mod/mod.h"
 
-#define CTL_BUF_MIN (64u << 10) /* grown on demand up to CTL_MAX_MESSAGE */
+#define CTL_BUF_MIN  (64u << 10) /* grown on demand up to CTL_MAX_MESSAGE */
 #define CTL_TEXT_MAX (16u << 10)
 
 struct ctl_reply {
@@ -44,7 +44,7 @@ static const char *ctl_target = "?";
 static bool ctl_sealed;
 
 static void reply_add(struct ctl_reply *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void reply_add(struct ctl_reply *r, const char *fmt, ...)
 {
@@ -82,8 +82,8 @@ static void op_load(struct ctl_reply *r, const void *p, size_t len,
 	bool fresh = false;
 
 	if (upgrade)
-		r->status = mod_upgrade(p, len, &opts, &m, &fresh, err,
-					sizeof(err));
+		r->status =
+		    mod_upgrade(p, len, &opts, &m, &fresh, err, sizeof(err));
 	else
 		r->status = mod_load(p, len, &opts, &m, err, sizeof(err));
 	if (r->status < 0) {
@@ -113,7 +113,8 @@ static void op_unload(struct ctl_reply *r, const void *p, size_t len)
 
 	r->status = payload_name(p, len, name, sizeof(name));
 	if (r->status < 0) {
-		reply_add(r, "unload: the request does not hold a module name\n");
+		reply_add(r,
+			  "unload: the request does not hold a module name\n");
 		return;
 	}
 	r->status = mod_unload(name, err, sizeof(err));
@@ -172,10 +173,11 @@ static void op_seal(struct ctl_reply *r)
 	ctl_sealed = true;
 	r->status = plat_seal();
 	if (r->status < 0) {
-		reply_add(r,
-			  "native module loading is closed, but the %s platform "
-			  "could not seal its code: %s\n",
-			  ctl_target, graft_strerror(r->status));
+		reply_add(
+		    r,
+		    "native module loading is closed, but the %s platform "
+		    "could not seal its code: %s\n",
+		    ctl_target, graft_strerror(r->status));
 		return;
 	}
 	reply_add(r, "sealed: code is read-only and no new code can be "
@@ -215,7 +217,8 @@ static bool handle(const void *msg, size_t len, struct ctl_reply *r,
 	*op = 0;
 	if (len < sizeof(h)) {
 		r->status = GRAFT_EFORMAT;
-		reply_add(r, "request of %zu bytes is shorter than its header\n",
+		reply_add(r,
+			  "request of %zu bytes is shorter than its header\n",
 			  len);
 		return false;
 	}
@@ -223,8 +226,9 @@ static bool handle(const void *msg, size_t len, struct ctl_reply *r,
 	*op = h.op;
 	if (h.magic != CTL_MAGIC || h.length != len - sizeof(h)) {
 		r->status = GRAFT_EFORMAT;
-		reply_add(r, "request with a bad magic or length (%u payload "
-			     "bytes claimed, %zu sent)\n",
+		reply_add(r,
+			  "request with a bad magic or length (%u payload "
+			  "bytes claimed, %zu sent)\n",
 			  h.length, len - sizeof(h));
 		return false;
 	}
@@ -326,7 +330,8 @@ static void ctl_fiber(void *arg)
 		}
 		r = calloc(1, sizeof(*r));
 		if (!r) {
-			graft_log(GRAFT_LOG_ERROR, "ctl", "no memory for a "
+			graft_log(GRAFT_LOG_ERROR, "ctl",
+				  "no memory for a "
 				  "request; dropped");
 			continue;
 		}
@@ -337,8 +342,9 @@ static void ctl_fiber(void *arg)
 
 			memcpy(&h, buf, sizeof(h));
 			r->status = rc;
-			reply_add(r, "request of %zu bytes refused: %s (at "
-				     "most %u payload bytes)\n",
+			reply_add(r,
+				  "request of %zu bytes refused: %s (at "
+				  "most %u payload bytes)\n",
 				  len, graft_strerror(rc), CTL_MAX_MESSAGE);
 			plat_ctl_read(ctl_handle, NULL, 0, &len);
 			respond(h.magic == CTL_MAGIC ? h.op : 0, r);
@@ -369,15 +375,16 @@ static void load_boot_modules(const struct plat_boot_info *bi)
 		struct mod_load_opts opts = {.source = bm->name};
 		char err[256] = "";
 		struct mod *m;
-		int rc = mod_load(bm->data, bm->len, &opts, &m, err,
-				  sizeof(err));
+		int rc =
+		    mod_load(bm->data, bm->len, &opts, &m, err, sizeof(err));
 
 		if (rc < 0)
 			graft_log(GRAFT_LOG_ERROR, "mod", "%s: %s", bm->name,
 				  err[0] ? err : graft_strerror(rc));
 		else
-			graft_log(GRAFT_LOG_INFO, "mod", "%s: module '%s' loaded",
-				  bm->name, mod_name(m));
+			graft_log(GRAFT_LOG_INFO, "mod",
+				  "%s: module '%s' loaded", bm->name,
+				  mod_name(m));
 	}
 }
 
@@ -395,8 +402,7 @@ void ctl_start(const struct plat_boot_info *bi)
 	for (plat_handle_t h = 0; h < bi->ndevices; h++) {
 		struct plat_device_info info;
 
-		if (plat_device_info(h, &info) < 0 ||
-		    info.kind != PLAT_DEV_CTL)
+		if (plat_device_info(h, &info) < 0 || info.kind != PLAT_DEV_CTL)
 			continue;
 		ctl_handle = h;
 		rc = graft_fiber_spawn("ctl", ctl_fiber, NULL, 0, NULL);

@@ -454,8 +454,10 @@ unsigned fiber_end_range(uintptr_t lo, uintptr_t hi)
 		if (f == current || (uintptr_t)f->fn < lo ||
 		    (uintptr_t)f->fn >= hi)
 			continue;
-		graft_log(GRAFT_LOG_WARN, "fiber", "ending fiber '%s': its "
-			  "module is gone", f->name);
+		graft_log(GRAFT_LOG_WARN, "fiber",
+			  "ending fiber '%s': its "
+			  "module is gone",
+			  f->name);
 		fiber_end(f);
 		ended++;
 	}
@@ -487,8 +489,7 @@ static void run_round(void)
 {
 	struct graft_fiber *f;
 
-	for (unsigned n = runq_len; n && !loop_stopped && (f = runq_pop());
-	     n--)
+	for (unsigned n = runq_len; n && !loop_stopped && (f = runq_pop()); n--)
 		run_fiber(f);
 }
 

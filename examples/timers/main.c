@@ -19,7 +19,8 @@ static void tick(void *arg)
 	struct ticker *t = arg;
 
 	for (int i = 1; i <= t->count; i++) {
-		graft_sleep_until(start + t->period_ms * i * GRAFT_NSEC_PER_MSEC);
+		graft_sleep_until(start +
+				  t->period_ms * i * GRAFT_NSEC_PER_MSEC);
 		printf("%s tick %d at %lu ms\n", t->name, i,
 		       (unsigned long)(t->period_ms * i));
 	}
@@ -28,7 +29,9 @@ static void tick(void *arg)
 int main(int argc, char **argv)
 {
 	static struct ticker t[] = {
-		{ "fast", 10, 6 }, { "medium", 25, 2 }, { "slow", 45, 1 },
+	    {"fast", 10, 6},
+	    {"medium", 25, 2},
+	    {"slow", 45, 1},
 	};
 
 	start = graft_now();

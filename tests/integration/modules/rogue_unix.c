@@ -10,7 +10,7 @@
 
 GRAFT_MODULE("rogue", "1.0", "MIT");
 
-#define SYS_mprotect 10
+#define SYS_mprotect	10
 #define PROT_READ_WRITE 3
 
 static struct graft_timer poll;
