@@ -64,13 +64,14 @@ static void reply_add(struct ctl_reply *r, const char *fmt, ...)
 
 /* Loads and upgrades share their report. */
 static void describe_module(struct ctl_reply *r, const struct mod *m,
-			    const char *verb)
+			    const char *verb, uint64_t ns)
 {
 	struct mod_info in;
 
 	mod_get_info(m, &in);
-	reply_add(r, "module '%s' %s version %s at %#lx (%zu KiB)\n", in.name,
-		  verb, in.version, (unsigned long)in.base, in.size >> 10);
+	reply_add(r, "module '%s' %s version %s at %#lx (%zu KiB) in %llu us\n",
+		  in.name, verb, in.version, (unsigned long)in.base,
+		  in.size >> 10, (unsigned long long)(ns / 1000));
 }
 
 static void op_load(struct ctl_reply *r, const void *p, size_t len,
@@ -80,6 +81,7 @@ static void op_load(struct ctl_reply *r, const void *p, size_t len,
 	char err[256] = "";
 	struct mod *m = NULL;
 	bool fresh = false;
+	uint64_t start = graft_now();
 
 	if (upgrade)
 		r->status =
@@ -90,7 +92,8 @@ static void op_load(struct ctl_reply *r, const void *p, size_t len,
 		reply_add(r, "%s\n", err[0] ? err : graft_strerror(r->status));
 		return;
 	}
-	describe_module(r, m, upgrade ? "upgraded to" : "loaded:");
+	describe_module(r, m, upgrade ? "upgraded to" : "loaded:",
+			graft_now() - start);
 	if (upgrade)
 		reply_add(r, "%s\n",
 			  fresh ? "started fresh: no state handed over"
@@ -388,7 +391,7 @@ static void load_boot_modules(const struct plat_boot_info *bi)
 	}
 }
 
-void ctl_start(const struct plat_boot_info *bi)
+void ctl_init(const struct plat_boot_info *bi)
 {
 	int rc;
 
@@ -398,7 +401,23 @@ void ctl_start(const struct plat_boot_info *bi)
 			      mod_kernel_nexports);
 	if (rc < 0)
 		graft_panic("module manager: %s", graft_strerror(rc));
+}
+
+void ctl_start(const struct plat_boot_info *bi)
+{
+	int rc;
+
 	load_boot_modules(bi);
+	if (graft_option("seal-after-boot")) {
+		struct ctl_reply *r = calloc(1, sizeof(*r));
+
+		if (!r)
+			graft_panic("seal after boot: out of memory");
+		op_seal(r);
+		graft_log(r->status < 0 ? GRAFT_LOG_ERROR : GRAFT_LOG_INFO,
+			  "seal", "after boot: %.*s", (int)r->len - 1, r->text);
+		free(r);
+	}
 	for (plat_handle_t h = 0; h < bi->ndevices; h++) {
 		struct plat_device_info info;
 

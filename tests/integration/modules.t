@@ -87,6 +87,14 @@ for t in $targets; do
 	ok "$t: stop ends the instance with status 0" '[ $rc -eq 0 ]'
 done
 
+# --seal-after-boot: boot modules in, then sealed before main.
+for t in $targets; do
+	start sab-$t $t --seal-after-boot --module $M/greeter.o
+	err=$($G load sab-$t $M/counter_v1.o 2>&1); rc=$?
+	ok "$t: --seal-after-boot keeps the boot module and refuses later loads" '$G ls sab-$t | grep -Eq "^greeter +1.0 +live" && [ $rc -ne 0 ] && grep -q sealed <<<"$err"'
+	$G stop sab-$t >/dev/null
+done
+
 # unix: the seal holds below the guest.  A module loaded before seal tries,
 # after it, to make its own text writable with a raw system call; the
 # seal's seccomp filter kills the instance and the launcher says why.

@@ -27,7 +27,7 @@ GRAFT_COMMAND(
 	"run [-t TARGET] [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...\n"
 	"                 [--name NAME] [--module FILE]... [--module-dir DIR]\n"
 	"                 [--ip ADDR/LEN] [--gw ADDR] [--dns ADDR] [--dhcp]\n"
-	"                 IMAGE [-- ARGS...]",
+	"                 [--seal-after-boot] IMAGE [-- ARGS...]",
     .summary = "run an image in the foreground",
     .options =
 	"Runs IMAGE with its target's tender; the console is on stdout and "
@@ -46,6 +46,8 @@ GRAFT_COMMAND(
 	"  --gw ADDR            kernel option graft.gw: the default gateway\n"
 	"  --dns ADDR           kernel option graft.dns: the DNS server\n"
 	"  --dhcp               kernel option graft.dhcp: configure by DHCP\n"
+	"  --seal-after-boot    kernel option graft.seal-after-boot: seal once\n"
+	"                       the boot modules are in, before main\n"
 	"  -h, --help           this text\n",
     .run = cmd_run);
 
@@ -76,7 +78,7 @@ struct run_opts {
 	struct graft_argv tender; /* options passed to the tender */
 	struct graft_argv kernel; /* graft.* options for the guest */
 	const char *target, *ip, *gw, *dns, *module_dir;
-	int dhcp;
+	int dhcp, seal;
 };
 
 static void kernel_options(struct run_opts *o)
@@ -103,6 +105,8 @@ static void kernel_options(struct run_opts *o)
 	if (o->module_dir)
 		graft_argv_addf(&o->kernel, "graft.module-dir=%s",
 				o->module_dir);
+	if (o->seal)
+		graft_argv_add(&o->kernel, "graft.seal-after-boot");
 }
 
 /* The target: the one asked for, which must be the image's, or the
@@ -149,6 +153,7 @@ static int cmd_run(const struct graft_cmd *self, int argc, char **argv)
 	    {"gw", required_argument, NULL, 'g'},
 	    {"dns", required_argument, NULL, 's'},
 	    {"dhcp", no_argument, NULL, 'c'},
+	    {"seal-after-boot", no_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -198,6 +203,9 @@ static int cmd_run(const struct graft_cmd *self, int argc, char **argv)
 			break;
 		case 'c':
 			o.dhcp = 1;
+			break;
+		case 'S':
+			o.seal = 1;
 			break;
 		case 'h':
 			graft_usage(self, stdout);
