@@ -107,8 +107,27 @@ trap_common:
 	pushq %r14
 	pushq %r15
 	movq %rsp, %rdi
+	movq %rsp, %rbx
 	andq $~15, %rsp
 	call hvt_trap
-1:	jmp 1b
+	/* The kernel contained the fault and rewrote the frame: resume. */
+	movq %rbx, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp           /* vector, error code */
+	iretq
 
 	.section .note.GNU-stack, "", @progbits

@@ -4,14 +4,17 @@
  * the tender set aside for them (include/abi/hvt.h).  Every exception gate
  * switches to the TSS's IST1 stack, so a fault on an overflowing fiber
  * stack still reaches hvt_trap(); #UD doubles as the gate for the TLB
- * maintenance page protection needs (hvt_start.S).  This file is built with -mgeneral-regs-only: the trap
- * path runs in ring 0, where a KVM without hardware virtualization
- * emulates every instruction and no SSE state is set up for it.
+ * maintenance page protection needs (hvt_start.S).  This file is built with
+ * -mgeneral-regs-only: the trap path runs in ring 0, where a KVM without
+ * hardware virtualization emulates every instruction and no SSE state is set up
+ * for it.
  *
  * hvt_trap() names the exception, prints the registers, the faulting
  * address and a frame-pointer backtrace, and aborts through the tender.
- * No exception is recoverable: a fault in the kernel is a bug, and a
- * protection fault is the point of protecting.
+ * Only a fault the kernel contains (kernel_fault: a module's entry point
+ * faulted) returns, through the stub, to the context the kernel chose;
+ * every other fault ends the instance: a fault in the kernel is a bug,
+ * and a protection fault is the point of protecting.
  */
 #include <stdint.h>
 #include <string.h>
@@ -51,26 +54,41 @@ struct dtr {
 static uint8_t trap_stack[16384] __attribute__((aligned(16)));
 
 #define T(n) extern char hvt_trap_##n[];
-T(0) T(1) T(2) T(3) T(4) T(5) T(6) T(7) T(8) T(9) T(10) T(11) T(12) T(13)
-T(14) T(15) T(16) T(17) T(18) T(19) T(20) T(21)
+T(0)
+T(1) T(2) T(3) T(4) T(5) T(6) T(7) T(8) T(9) T(10) T(11) T(12) T(13) T(14) T(15)
+    T(16) T(17) T(18) T(19) T(20) T(21)
 #undef T
-static char *const stubs[NVECTORS] = {
-	hvt_trap_0, hvt_trap_1, hvt_trap_2, hvt_trap_3, hvt_trap_4,
-	hvt_trap_5, hvt_trap_6, hvt_trap_7, hvt_trap_8, hvt_trap_9,
-	hvt_trap_10, hvt_trap_11, hvt_trap_12, hvt_trap_13, hvt_trap_14,
-	hvt_trap_15, hvt_trap_16, hvt_trap_17, hvt_trap_18, hvt_trap_19,
-	hvt_trap_20, hvt_trap_21,
+	static char *const stubs[NVECTORS] = {
+	    hvt_trap_0,	 hvt_trap_1,  hvt_trap_2,  hvt_trap_3,	hvt_trap_4,
+	    hvt_trap_5,	 hvt_trap_6,  hvt_trap_7,  hvt_trap_8,	hvt_trap_9,
+	    hvt_trap_10, hvt_trap_11, hvt_trap_12, hvt_trap_13, hvt_trap_14,
+	    hvt_trap_15, hvt_trap_16, hvt_trap_17, hvt_trap_18, hvt_trap_19,
+	    hvt_trap_20, hvt_trap_21,
 };
 
 static const char *const names[NVECTORS] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
-	"#OF overflow", "#BR bound range", "#UD invalid opcode",
-	"#NM device not available", "#DF double fault", "coprocessor overrun",
-	"#TS invalid TSS", "#NP segment not present", "#SS stack fault",
-	"#GP general protection fault", "#PF page fault", "reserved",
-	"#MF x87 floating-point error", "#AC alignment check",
-	"#MC machine check", "#XM SIMD floating-point error",
-	"#VE virtualization exception", "#CP control protection",
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range",
+    "#UD invalid opcode",
+    "#NM device not available",
+    "#DF double fault",
+    "coprocessor overrun",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack fault",
+    "#GP general protection fault",
+    "#PF page fault",
+    "reserved",
+    "#MF x87 floating-point error",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD floating-point error",
+    "#VE virtualization exception",
+    "#CP control protection",
 };
 
 static void set_gate(int vec, void *fn, int ist, int dpl)
@@ -135,6 +153,42 @@ static int readable(uint64_t addr)
 	return addr >= 4096 && addr + 16 <= hvt_bi->mem_size && !(addr & 7);
 }
 
+/* Offer the fault to the kernel, which may contain it (a module's entry
+ * point faulted): then the stub returns to the context it rewrote. */
+static int offer_fault(struct trap_frame *t, uint64_t cr2)
+{
+	struct plat_fault f = {
+	    .kind = t->vector == 14 ? PLAT_FAULT_PAGE : PLAT_FAULT_OTHER,
+	    .write = (t->error & 2) != 0,
+	    .what = t->vector < NVECTORS ? names[t->vector] : "exception",
+	    .addr = cr2,
+	    .rip = t->rip,
+	    .rsp = t->rsp,
+	    .rbp = t->rbp,
+	    .rbx = t->rbx,
+	    .r12 = t->r12,
+	    .r13 = t->r13,
+	    .r14 = t->r14,
+	    .r15 = t->r15,
+	    .rax = t->rax,
+	};
+
+	/* Only faults in ring 3, where all guest code runs. */
+	if ((t->cs & 3) != 3 || !kernel_fault(&f))
+		return 0;
+	t->rip = f.rip;
+	t->rsp = f.rsp;
+	t->rbp = f.rbp;
+	t->rbx = f.rbx;
+	t->r12 = f.r12;
+	t->r13 = f.r13;
+	t->r14 = f.r14;
+	t->r15 = f.r15;
+	t->rax = f.rax;
+	return 1;
+}
+
+/* Returns only when the kernel contained the fault. */
 void hvt_trap(struct trap_frame *f);
 
 void hvt_trap(struct trap_frame *f)
@@ -143,6 +197,8 @@ void hvt_trap(struct trap_frame *f)
 	uint64_t cr2, rbp;
 
 	__asm__ __volatile__("mov %%cr2, %0" : "=r"(cr2));
+	if (offer_fault(f, cr2))
+		return;
 	o.len = 0;
 	put(&o, "trap ");
 	put(&o, f->vector < NVECTORS ? names[f->vector] : "unknown");
