@@ -63,6 +63,9 @@ for t in $targets; do
 	ok "$t: unload in dependency order" '[ $rc -eq 0 ] && ! $G ls $i | grep -q greeter'
 	ok "$t: every byte is back on the heap after unload" '[ "$(in_use $i)" = "$base" ]'
 
+	after=$(perl tests/integration/ctl_cycles.pl $GRAFT_RUNTIME_DIR/$i.sock $M/greeter.o greeter 1000)
+	ok "$t: 1000 load/unload cycles leave the heap where it was" '[ -n "$after" ] && [ "$after" = "$base" ]'
+
 	err=$($G load $i $M/needs_missing.o 2>&1); rc=$?
 	ok "$t: a missing symbol is refused, naming it" '[ $rc -ne 0 ] && grep -q "graft_no_such_function" <<<"$err" && [ $(wc -l <<<"$err") -eq 1 ]'
 	head -c 700 $M/greeter.o >$GRAFT_RUNTIME_DIR/trunc.o
