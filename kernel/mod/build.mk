@@ -3,7 +3,7 @@
 # build is checked); the tests link the hosted objects of MOD_SRCS.
 MOD_SRCS := kernel/mod/elf_validate.c kernel/mod/elf_load.c \
 	kernel/mod/reloc_x86_64.c kernel/mod/exports.c kernel/mod/modmgr.c \
-	kernel/mod/mod_err.c
+	kernel/mod/mod_err.c kernel/mod/fmt_native.c
 MOD_GUEST_SRCS := $(MOD_SRCS) kernel/mod/mem_plat.c
 MOD_GUEST_A := $(BUILD)/guest/libmod.a
 

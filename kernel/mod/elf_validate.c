@@ -554,9 +554,6 @@ static bool terminated(const char *field, size_t size)
 	return strnlen(field, size) < size;
 }
 
-static const char *const entry_names[MOD_NENTRY] = {"init", "exit", "save",
-						    "restore"};
-
 /* One metadata record: magic, ABI version, kind, strings terminated and
  * names well formed. */
 static int check_meta_record(struct mod_elf *elf,
@@ -603,6 +600,9 @@ static int check_meta_record(struct mod_elf *elf,
 	case GRAFT_MREC_EXIT:
 	case GRAFT_MREC_SAVE:
 	case GRAFT_MREC_RESTORE:
+	case GRAFT_MREC_TIMER:
+	case GRAFT_MREC_MESSAGE:
+	case GRAFT_MREC_NET:
 		return 0;
 	}
 	return mod_fail(e, GRAFT_EFORMAT, "metadata record of unknown kind %u",
@@ -675,7 +675,7 @@ static int check_entry_rela(struct mod_elf *elf, unsigned meta,
 				"unexpected relocation in .graft_module");
 	memcpy(&rd, elf->buf + elf->sh[meta].sh_offset + rec * sizeof(rd),
 	       sizeof(rd));
-	if (rd.kind < GRAFT_MREC_INIT || rd.kind > GRAFT_MREC_RESTORE)
+	if (rd.kind < GRAFT_MREC_INIT || rd.kind > GRAFT_MREC_NET)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"relocation of a metadata record without an "
 				"entry point");
@@ -683,7 +683,7 @@ static int check_entry_rela(struct mod_elf *elf, unsigned meta,
 	if (ref->set)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"more than one %s entry point",
-				entry_names[rd.kind - GRAFT_MREC_INIT]);
+				mod_entry_names[rd.kind - GRAFT_MREC_INIT]);
 	s = &elf->syms[ELF_R_SYM(r->r_info)];
 	off = s->st_value + (uint64_t)r->r_addend;
 	if (!mod_elf_loaded(elf, s->st_shndx) ||
@@ -691,14 +691,14 @@ static int check_entry_rela(struct mod_elf *elf, unsigned meta,
 	    off >= elf->sh[s->st_shndx].sh_size || r->r_addend < 0)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"%s entry point is not in the module's code",
-				entry_names[rd.kind - GRAFT_MREC_INIT]);
+				mod_entry_names[rd.kind - GRAFT_MREC_INIT]);
 	ref->set = true;
 	ref->shndx = s->st_shndx;
 	ref->off = off;
 	return 0;
 }
 
-/* Entry points: each INIT..RESTORE record has exactly one relocation on its
+/* Entry points: each INIT..NET record has exactly one relocation on its
  * entry field, and its stored value is zero (no absolute addresses). */
 static int check_entries(struct mod_elf *elf, struct mod_err *e)
 {

@@ -26,6 +26,8 @@
 #define MOD_MAX_EXPORTS	    4096u
 #define MOD_MAX_ALIGN	    4096u
 #define MOD_PAGE	    4096u
+#define MOD_MAX_FORMATS	    4u
+#define MOD_REPORT_MAX	    256u /* bytes of one report line */
 
 /* Where error messages go: "module '<label>': ...". */
 struct mod_err {
@@ -41,8 +43,12 @@ enum mod_entry_kind {
 	MOD_ENTRY_EXIT,
 	MOD_ENTRY_SAVE,
 	MOD_ENTRY_RESTORE,
+	MOD_ENTRY_TIMER, /* callbacks */
+	MOD_ENTRY_MESSAGE,
+	MOD_ENTRY_NET,
 	MOD_NENTRY
 };
+#define MOD_ENTRY_BIT(k) (1u << (k))
 
 /* An entry point as the object names it: an offset in an executable
  * section. */
@@ -133,10 +139,11 @@ struct mod {
 	struct mod_section *sections;	   /* loaded sections */
 	unsigned nsections;
 	char *secnames;
-	graft_module_init_fn init;
-	graft_module_exit_fn exit;
-	graft_module_save_fn save;
-	graft_module_restore_fn restore;
+	const struct mod_format *fmt;
+	void *priv;	  /* the format's own state (bytecode: the engine's) */
+	unsigned entries; /* MOD_ENTRY_BIT()s of the entry points it has */
+	uintptr_t entry[MOD_NENTRY]; /* native: their addresses */
+	struct mod_svc *svc; /* modapi.c: timers, mailbox, handles; or NULL */
 	struct mod_export_entry *exports;
 	unsigned nexports;
 	struct mod **uses; /* modules this one links against or depends on */
@@ -145,6 +152,46 @@ struct mod {
 	unsigned trampolines, got_entries;
 	struct mod_resource resources; /* list head */
 };
+
+/*
+ * A module format: how the manager reads, links, enters and frees one kind
+ * of module.  fmt_native.c (ELF objects) is built in; fmt_wasm.c registers
+ * the bytecode format at boot in images that link lib/wasm.
+ *
+ * The manager calls parse, then (if the name is free) link, then
+ * parse_free; a linked module is given back with unlink.  The entry calls
+ * run with the module current (mod_enter) and return 0 or a negative code
+ * with the message in e ("init failed: ..."); a bytecode module that traps
+ * returns GRAFT_ETRAP with the trap's reason and place.
+ */
+struct mod_format {
+	const char *name; /* "native", "wasm" (struct mod_info.format) */
+	bool native_code; /* loads machine code: refused after seal */
+	bool (*match)(const void *buf, size_t len);
+	/* validate buf completely and read its name; *parsed is for link */
+	int (*parse)(const void *buf, size_t len, void **parsed,
+		     char name[GRAFT_MODULE_NAME_MAX], struct mod_err *e);
+	void (*parse_free)(void *parsed);
+	/* fill m (version, licence, entries, uses, memory, priv) */
+	int (*link)(void *parsed, struct mod *m, const struct mod_mem_ops *mem,
+		    struct mod_err *e);
+	void (*unlink)(struct mod *m, const struct mod_mem_ops *mem);
+	int (*init)(struct mod *m, struct mod_err *e);
+	void (*exit)(struct mod *m, struct mod_err *e);
+	/* save: the state as one malloc'd buffer, owned by the caller;
+	 * restore: takes ownership of state whatever it returns */
+	int (*save)(struct mod *m, void **state, size_t *len,
+		    struct mod_err *e);
+	int (*restore)(struct mod *m, void *state, size_t len,
+		       struct mod_err *e);
+	/* a callback (MOD_ENTRY_TIMER...) with its argument */
+	int (*callback)(struct mod *m, enum mod_entry_kind k, uint32_t arg,
+			struct mod_err *e);
+	/* bytes the module occupies, for mod_get_info */
+	size_t (*size)(const struct mod *m);
+};
+extern const struct mod_format mod_format_native;
+extern const char *const mod_entry_names[MOD_NENTRY];
 
 /* exports.c: look a symbol up among the kernel's and live modules'
  * exports.  *provider receives the module (NULL: the kernel). */
@@ -162,5 +209,11 @@ void mod_image_free(struct mod *m, const struct mod_mem_ops *mem);
 
 /* modmgr.c: the registry, for exports.c */
 struct mod *mod_registry_first(void);
+
+/* mod_callback - run callback k (MOD_ENTRY_TIMER...) of m with arg, as m.
+ * GRAFT_ENOENT if m is not live or has no such callback.  If it traps, m
+ * is reported, stopped and unloaded before this returns GRAFT_ETRAP: the
+ * caller must not touch m (or anything m owned) afterwards. */
+int mod_callback(struct mod *m, enum mod_entry_kind k, uint32_t arg);
 
 #endif

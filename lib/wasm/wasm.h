@@ -53,19 +53,19 @@ enum wasm_extern_kind {
 };
 
 /* Why a call trapped. */
-#define WASM_TRAPS(X)                                                      \
-	X(WASM_TRAP_NONE, "no trap")                                       \
-	X(WASM_TRAP_UNREACHABLE, "unreachable")                            \
-	X(WASM_TRAP_MEMORY_OOB, "out of bounds memory access")             \
-	X(WASM_TRAP_TABLE_OOB, "out of bounds table access")               \
-	X(WASM_TRAP_DIV_ZERO, "integer divide by zero")                    \
-	X(WASM_TRAP_INT_OVERFLOW, "integer overflow")                      \
-	X(WASM_TRAP_INVALID_CONVERSION, "invalid conversion to integer")   \
-	X(WASM_TRAP_INDIRECT_TYPE, "indirect call type mismatch")          \
-	X(WASM_TRAP_UNDEFINED_ELEMENT, "undefined element")                \
-	X(WASM_TRAP_UNINITIALIZED_ELEMENT, "uninitialized element")        \
-	X(WASM_TRAP_STACK_EXHAUSTED, "call stack exhausted")               \
-	X(WASM_TRAP_OUT_OF_FUEL, "out of fuel")                            \
+#define WASM_TRAPS(X)                                                          \
+	X(WASM_TRAP_NONE, "no trap")                                           \
+	X(WASM_TRAP_UNREACHABLE, "unreachable")                                \
+	X(WASM_TRAP_MEMORY_OOB, "out of bounds memory access")                 \
+	X(WASM_TRAP_TABLE_OOB, "out of bounds table access")                   \
+	X(WASM_TRAP_DIV_ZERO, "integer divide by zero")                        \
+	X(WASM_TRAP_INT_OVERFLOW, "integer overflow")                          \
+	X(WASM_TRAP_INVALID_CONVERSION, "invalid conversion to integer")       \
+	X(WASM_TRAP_INDIRECT_TYPE, "indirect call type mismatch")              \
+	X(WASM_TRAP_UNDEFINED_ELEMENT, "undefined element")                    \
+	X(WASM_TRAP_UNINITIALIZED_ELEMENT, "uninitialized element")            \
+	X(WASM_TRAP_STACK_EXHAUSTED, "call stack exhausted")                   \
+	X(WASM_TRAP_OUT_OF_FUEL, "out of fuel")                                \
 	X(WASM_TRAP_HOST, "host function failed")
 
 enum wasm_trap_code {
@@ -155,6 +155,24 @@ int wasm_module_new(const uint8_t *bytes, size_t len, wasm_module **out,
 /* wasm_module_free - free a module.  Instances made from it must be gone. */
 void wasm_module_free(wasm_module *m);
 
+/*
+ * wasm_module_export_const - the value of an exported immutable i32 global
+ * whose initialiser is a constant (what wasm-ld makes of an exported data
+ * symbol: its address).  GRAFT_ENOENT if there is no such export.
+ */
+int wasm_module_export_const(const wasm_module *m, const char *name,
+			     uint32_t *value);
+
+/*
+ * wasm_module_data_read - the len bytes at addr of memory 0 as the active
+ * data segments with constant offsets initialise it (later segments over
+ * earlier ones, zero elsewhere), without instantiating anything.
+ * GRAFT_ERANGE if the range is not inside the memory's initial size or the
+ * module has no memory.
+ */
+int wasm_module_data_read(const wasm_module *m, uint32_t addr, void *buf,
+			  size_t len);
+
 /* One import of a module, as wasm_module_import() describes it. */
 struct wasm_import_desc {
 	const char *module;
@@ -175,8 +193,8 @@ int wasm_module_import(const wasm_module *m, uint32_t i,
  * negative code (the import is then reported unresolved).  The kind and
  * type are checked by wasm_instantiate afterwards.
  */
-typedef int (*wasm_resolve_fn)(void *ctx, const char *module,
-			       const char *name, enum wasm_extern_kind kind,
+typedef int (*wasm_resolve_fn)(void *ctx, const char *module, const char *name,
+			       enum wasm_extern_kind kind,
 			       struct wasm_extern *out);
 
 /*
@@ -223,8 +241,7 @@ wasm_func *wasm_func_new_host(wasm_store *st, const uint8_t *params,
 			      uint32_t nresults, wasm_host_fn fn, void *ctx);
 
 /* wasm_func_arity - the number of parameters and results of a function. */
-void wasm_func_arity(const wasm_func *f, uint32_t *nparams,
-		     uint32_t *nresults);
+void wasm_func_arity(const wasm_func *f, uint32_t *nparams, uint32_t *nresults);
 
 /* wasm_func_param_type / result_type - type of parameter/result i. */
 enum wasm_valtype wasm_func_param_type(const wasm_func *f, uint32_t i);
@@ -267,6 +284,14 @@ wasm_memory *wasm_memory_new(wasm_store *st, uint32_t min, uint32_t max);
  * until the memory next grows.
  */
 uint8_t *wasm_memory_data(const wasm_memory *mem, uint64_t *size);
+
+/*
+ * wasm_memory_grow - grow mem by delta pages, as memory.grow would (within
+ * its maximum and the store's limit).  *old (may be NULL) receives the size
+ * before, in pages.  GRAFT_ENOSPC if it cannot grow.
+ */
+int wasm_memory_grow(wasm_store *st, wasm_memory *mem, uint32_t delta,
+		     uint32_t *old);
 
 /* wasm_global_new - a global of type, mutable if mut, holding init. */
 wasm_global *wasm_global_new(wasm_store *st, enum wasm_valtype type, int mut,
