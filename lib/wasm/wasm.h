@@ -53,19 +53,19 @@ enum wasm_extern_kind {
 };
 
 /* Why a call trapped. */
-#define WASM_TRAPS(X)                                                          \
-	X(WASM_TRAP_NONE, "no trap")                                           \
-	X(WASM_TRAP_UNREACHABLE, "unreachable")                                \
-	X(WASM_TRAP_MEMORY_OOB, "out of bounds memory access")                 \
-	X(WASM_TRAP_TABLE_OOB, "out of bounds table access")                   \
-	X(WASM_TRAP_DIV_ZERO, "integer divide by zero")                        \
-	X(WASM_TRAP_INT_OVERFLOW, "integer overflow")                          \
-	X(WASM_TRAP_INVALID_CONVERSION, "invalid conversion to integer")       \
-	X(WASM_TRAP_INDIRECT_TYPE, "indirect call type mismatch")              \
-	X(WASM_TRAP_UNDEFINED_ELEMENT, "undefined element")                    \
-	X(WASM_TRAP_UNINITIALIZED_ELEMENT, "uninitialized element")            \
-	X(WASM_TRAP_STACK_EXHAUSTED, "call stack exhausted")                   \
-	X(WASM_TRAP_OUT_OF_FUEL, "out of fuel")                                \
+#define WASM_TRAPS(X)                                                      \
+	X(WASM_TRAP_NONE, "no trap")                                       \
+	X(WASM_TRAP_UNREACHABLE, "unreachable")                            \
+	X(WASM_TRAP_MEMORY_OOB, "out of bounds memory access")             \
+	X(WASM_TRAP_TABLE_OOB, "out of bounds table access")               \
+	X(WASM_TRAP_DIV_ZERO, "integer divide by zero")                    \
+	X(WASM_TRAP_INT_OVERFLOW, "integer overflow")                      \
+	X(WASM_TRAP_INVALID_CONVERSION, "invalid conversion to integer")   \
+	X(WASM_TRAP_INDIRECT_TYPE, "indirect call type mismatch")          \
+	X(WASM_TRAP_UNDEFINED_ELEMENT, "undefined element")                \
+	X(WASM_TRAP_UNINITIALIZED_ELEMENT, "uninitialized element")        \
+	X(WASM_TRAP_STACK_EXHAUSTED, "call stack exhausted")               \
+	X(WASM_TRAP_OUT_OF_FUEL, "out of fuel")                            \
 	X(WASM_TRAP_HOST, "host function failed")
 
 enum wasm_trap_code {
@@ -168,7 +168,7 @@ int wasm_module_export_const(const wasm_module *m, const char *name,
  * data segments with constant offsets initialise it (later segments over
  * earlier ones, zero elsewhere), without instantiating anything.
  * GRAFT_ERANGE if the range is not inside the memory's initial size or the
- * module has no memory.
+ * module has no memory of its own.
  */
 int wasm_module_data_read(const wasm_module *m, uint32_t addr, void *buf,
 			  size_t len);
@@ -193,8 +193,8 @@ int wasm_module_import(const wasm_module *m, uint32_t i,
  * negative code (the import is then reported unresolved).  The kind and
  * type are checked by wasm_instantiate afterwards.
  */
-typedef int (*wasm_resolve_fn)(void *ctx, const char *module, const char *name,
-			       enum wasm_extern_kind kind,
+typedef int (*wasm_resolve_fn)(void *ctx, const char *module,
+			       const char *name, enum wasm_extern_kind kind,
 			       struct wasm_extern *out);
 
 /*
@@ -241,7 +241,8 @@ wasm_func *wasm_func_new_host(wasm_store *st, const uint8_t *params,
 			      uint32_t nresults, wasm_host_fn fn, void *ctx);
 
 /* wasm_func_arity - the number of parameters and results of a function. */
-void wasm_func_arity(const wasm_func *f, uint32_t *nparams, uint32_t *nresults);
+void wasm_func_arity(const wasm_func *f, uint32_t *nparams,
+		     uint32_t *nresults);
 
 /* wasm_func_param_type / result_type - type of parameter/result i. */
 enum wasm_valtype wasm_func_param_type(const wasm_func *f, uint32_t i);

@@ -17,7 +17,7 @@
 
 static const char *const trap_names[] = {
 #define WASM_TRAP_TEXT(name, text) text,
-    WASM_TRAPS(WASM_TRAP_TEXT)
+	WASM_TRAPS(WASM_TRAP_TEXT)
 #undef WASM_TRAP_TEXT
 };
 
@@ -171,8 +171,8 @@ int wasm_module_new(const uint8_t *bytes, size_t len, wasm_module **out,
 	if (err && errlen)
 		err[0] = 0;
 	if (len > WASM_MAX_MODULE_BYTES)
-		return wasm_errf(&e, GRAFT_ENOTSUP,
-				 "module too large (%zu bytes)", len);
+		return wasm_errf(&e, GRAFT_ENOTSUP, "module too large (%zu bytes)",
+				 len);
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return wasm_errf(&e, GRAFT_ENOMEM, "out of memory");
@@ -207,11 +207,9 @@ int wasm_module_export_const(const wasm_module *m, const char *name,
 			     uint32_t *value)
 {
 	size_t len = strlen(name);
-
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		const struct wasm_export *ex = &m->exports[i];
 		const struct wasm_global_def *g;
-
 		if (ex->kind != WASM_EXTERN_GLOBAL || ex->name_len != len ||
 		    memcmp(ex->name, name, len) != 0)
 			continue;
@@ -231,15 +229,13 @@ int wasm_module_data_read(const wasm_module *m, uint32_t addr, void *buf,
 			  size_t len)
 {
 	uint64_t end = (uint64_t)addr + len;
-
 	if (m->nmems == 0 || m->nmem_imports > 0 ||
 	    end > (uint64_t)m->mems[0].min * WASM_PAGE_SIZE)
 		return GRAFT_ERANGE;
 	memset(buf, 0, len);
 	for (uint32_t i = 0; i < m->ndatas; i++) {
 		const struct wasm_data *d = &m->datas[i];
-		uint64_t lo, hi, at;
-
+		uint64_t at, lo, hi;
 		if (d->mode != WASM_SEG_ACTIVE || d->offset.op != 0x41)
 			continue;
 		at = (uint32_t)d->offset.val;
@@ -275,7 +271,7 @@ wasm_func *wasm_func_new_host(wasm_store *st, const uint8_t *params,
 			      uint32_t nresults, wasm_host_fn fn, void *ctx)
 {
 	struct wasm_func *f =
-	    wasm_store_alloc(st, sizeof(*f) + nparams + nresults + 1);
+		wasm_store_alloc(st, sizeof(*f) + nparams + nresults + 1);
 	uint8_t *types;
 	if (!f)
 		return NULL;
@@ -293,7 +289,8 @@ wasm_func *wasm_func_new_host(wasm_store *st, const uint8_t *params,
 	return f;
 }
 
-void wasm_func_arity(const wasm_func *f, uint32_t *nparams, uint32_t *nresults)
+void wasm_func_arity(const wasm_func *f, uint32_t *nparams,
+		     uint32_t *nresults)
 {
 	*nparams = f->type.nparams;
 	*nresults = f->type.nresults;
@@ -399,8 +396,8 @@ int wasm_func_call(wasm_store *st, wasm_func *f, const wasm_val *args,
 	}
 	if (top)
 		st->fuel = (int64_t)(st->fuel_per_call > INT64_MAX
-					 ? INT64_MAX
-					 : st->fuel_per_call);
+					     ? INT64_MAX
+					     : st->fuel_per_call);
 	if (np)
 		memcpy(base, args, np * sizeof(wasm_val));
 	rc = wasm_exec_invoke(st, f, base, NULL);
@@ -507,7 +504,8 @@ static int check_import(struct inst_ctx *c, const struct wasm_import *im,
 			why = "incompatible import type (table)";
 	} else if (im->kind == WASM_EXTERN_MEMORY) {
 		const struct wasm_memory *mm = ex->u.memory;
-		if (!limits_match(mm->pages, mm->max, mm->has_max, &im->u.mem))
+		if (!limits_match(mm->pages, mm->max, mm->has_max,
+				  &im->u.mem))
 			why = "incompatible import type (memory)";
 	} else {
 		const struct wasm_global *g = ex->u.global;
@@ -534,8 +532,8 @@ static int resolve_imports(struct inst_ctx *c, wasm_resolve_fn resolve,
 			    (enum wasm_extern_kind)im->kind, &ex) ||
 		    !ex.u.func)
 			return wasm_errf(c->e, GRAFT_ENOSYM,
-					 "unknown import '%s' '%s'", im->module,
-					 im->name);
+					 "unknown import '%s' '%s'",
+					 im->module, im->name);
 		if ((rc = check_import(c, im, &ex)))
 			return rc;
 		switch (im->kind) {
@@ -593,8 +591,8 @@ static int create_objects(struct inst_ctx *c)
 	}
 	for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
 		const struct wasm_tabletype *tt = &m->tables[i];
-		inst->tables[i] =
-		    wasm_table_new(c->st, tt->elem, tt->lim.min, tt->lim.max);
+		inst->tables[i] = wasm_table_new(c->st, tt->elem, tt->lim.min,
+						 tt->lim.max);
 		if (!inst->tables[i])
 			return wasm_errf(c->e, GRAFT_ENOSPC,
 					 "table %u of %u elements is over the "
@@ -603,8 +601,9 @@ static int create_objects(struct inst_ctx *c)
 	}
 	for (uint32_t i = m->nmem_imports; i < m->nmems; i++) {
 		const struct wasm_limits *l = &m->mems[i];
-		inst->mems[i] = wasm_memory_new(
-		    c->st, l->min, l->has_max ? l->max : UINT32_MAX);
+		inst->mems[i] = wasm_memory_new(c->st, l->min,
+						l->has_max ? l->max
+							   : UINT32_MAX);
 		if (!inst->mems[i])
 			return wasm_errf(c->e, GRAFT_ENOSPC,
 					 "memory %u of %u pages is over the "
@@ -613,8 +612,9 @@ static int create_objects(struct inst_ctx *c)
 	}
 	for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
 		const struct wasm_global_def *g = &m->globals[i];
-		inst->globals[i] = wasm_global_new(
-		    c->st, g->type.type, g->type.mut, eval_const(c, &g->init));
+		inst->globals[i] =
+			wasm_global_new(c->st, g->type.type, g->type.mut,
+					eval_const(c, &g->init));
 		if (!inst->globals[i])
 			return wasm_errf(c->e, GRAFT_ENOMEM, "out of memory");
 	}
@@ -626,20 +626,21 @@ static int create_segments(struct inst_ctx *c)
 	const struct wasm_module *m = c->m;
 	for (uint32_t i = 0; i < m->nelems; i++) {
 		const struct wasm_elem *el = &m->elems[i];
-		void **refs =
-		    wasm_store_alloc(c->st, (el->count + 1) * sizeof(void *));
+		void **refs = wasm_store_alloc(c->st, (el->count + 1) *
+							      sizeof(void *));
 		if (!refs)
 			return wasm_errf(c->e, GRAFT_ENOMEM, "out of memory");
 		for (uint32_t k = 0; k < el->count; k++)
 			refs[k] = eval_const(c, &el->items[k]).ref;
 		c->inst->elems[i].p = refs;
 		c->inst->elems[i].len =
-		    el->mode == WASM_SEG_PASSIVE ? el->count : 0;
+			el->mode == WASM_SEG_PASSIVE ? el->count : 0;
 	}
 	for (uint32_t i = 0; i < m->ndatas; i++) {
 		c->inst->datas[i].p = (void *)m->datas[i].bytes;
-		c->inst->datas[i].len =
-		    m->datas[i].mode == WASM_SEG_PASSIVE ? m->datas[i].len : 0;
+		c->inst->datas[i].len = m->datas[i].mode == WASM_SEG_PASSIVE
+						? m->datas[i].len
+						: 0;
 	}
 	return 0;
 }
