@@ -532,7 +532,7 @@ static bool is_meta_section(const struct mod_elf *elf, unsigned i)
 }
 
 /* A module or dependency name: 1..31 bytes of [A-Za-z0-9._-]. */
-static bool valid_name(const char *field, size_t size)
+bool mod_name_valid(const char *field, size_t size)
 {
 	size_t n = strnlen(field, size), i;
 
@@ -549,7 +549,7 @@ static bool valid_name(const char *field, size_t size)
 	return true;
 }
 
-static bool terminated(const char *field, size_t size)
+bool mod_field_terminated(const char *field, size_t size)
 {
 	return strnlen(field, size) < size;
 }
@@ -576,9 +576,9 @@ static int check_meta_record(struct mod_elf *elf,
 		if (++*ninfo > 1)
 			return mod_fail(e, GRAFT_EFORMAT,
 					"more than one GRAFT_MODULE record");
-		if (!valid_name(r->name, sizeof(r->name)) ||
-		    !terminated(r->version, sizeof(r->version)) ||
-		    !terminated(r->licence, sizeof(r->licence)))
+		if (!mod_name_valid(r->name, sizeof(r->name)) ||
+		    !mod_field_terminated(r->version, sizeof(r->version)) ||
+		    !mod_field_terminated(r->licence, sizeof(r->licence)))
 			return mod_fail(e, GRAFT_EFORMAT,
 					"malformed name, version or licence in "
 					"GRAFT_MODULE record");
@@ -587,7 +587,7 @@ static int check_meta_record(struct mod_elf *elf,
 		memcpy(m->licence, r->licence, sizeof(m->licence));
 		return 0;
 	case GRAFT_MREC_DEPENDS:
-		if (!valid_name(r->name, sizeof(r->name)))
+		if (!mod_name_valid(r->name, sizeof(r->name)))
 			return mod_fail(e, GRAFT_EFORMAT,
 					"malformed GRAFT_MODULE_DEPENDS name");
 		if (m->ndeps == MOD_MAX_DEPS)
@@ -787,7 +787,7 @@ static int check_symver(struct mod_elf *elf, struct mod_err *e)
 			       sizeof(*v));
 			if ((v->kind != GRAFT_SYMVER_IMPORT &&
 			     v->kind != GRAFT_SYMVER_EXPORT) ||
-			    !terminated(v->name, sizeof(v->name)) ||
+			    !mod_field_terminated(v->name, sizeof(v->name)) ||
 			    v->name[0] == '\0')
 				return mod_fail(e, GRAFT_EFORMAT,
 						"malformed .graft_symver record"

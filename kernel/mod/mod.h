@@ -184,6 +184,30 @@ void mod_resource_track(struct mod_resource *r,
 			void (*release)(struct mod_resource *r));
 void mod_resource_untrack(struct mod_resource *r);
 
+/*
+ * Services of the module API (<graft/modapi.h>) that the kernel drives.
+ *
+ * mod_grant - let the module called module open the device called device
+ * (graft_mod_dev_open): a net device whole, or of a block device the count
+ * sectors from first (count 0: to its end), which the module sees as
+ * sectors 0..count-1.  Grants are by name and outlive loads, so an
+ * upgraded module keeps them.  GRAFT_EINVAL (name too long), GRAFT_ENOSPC.
+ * mod_grants_clear - drop every grant (open handles stay open).
+ */
+int mod_grant(const char *module, const char *device, uint64_t first,
+	      uint64_t count);
+void mod_grants_clear(void);
+
+/* mod_msg_send - queue a message from the host (sender "host") for the
+ * module called to; its message callback runs from the event loop.
+ * GRAFT_ENOENT (no such module or no message callback), GRAFT_EMSGSIZE,
+ * GRAFT_EAGAIN (mailbox full), GRAFT_ENOMEM.  mod_set_host_msg - where
+ * messages that modules send to "host" go (the control channel); without
+ * one such sends fail with GRAFT_ENOENT. */
+int mod_msg_send(const char *to, const void *data, size_t len);
+void mod_set_host_msg(void (*fn)(const char *from, const void *data,
+				 size_t len));
+
 /* mod_owner_of - the live module whose memory contains addr, or NULL (for
  * a fault handler naming the module that faulted, or to attribute a
  * callback pointer). */

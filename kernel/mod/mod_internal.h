@@ -96,6 +96,11 @@ const char *mod_elf_secname(const struct mod_elf *elf, unsigned idx);
 const char *mod_elf_symname(const struct mod_elf *elf, unsigned idx);
 /* whether relocations of section idx are applied (its target is loaded) */
 bool mod_elf_loaded(const struct mod_elf *elf, unsigned idx);
+/* A module name field: 1..size-1 bytes of [A-Za-z0-9._-], then NUL.  A
+ * string field: NUL within size bytes.  (Every format checks its metadata
+ * with these.) */
+bool mod_name_valid(const char *field, size_t size);
+bool mod_field_terminated(const char *field, size_t size);
 const struct graft_symver *mod_elf_symver(const struct mod_elf *elf,
 					  const char *name, uint8_t kind);
 
@@ -215,5 +220,23 @@ struct mod *mod_registry_first(void);
  * is reported, stopped and unloaded before this returns GRAFT_ETRAP: the
  * caller must not touch m (or anything m owned) afterwards. */
 int mod_callback(struct mod *m, enum mod_entry_kind k, uint32_t arg);
+
+/* modapi.c: the module API for a given caller, pointers trusted (the
+ * bytecode glue checks guest ranges before calling these). */
+struct mod_svc;
+void mod_api_log(struct mod *m, int level, const char *msg, size_t len);
+int mod_api_timer_start(struct mod *m, uint32_t id, uint64_t delay,
+			uint64_t period);
+int mod_api_timer_stop(struct mod *m, uint32_t id);
+int mod_api_send(struct mod *m, const char *to, const void *data, size_t len);
+int mod_api_recv(struct mod *m, char *from, void *buf, size_t size);
+int mod_api_dev_open(struct mod *m, const char *name);
+int mod_api_blk_info(struct mod *m, int handle, uint64_t *sectors,
+		     uint32_t *sector_size);
+int mod_api_blk_io(struct mod *m, int handle, uint64_t lba, void *buf,
+		   uint32_t count, bool write);
+int mod_api_net_mac(struct mod *m, int handle, uint8_t *mac);
+int mod_api_net_send(struct mod *m, int handle, const void *frame, size_t len);
+int mod_api_net_recv(struct mod *m, int handle, void *buf, size_t size);
 
 #endif
