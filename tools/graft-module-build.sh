@@ -16,8 +16,10 @@
 #   -mbulk-memory          memcpy/memset become memory.copy/fill, since a
 #                          bytecode module has no C library;
 #   -fvisibility=hidden    only the entry points are exported;
-#   -z stack-size=16384    a small shadow stack (the default is 64 KiB),
-#                          inside the module's bounded memory.
+#   --stack-first -z stack-size=16384
+#                          a small shadow stack (the default is 64 KiB) at
+#                          the bottom of memory, so that overflowing it
+#                          traps (out of bounds) instead of overwriting data.
 #
 # Compiles each source for the guest, links them with `ld -r` into one
 # ELF64 relocatable object, and adds the .graft_symver records (the
@@ -108,7 +110,7 @@ if [ -n "$wasm" ]; then
 	done
 	# shellcheck disable=SC2086
 	wasm-ld --no-entry --export-if-defined=graft_module_info \
-		-z stack-size=16384 -o "$out" $objs
+		--stack-first -z stack-size=16384 -o "$out" $objs
 	exit 0
 fi
 [ -x "$mkexports" ] || {

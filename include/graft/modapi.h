@@ -107,6 +107,27 @@ int graft_mod_net_send(int handle, const void *frame, size_t len);
 GRAFT_MODAPI_(net_recv)
 int graft_mod_net_recv(int handle, void *buf, size_t size);
 
+/*
+ * Upgrade state in one source for both formats (GRAFT_MODULE_SAVE and
+ * RESTORE in <graft/module.h>): save sets *state to
+ * graft_mod_state_copy(&my_state, sizeof(my_state)) (NULL: out of memory);
+ * restore reads it, then calls graft_mod_state_free(state).  Natively
+ * these are a heap copy and free(), as the native contract wants; in
+ * bytecode the loader copies the state itself, so they do nothing.
+ */
+#if defined(__wasm__)
+static inline void *graft_mod_state_copy(const void *p, size_t len)
+{
+	return (void *)p;
+}
+static inline void graft_mod_state_free(void *p)
+{
+}
+#else
+void *graft_mod_state_copy(const void *p, size_t len);
+void graft_mod_state_free(void *p);
+#endif
+
 /* Helpers for modules, which have no C library of their own in the
  * bytecode form. */
 static inline size_t graft_mod_strlen(const char *s)

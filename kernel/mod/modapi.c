@@ -509,6 +509,22 @@ uint64_t graft_mod_now(void)
 }
 GRAFT_EXPORT(graft_mod_now);
 
+void *graft_mod_state_copy(const void *p, size_t len)
+{
+	void *copy = malloc(len ? len : 1);
+
+	if (copy)
+		memcpy(copy, p, len);
+	return copy;
+}
+GRAFT_EXPORT(graft_mod_state_copy);
+
+void graft_mod_state_free(void *p)
+{
+	free(p);
+}
+GRAFT_EXPORT(graft_mod_state_free);
+
 /* The rest need a calling module: kernel code has none (GRAFT_EPERM). */
 
 int graft_mod_timer_start(uint32_t id, uint64_t delay_ns, uint64_t period_ns)

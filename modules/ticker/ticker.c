@@ -4,11 +4,8 @@
  * upgrade the count is handed over (save/restore), so the new version
  * carries on from where the old one was.  Build a second version with
  * -DTICKER_VERSION='"2"'.
- *
- * save hands over a pointer to the module's own static state and restore
- * copies from it without freeing it: that is valid in both formats (the
- * old version is still loaded while the new one restores, and a bytecode
- * module's state is copied by the loader anyway).
+ * The state crosses formats too: a native ticker upgrades to a bytecode
+ * one and back (graft_mod_state_copy/free keep each format's contract).
  */
 #include <graft/error.h>
 #include <graft/log.h>
@@ -60,19 +57,22 @@ static int ticker_init(void)
 
 static int ticker_save(void **s, size_t *len)
 {
-	*s = &state;
+	*s = graft_mod_state_copy(&state, sizeof(state));
 	*len = sizeof(state);
-	return 0;
+	return *s ? 0 : GRAFT_ENOMEM;
 }
 
 static int ticker_restore(void *s, size_t len)
 {
 	const struct ticker_state *old = s;
+	int rc = 0;
 
 	if (len != sizeof(state) || old->format != TICKER_STATE_FORMAT)
-		return GRAFT_EFORMAT;
-	state.ticks = old->ticks;
-	return 0;
+		rc = GRAFT_EFORMAT;
+	else
+		state.ticks = old->ticks;
+	graft_mod_state_free(s);
+	return rc;
 }
 
 GRAFT_MODULE_INIT(ticker_init);
