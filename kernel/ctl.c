@@ -1,8 +1,8 @@
 /*
  * The control service: the kernel's side of the host's `graft` commands
- * (load, unload, upgrade, ls, seal, stop, stats, ping, send, recv), over the platform's
- * control channel (include/abi/ctl.h).  One fiber, one request at a time:
- * read a whole message, check its header, act, answer with one response
+ * (load, unload, upgrade, ls, seal, stop, stats, ping, send, recv), over the
+ * platform's control channel (include/abi/ctl.h).  One fiber, one request at a
+ * time: read a whole message, check its header, act, answer with one response
  * whose payload is text for a person to read.
  *
  * It also starts the module manager and loads the modules the host handed
@@ -106,8 +106,8 @@ static void op_load(struct ctl_reply *r, const void *p, size_t len,
 		reply_add(r, "%s\n", err[0] ? err : graft_strerror(r->status));
 		return;
 	}
-	describe_module(r, m, upgrade ? "upgraded to" : "loaded:",
-			graft_now() - start);
+	describe_module(
+	    r, m, upgrade ? "upgraded to" : "loaded:", graft_now() - start);
 	if (upgrade)
 		reply_add(r, "%s\n",
 			  fresh ? "started fresh: no state handed over"
@@ -188,8 +188,10 @@ static void op_send(struct ctl_reply *r, const char *p, size_t len)
 	}
 	r->status = mod_msg_send(p, nul + 1, len - (size_t)(nul + 1 - p));
 	if (r->status == GRAFT_ENOENT)
-		reply_add(r, "module '%s': message not delivered: no such "
-			     "module, or it takes no messages\n", p);
+		reply_add(r,
+			  "module '%s': message not delivered: no such "
+			  "module, or it takes no messages\n",
+			  p);
 	else if (r->status < 0)
 		reply_add(r, "module '%s': message not delivered: %s\n", p,
 			  graft_strerror(r->status));

@@ -23,8 +23,8 @@
 /* What a command sends besides its op. */
 enum ctl_arg {
 	CTL_ARG_NONE,
-	CTL_ARG_FILE, /* a module file's bytes */
-	CTL_ARG_NAME, /* a module name */
+	CTL_ARG_FILE,	 /* a module file's bytes */
+	CTL_ARG_NAME,	 /* a module name */
 	CTL_ARG_MESSAGE, /* a module name, NUL, the message */
 };
 
@@ -189,7 +189,9 @@ static int ctl_command(const struct graft_cmd *self, int argc, char **argv)
 	    {0},
 	};
 	int c, timeout = CTL_TIMEOUT_DEFAULT,
-	       nargs = arg == CTL_ARG_NONE ? 1 : arg == CTL_ARG_MESSAGE ? 3 : 2;
+	       nargs = arg == CTL_ARG_NONE	? 1
+		       : arg == CTL_ARG_MESSAGE ? 3
+						: 2;
 	struct ctl_response r;
 	const char *instance;
 	char *payload = NULL;
