@@ -153,7 +153,8 @@ virtio_boot_stack:
 virtio_boot_stack_top:
 
 /* Exception stubs: push a dummy error code where the CPU pushes none, then
- * the vector, then the general registers, and call virtio_trap(frame). */
+ * the vector, then the general registers, and call virtio_trap(frame),
+ * which returns only if the kernel contained the fault. */
 	.text
 .macro TRAP_NOERR n
 virtio_trap_\n:
@@ -216,12 +217,30 @@ trap_common:
 	pushq %r13
 	pushq %r14
 	pushq %r15
+	movq %rsp, %rbx
 	movq %rsp, %rdi
 	andq $~15, %rsp
 	call virtio_trap
-6:	cli
-	hlt
-	jmp 6b
+	/* Back only when the kernel contained the fault: resume where it
+	 * rewrote the frame. */
+	movq %rbx, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp            /* vector, error code */
+	iretq
 
 /* Every vector from 32 up: acknowledge the LAPIC and return; the halted
  * CPU has been woken, which is all an interrupt is for here. */

@@ -6,10 +6,11 @@
  * acknowledges the LAPIC (virtio_start.S); and the legacy PICs remapped
  * away from the exception vectors and masked.
  *
- * virtio_trap() names the exception, prints the registers, the faulting
- * address and a frame-pointer backtrace on the console, and aborts: the
- * kernel runs in ring 0 and a fault there is a bug.  It is built with
- * -mgeneral-regs-only and uses only its own formatter.
+ * virtio_trap() first offers the fault to the kernel (kernel_fault: a
+ * module's entry point may have faulted, which the kernel contains);
+ * otherwise it names the exception, prints the registers, the faulting
+ * address and a frame-pointer backtrace on the console, and aborts.  It is
+ * built with -mgeneral-regs-only and uses only its own formatter.
  */
 #include <stdint.h>
 #include <graft/platform.h>
@@ -196,6 +197,44 @@ static void describe(struct out *o, const struct trap_frame *f, uint64_t cr2)
 	}
 }
 
+/* Offer the fault to the kernel, which may contain it (a module's entry
+ * point faulted): then the stub resumes the context it rewrote.  All code
+ * runs in ring 0 here, so the kernel alone knows whose fault it is; a
+ * double fault, an NMI or a machine check is nobody's to contain. */
+static int offer_fault(struct trap_frame *t, uint64_t cr2)
+{
+	struct plat_fault f = {
+	    .kind = t->vector == 14 ? PLAT_FAULT_PAGE : PLAT_FAULT_OTHER,
+	    .write = (t->error & 2) != 0,
+	    .what = t->vector < NEXCEPTIONS ? names[t->vector] : "exception",
+	    .addr = cr2,
+	    .rip = t->rip,
+	    .rsp = t->rsp,
+	    .rbp = t->rbp,
+	    .rbx = t->rbx,
+	    .r12 = t->r12,
+	    .r13 = t->r13,
+	    .r14 = t->r14,
+	    .r15 = t->r15,
+	    .rax = t->rax,
+	};
+
+	if (t->vector == 2 || t->vector == 8 || t->vector == 18 ||
+	    !kernel_fault(&f))
+		return 0;
+	t->rip = f.rip;
+	t->rsp = f.rsp;
+	t->rbp = f.rbp;
+	t->rbx = f.rbx;
+	t->r12 = f.r12;
+	t->r13 = f.r13;
+	t->r14 = f.r14;
+	t->r15 = f.r15;
+	t->rax = f.rax;
+	return 1;
+}
+
+/* Returns only when the kernel contained the fault. */
 void virtio_trap(struct trap_frame *f);
 
 void virtio_trap(struct trap_frame *f)
@@ -209,6 +248,8 @@ void virtio_trap(struct trap_frame *f)
 	uint64_t cr2, rbp;
 
 	__asm__ __volatile__("mov %%cr2, %0" : "=r"(cr2));
+	if (offer_fault(f, cr2))
+		return;
 	const uint64_t v[] = {f->rax, f->rbx,	 f->rcx,   f->rdx, f->rsi,
 			      f->rdi, f->rbp,	 f->rsp,   f->r8,  f->r9,
 			      f->r10, f->r11,	 f->r12,   f->r13, f->r14,

@@ -7,8 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null || skip_all "python3 absent"
 C="timeout 30 python3 tests/virtio/ctlclient.py"
-V1=$B/tests/virtio/counter_v1.o
-V2=$B/tests/virtio/counter_v2.o
+V1=$B/tests/integration/modules/counter_v1.o
+V2=$B/tests/integration/modules/counter_v2.o
 for m in q35 microvm; do
 	timeout 90 $L --machine $m --name gv-ctl-$m --module $V1 $B/images/modhost.virtio >"$gv_tmp/out" 2>&1 &
 	pid=$!
