@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The control-channel client against a fake instance (fake_instance.py):
 # request framing (header, op, payload bytes for load, unload, send;
-# messages larger than the
-# default socket buffer), answers printed on stdout, refusals on stderr as
+# messages larger than the default socket buffer), answers printed on
+# stdout, refusals on stderr as
 # "graft: INSTANCE: TEXT" with status 1, malformed answers, timeouts; and
 # the one-line errors for a missing instance, a dead socket, an unreadable
 # file and a module larger than the channel takes.
