@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Page protection and seal on hvt, one guest case per boot of
-# build/images/test-memprot.hvt (tests/hvt/memprot.c): protection faults
+# build/images/test-memprot.hvt (tests/hvt/memprot/): protection faults
 # are reported with the faulting address and end the run non-zero; W+X is
 # refused; code can be made executable and run; fiber stacks have real
 # guard pages; after seal, writes to text and page tables fault (the
@@ -46,4 +46,6 @@ run seal-pte-write
 ok "after seal, a page-table write for writable text is stopped" '[ $rc -eq 255 ] && grep -q "guest fault: write at $(printed "writable in the entry at") (sealed memory is read-only)" <<<"$out"'
 run seal-hypercall
 ok "after seal, the tender will not write a hypercall answer into text" '[ $rc -eq 255 ] && grep -q "clock: bad guest address $(printed "write the clock at")+0x10 (sealed memory is read-only)" <<<"$out"'
+run seal-short
+ok "the tender refuses a seal that leaves executable pages out" '[ $rc -eq 0 ] && grep -qx ok <<<"$out" && grep -q "graft-hvt: seal refused: executable page at 0x100000 is not sealed" <<<"$out"'
 echo "1..$n"
