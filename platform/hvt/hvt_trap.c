@@ -51,7 +51,8 @@ struct dtr {
 } __attribute__((packed));
 
 #define NVECTORS 22
-static uint8_t trap_stack[16384] __attribute__((aligned(16)));
+/* hvt_trap() keeps its buffer static: a page of stack is plenty. */
+static uint8_t trap_stack[4096] __attribute__((aligned(16)));
 
 #define T(n) extern char hvt_trap_##n[];
 T(0)
