@@ -7,6 +7,7 @@
 # the boot markers.
 set -eu
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 build=${BUILD:-build}
 runs=${BOOT_RUNS:-40}
 bin=$build/bin/bench-boot
@@ -78,12 +79,4 @@ stripped $(kib "$(stat -c %s "$tmp/hello.stripped")"); loaded (PT_LOAD):
 $(kib "$ld_file") from the file, $(kib "$ld_mem") in memory with .bss.
 <!-- boot:end -->"
 echo "$table"
-doc=docs/PERFORMANCE.md
-[ -f "$doc" ] || printf '# Performance\n' >"$doc"
-if grep -q '<!-- boot:begin -->' "$doc"; then
-	awk -v t="$table" '/<!-- boot:begin -->/ {print t; skip=1}
-		/<!-- boot:end -->/ {skip=0; next} !skip' "$doc" >"$doc.new"
-	mv "$doc.new" "$doc"
-else
-	printf '\n%s\n' "$table" >>"$doc"
-fi
+perf_doc_section boot "$table"
