@@ -18,7 +18,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export GRAFT_RUNTIME_DIR=$tmp
 
-[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo "bench/boot: /dev/kvm not usable" >&2; exit 1; }
+if ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
+	echo "bench/boot: skipped: /dev/kvm is not usable (figures left as they were)" >&2
+	exit 0
+fi
 
 mapfile -t t < <("$bin/boottime" "$runs" \
 	"$bin/kvmfloor" :: \
