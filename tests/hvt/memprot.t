@@ -22,6 +22,8 @@ run ro-write
 ok "write to a read-only page faults, non-zero exit" '[ $rc -eq 255 ] && grep -q "(write, protection)" <<<"$out"'
 ok "the fault report names the written address" '[ $(( $(fault_at) )) -eq $(( $(printed "writing read-only page") + 8 )) ]'
 ok "the fault report has registers and a backtrace" 'grep -q "rip 0x" <<<"$out" && grep -q "cr2=0x" <<<"$out" && grep -q "backtrace: 0x" <<<"$out"'
+run ro-write-split
+ok "a read-only page inside a 2 MiB mapping faults, its neighbours do not" '[ $rc -eq 255 ] && grep -q "(write, protection)" <<<"$out" && [ $(( $(fault_at) )) -eq $(( $(printed "writing read-only page") + 8 )) ]'
 run none-read
 ok "read of an inaccessible page faults" '[ $rc -eq 255 ] && grep -q "(read, not present)" <<<"$out" && [ "$(fault_at)" != "" ]'
 run restore

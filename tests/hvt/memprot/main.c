@@ -100,6 +100,27 @@ int main(int argc, char **argv)
 		printf("FAIL: no fault\n");
 		return 1;
 	}
+	if (!strcmp(c, "ro-write-split")) {
+		/* A page past the first 2 MiB sits in a 2 MiB mapping, which
+		 * protection must split (and flush the whole TLB for). */
+		uint8_t *big = graft_page_alloc(1024);
+
+		if (!big)
+			return fail("4 MiB allocation", GRAFT_ENOMEM);
+		p = big + 1023 * PAGE;
+		if ((uintptr_t)p < (4UL << 20))
+			return fail("page below 4 MiB", GRAFT_EINVAL);
+		p[0] = 1;
+		rc = plat_mem_protect((uintptr_t)p, PAGE, PLAT_PROT_READ);
+		if (rc)
+			return fail("protect read-only", rc);
+		big[0] =
+		    2; /* its neighbours in the old 2 MiB page stay writable */
+		printf("writing read-only page %p\n", (void *)p);
+		p[8] = 1;
+		printf("FAIL: no fault\n");
+		return 1;
+	}
 	if (!strcmp(c, "none-read")) {
 		p = page();
 		rc = plat_mem_protect((uintptr_t)p, PAGE, 0);
