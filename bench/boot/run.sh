@@ -23,6 +23,7 @@ if ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then
 	exit 0
 fi
 
+load=$(cut -d' ' -f1 /proc/loadavg)
 mapfile -t t < <("$bin/boottime" "$runs" \
 	"$bin/kvmfloor" :: \
 	"$hvt" --no-ctl "$img.hvt" :: \
@@ -58,7 +59,7 @@ read -r ld_file ld_mem < <(loads "$img.hvt")
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 
 table="<!-- boot:begin -->
-## Boot ($(date -u +%Y-%m-%d), $(nproc) cores)
+## Boot ($(date -u +%Y-%m-%d), $(nproc) cores, load average $load)
 
 Boot-to-exit wall time of examples/hello, exec to exit of the whole
 process, $runs runs each, round-robin with the baselines; median and
