@@ -35,7 +35,7 @@ ok "a heap page made read+exec runs" '[ $rc -eq 0 ] && grep -qx ok <<<"$out"'
 run nx
 ok "running a writable page faults (no-execute)" '[ $rc -eq 255 ] && grep -q "instruction fetch" <<<"$out"'
 run guard
-ok "a fiber stack overflow faults in its guard page" '[ $rc -eq 255 ] && grep -q "#PF page fault.*(write, not present)" <<<"$out" && ! grep -qi "canary\|overflowed" <<<"$out"'
+ok "a fiber stack overflow faults in its guard page" '[ $rc -eq 255 ] && grep -q "#PF page fault.*(write, not present): stack overflow in fiber .deep." <<<"$out" && ! grep -qi "canary\|overflowed" <<<"$out"'
 run seal-text
 ok "after seal, a write to text faults, non-zero exit" '[ $rc -eq 255 ] && [ $(( $(fault_at) )) -eq $(( $(printed "writing own text at") )) ]'
 ok "the tender says the fault is in sealed memory" 'grep -q "graft-hvt: the last page fault, at $(printed "writing own text at"), is in sealed memory" <<<"$out"'
