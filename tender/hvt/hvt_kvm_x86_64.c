@@ -13,13 +13,15 @@
  *
  * Boot is kept short: no CPUID set-up (KVM_GET_SUPPORTED_CPUID alone costs
  * a fifth of a bare VM's life; the guest never executes CPUID and gets
- * the TSC frequency in its boot information), no guest-memory writes but
- * the page tables, descriptors, boot information and the image, and one
- * vCPU entry to the guest's first hypercall.
+ * the TSC frequency in its boot information), one memory slot (each costs
+ * a KVM grace period), and no guest-memory writes but the page tables,
+ * descriptors, boot information and the image.
  *
- * Seal splits the memory slot so that the code ranges the guest names sit
- * in read-only slots: a write to them, from any privilege level, leaves
- * the guest as an MMIO exit that the run loop reports.
+ * Seal first walks the guest's page tables to check that the ranges the
+ * guest names hold every page table, descriptor table and executable
+ * page, then splits the memory slot so that those ranges sit in read-only
+ * slots: a write to them, from any privilege level, leaves the guest as
+ * an MMIO exit that the run loop reports.
  */
 #include <err.h>
 #include <errno.h>
