@@ -69,8 +69,8 @@ static int load_segments(struct hvt *h, const char *path, const uint8_t *file,
 			continue;
 		why = elf_check_segment(ph, size, limit);
 		if (why) {
-			warnx("image '%s': segment %u at 0x%llx+0x%llx: %s", path,
-			      i, (unsigned long long)ph->p_vaddr,
+			warnx("image '%s': segment %u at 0x%llx+0x%llx: %s",
+			      path, i, (unsigned long long)ph->p_vaddr,
 			      (unsigned long long)ph->p_memsz, why);
 			return -1;
 		}
