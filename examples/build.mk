@@ -10,10 +10,16 @@ EXAMPLE_APPS := hello timers modhost
 EXAMPLE_MKEXPORTS := $(BUILD)/bin/mkexports
 EXAMPLE_DECLS := $(BUILD)/mod/graft-decls.i
 EXAMPLE_LIBMOD := $(BUILD)/guest/libmod.a
+# Libraries an app links beyond the kernel: <app>_WHOLE (linked whole:
+# they register by boot steps) and <app>_LIBS.  modhost takes bytecode
+# modules too: the bytecode format and the WebAssembly engine.
+modhost_WHOLE := $(BUILD)/guest/libmod-wasm.a
+modhost_LIBS := $(BUILD)/guest/libwasm.a
 
 define example_image
 $(1)_$(2)_INPUTS := $(call guest_objs,$(wildcard examples/$(1)/*.c)) \
-	$(BUILD)/guest/libplat-$(2).a $(BUILD)/guest/libkernel.a $(EXAMPLE_LIBMOD)
+	$(BUILD)/guest/libplat-$(2).a $($(1)_WHOLE) $($(1)_LIBS) \
+	$(BUILD)/guest/libkernel.a $(EXAMPLE_LIBMOD)
 
 $(BUILD)/images/$(1).$(2).exports.c: $$($(1)_$(2)_INPUTS) $(EXAMPLE_MKEXPORTS) $(EXAMPLE_DECLS)
 	@mkdir -p $$(@D)
@@ -24,9 +30,9 @@ $(BUILD)/images/$(1).$(2): $$($(1)_$(2)_INPUTS) $(BUILD)/guest/images/$(1).$(2).
 	$$(if $$(Q),@echo "  LD [g]  $$@")
 	$$(Q)$$(GUEST_CC) $$(GUEST_LDFLAGS) $$(if $$(PLAT_$(3)_LDS),-T $$(PLAT_$(3)_LDS)) \
 		-o $$@ -Wl,--whole-archive $(BUILD)/guest/libplat-$(2).a \
-		-Wl,--no-whole-archive $(call guest_objs,$(wildcard examples/$(1)/*.c)) \
+		$($(1)_WHOLE) -Wl,--no-whole-archive $(call guest_objs,$(wildcard examples/$(1)/*.c)) \
 		$(BUILD)/guest/images/$(1).$(2).exports.o \
-		-Wl,--start-group $(BUILD)/guest/libkernel.a $(EXAMPLE_LIBMOD) $$(LIBGCC) -Wl,--end-group
+		-Wl,--start-group $($(1)_LIBS) $(BUILD)/guest/libkernel.a $(EXAMPLE_LIBMOD) $$(LIBGCC) -Wl,--end-group
 ALL += $(BUILD)/images/$(1).$(2)
 endef
 

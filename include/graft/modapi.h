@@ -59,7 +59,8 @@ GRAFT_MODAPI_(timer_stop) int graft_mod_timer_stop(uint32_t id);
 
 /* graft_mod_send (send) - queue len bytes for the module called to (a
  * NUL-terminated name, at most 31 bytes), or for the host when to is
- * GRAFT_MOD_HOST.  Delivery is asynchronous: the receiver's message
+ * GRAFT_MOD_HOST (the control channel's listener, else the log).
+ * Delivery is asynchronous: the receiver's message
  * callback runs later from the event loop.  GRAFT_ENOENT (no such module,
  * or it has no message callback), GRAFT_EMSGSIZE (len > GRAFT_MOD_MSG_MAX),
  * GRAFT_EAGAIN (its mailbox is full), GRAFT_ENOMEM. */

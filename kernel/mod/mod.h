@@ -203,7 +203,7 @@ void mod_grants_clear(void);
  * GRAFT_ENOENT (no such module or no message callback), GRAFT_EMSGSIZE,
  * GRAFT_EAGAIN (mailbox full), GRAFT_ENOMEM.  mod_set_host_msg - where
  * messages that modules send to "host" go (the control channel); without
- * one such sends fail with GRAFT_ENOENT. */
+ * one they go to the log ("module 'x' to host: ..."). */
 int mod_msg_send(const char *to, const void *data, size_t len);
 void mod_set_host_msg(void (*fn)(const char *from, const void *data,
 				 size_t len));

@@ -130,16 +130,26 @@ static struct mod_svc *svc_of(struct mod *m)
 
 /* ---- log and time ---- */
 
-void mod_api_log(struct mod *m, int level, const char *msg, size_t len)
+/* A module's bytes as one log line: at most GRAFT_MOD_LOG_MAX of them,
+ * anything but printable ASCII shown as '?', so that a module cannot forge
+ * lines of its own. */
+static void printable(char line[GRAFT_MOD_LOG_MAX + 1], const char *s,
+		      size_t len)
 {
-	char line[GRAFT_MOD_LOG_MAX + 1];
 	size_t i;
 
 	if (len > GRAFT_MOD_LOG_MAX)
 		len = GRAFT_MOD_LOG_MAX;
 	for (i = 0; i < len; i++)
-		line[i] = msg[i] >= ' ' && msg[i] < 0x7f ? msg[i] : '?';
+		line[i] = s[i] >= ' ' && s[i] < 0x7f ? s[i] : '?';
 	line[len] = '\0';
+}
+
+void mod_api_log(struct mod *m, int level, const char *msg, size_t len)
+{
+	char line[GRAFT_MOD_LOG_MAX + 1];
+
+	printable(line, msg, len);
 	if (level < GRAFT_LOG_ERROR)
 		level = GRAFT_LOG_ERROR;
 	if (level > GRAFT_LOG_DEBUG)
@@ -208,6 +218,16 @@ void mod_set_host_msg(void (*fn)(const char *from, const void *data,
 	host_msg_fn = fn;
 }
 
+/* Without a listener, messages to the host go to the log. */
+static void log_to_host(struct mod *m, const char *data, size_t len)
+{
+	char line[GRAFT_MOD_LOG_MAX + 1];
+
+	printable(line, data, len);
+	graft_log(GRAFT_LOG_INFO, "mod", "module '%s' to host: %s", m->name,
+		  line);
+}
+
 static int deliver(struct mod *to, const char *from, const void *data,
 		   size_t len)
 {
@@ -250,9 +270,10 @@ int mod_api_send(struct mod *m, const char *to, const void *data, size_t len)
 	if (len > GRAFT_MOD_MSG_MAX)
 		return GRAFT_EMSGSIZE;
 	if (strcmp(to, GRAFT_MOD_HOST) == 0) {
-		if (!host_msg_fn)
-			return GRAFT_ENOENT;
-		host_msg_fn(m->name, data, len);
+		if (host_msg_fn)
+			host_msg_fn(m->name, data, len);
+		else
+			log_to_host(m, data, len);
 		return 0;
 	}
 	dst = mod_find(to);

@@ -104,7 +104,7 @@ TEST_DEPS += $(MOD_FUZZ) $(MOD_FUZZ_SEEDS)/.stamp
 # the hosted kernel core over the fake platform, and an export table of the
 # module API for the native loads.
 MOD_WASM_FIX := $(BUILD)/tests/mod/wasm
-MOD_WASM_FIX_C := trapper pinger init_trap
+MOD_WASM_FIX_C := trapper pinger init_trap timebomb
 MOD_WASM_FIX_WAT := noinfo badimport badentry bigmem
 MOD_WASM_FIXTURES := $(MOD_WASM_FIX_C:%=$(MOD_WASM_FIX)/%.wasm) \
 	$(MOD_WASM_FIX_WAT:%=$(MOD_WASM_FIX)/%.wasm)
@@ -140,3 +140,11 @@ $(MOD_T)/wasm_modules.t: $(call host_objs,tests/mod/wasm_modules.c \
 
 TEST_BINS += $(MOD_T)/wasm_modules.t
 TEST_DEPS += $(MOD_WASM_FIXTURES)
+
+# ctlreq: one control-channel request (tests/integration/wasm_modules.t).
+MOD_CTLREQ := $(MOD_T)/ctlreq
+$(MOD_CTLREQ): $(call host_objs,tests/mod/ctlreq.c)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(HOST_CC) -o $@ $^
+TEST_DEPS += $(MOD_CTLREQ)
