@@ -192,6 +192,8 @@ void mod_resource_untrack(struct mod_resource *r);
  * sectors from first (count 0: to its end), which the module sees as
  * sectors 0..count-1.  Grants are by name and outlive loads, so an
  * upgraded module keeps them.  GRAFT_EINVAL (name too long), GRAFT_ENOSPC.
+ * At boot the kernel option graft.grant=MODULE:DEVICE[:FIRST:COUNT][,...]
+ * makes them (kernel/mod/modapi.c).
  * mod_grants_clear - drop every grant (open handles stay open).
  */
 int mod_grant(const char *module, const char *device, uint64_t first,

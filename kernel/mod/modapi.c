@@ -22,6 +22,7 @@
 #include <graft/device.h>
 #include <graft/error.h>
 #include <graft/fiber.h>
+#include <graft/init.h>
 #include <graft/log.h>
 #include <graft/modapi.h>
 #include <graft/module.h>
@@ -338,6 +339,62 @@ void mod_grants_clear(void)
 {
 	ngrants = 0;
 }
+
+/* One "MODULE:DEVICE[:FIRST:COUNT]" of graft.grant, len bytes at s. */
+static int grant_parse(const char *s, size_t len)
+{
+	char buf[2 * GRAFT_MODULE_NAME_MAX + 48], *dev, *first, *count, *end;
+	uint64_t f = 0, c = 0;
+
+	if (len >= sizeof(buf))
+		return GRAFT_EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	dev = strchr(buf, ':');
+	if (!dev || dev == buf || !dev[1])
+		return GRAFT_EINVAL;
+	*dev++ = '\0';
+	first = strchr(dev, ':');
+	if (first) {
+		*first++ = '\0';
+		count = strchr(first, ':');
+		if (!count)
+			return GRAFT_EINVAL;
+		*count++ = '\0';
+		f = strtoull(first, &end, 10);
+		if (end == first || *end)
+			return GRAFT_EINVAL;
+		c = strtoull(count, &end, 10);
+		if (end == count || *end)
+			return GRAFT_EINVAL;
+	}
+	return mod_grant(buf, dev, f, c);
+}
+
+/* Boot: the grants of the kernel option graft.grant, a comma-separated
+ * list of MODULE:DEVICE (a whole device) or MODULE:DEVICE:FIRST:COUNT (a
+ * block range).  A malformed entry is reported and skipped. */
+static int mod_grants_boot(void)
+{
+	const char *opt = graft_option("grant"), *end;
+	size_t len;
+	int rc;
+
+	for (; opt && *opt; opt = *end ? end + 1 : end) {
+		end = strchr(opt, ',');
+		if (!end)
+			end = opt + strlen(opt);
+		len = (size_t)(end - opt);
+		rc = grant_parse(opt, len);
+		if (rc)
+			graft_log(GRAFT_LOG_ERROR, "mod",
+				  "graft.grant: '%.*s' ignored: %s (want "
+				  "MODULE:DEVICE or MODULE:DEVICE:FIRST:COUNT)",
+				  (int)len, opt, graft_strerror(rc));
+	}
+	return 0;
+}
+GRAFT_INIT(mod_grants_boot, GRAFT_INIT_SERVICES);
 
 static const struct grant *grant_find(const char *module, const char *device)
 {

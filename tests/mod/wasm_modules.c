@@ -16,10 +16,12 @@
 #include <sys/mman.h>
 #include <graft/device.h>
 #include <graft/error.h>
+#include <graft/fiber.h>
 #include <graft/modapi.h>
 #include <graft/platform.h>
 #include <graft/time.h>
 #include <graft/timer.h>
+#include "kernel/kheap.h"
 #include "kernel/mod/mod_internal.h"
 #include "tests/unit/fakeplat.h"
 #include "../tap.h"
@@ -365,6 +367,130 @@ static void test_blkserve(void)
 	mod_grants_clear();
 }
 
+/* A net device with one queued frame at most each way; wait blocks the
+ * poller fiber on a wait queue that inject() wakes. */
+static uint8_t rx[1600], tx[1600];
+static size_t rx_len, tx_len;
+static unsigned tx_count;
+static struct graft_waitq rx_wait = GRAFT_WAITQ_INIT;
+
+static int net_send(struct graft_netdev *d, const void *frame, size_t len)
+{
+	memcpy(tx, frame, len);
+	tx_len = len;
+	tx_count++;
+	return 0;
+}
+
+static int net_recv(struct graft_netdev *d, void *buf, size_t size, size_t *len)
+{
+	if (!rx_len)
+		return GRAFT_EAGAIN;
+	if (rx_len > size)
+		return GRAFT_EINVAL;
+	memcpy(buf, rx, rx_len);
+	*len = rx_len;
+	rx_len = 0;
+	return 0;
+}
+
+static int net_wait(struct graft_netdev *d, uint64_t deadline)
+{
+	if (rx_len)
+		return 0;
+	return graft_wait(&rx_wait, deadline);
+}
+
+static struct graft_netdev netdev = {
+    .name = "net0",
+    .mac = {2, 0, 0, 0, 0, 1},
+    .mtu = 1500,
+    .send = net_send,
+    .recv = net_recv,
+    .wait = net_wait,
+};
+
+static const uint8_t peer_mac[6] = {2, 0, 0, 0, 0, 9};
+
+static void inject(const void *frame, size_t len)
+{
+	memcpy(rx, frame, len);
+	rx_len = len;
+	tx_len = 0;
+	graft_wake_all(&rx_wait);
+	graft_sleep_ns(GRAFT_NSEC_PER_MSEC);
+}
+
+static size_t eth(uint8_t *f, const uint8_t *dst, uint16_t type)
+{
+	memcpy(f, dst, 6);
+	memcpy(f + 6, peer_mac, 6);
+	f[12] = (uint8_t)(type >> 8);
+	f[13] = (uint8_t)type;
+	return 14;
+}
+
+/* Runs as a fiber: ARP and UDP echo through udpecho, then its unload. */
+static void net_driver(void *arg)
+{
+	static const uint8_t bcast[6] = {255, 255, 255, 255, 255, 255};
+	static const uint8_t arp_req[28] = {0, 1, 8, 0, 6,   4, 0, 1, 2, 0,
+					    0, 0, 0, 9, 192, 0, 2, 9, 0, 0,
+					    0, 0, 0, 0, 192, 0, 2, 2};
+	/* 192.0.2.9:5000 -> 192.0.2.2:7, "ping!", header checksum 0xf6c0 */
+	static const uint8_t udp_req[33] = {
+	    0x45, 0,   0, 33, 0, 0,   0,   0,	64,  17,   0xf6,
+	    0xc0, 192, 0, 2,  9, 192, 0,   2,	2,   0x13, 0x88,
+	    0,	  7,   0, 13, 0, 0,   'p', 'i', 'n', 'g',  '!'};
+	uint8_t f[128];
+	size_t n;
+
+	n = eth(f, bcast, 0x0806);
+	memcpy(f + n, arp_req, sizeof(arp_req));
+	inject(f, n + sizeof(arp_req));
+	ok(tx_len == 42 && memcmp(tx, peer_mac, 6) == 0 && tx[21] == 2 &&
+	       memcmp(tx + 22, netdev.mac, 6) == 0 &&
+	       memcmp(tx + 28, "\xc0\x00\x02\x02", 4) == 0,
+	   "udpecho answers an ARP request for its address");
+	n = eth(f, netdev.mac, 0x0800);
+	memcpy(f + n, udp_req, sizeof(udp_req));
+	inject(f, n + sizeof(udp_req));
+	ok(tx_len == 47 && memcmp(tx, peer_mac, 6) == 0 &&
+	       memcmp(tx + 26, "\xc0\x00\x02\x02\xc0\x00\x02\x09", 8) == 0 &&
+	       tx[34] == 0 && tx[35] == 7 && tx[36] == 0x13 &&
+	       memcmp(tx + 42, "ping!", 5) == 0,
+	   "and echoes a UDP datagram to port 7 back to its sender");
+	f[n + 19] = 3; /* to 192.0.2.3: not for it */
+	inject(f, n + sizeof(udp_req));
+	is_int(tx_len, 0, "a datagram for another address gets no answer");
+	inject(f, 10);
+	is_int(tx_len, 0, "nor does a runt frame");
+	is_int(mod_unload("udpecho", err, sizeof(err)), 0, "udpecho unloads");
+	graft_sleep_ns(2 * GRAFT_NSEC_PER_SEC);
+	graft_loop_stop();
+}
+
+static void test_udpecho(void)
+{
+	unsigned fibers;
+
+	graft_device_register(GRAFT_DEVICE_NET, "net0", &netdev);
+	is_int(load("modules/udpecho.wasm", NULL), GRAFT_EPERM,
+	       "udpecho refuses to start without a grant for net0");
+	ok(contains(fakeplat_console(), "graft.grant=udpecho:net0"),
+	   "and says how to grant it");
+	is_int(mod_grant("udpecho", "net0", 0, 0), 0, "net0 is granted");
+	fibers = graft_fiber_count();
+	is_int(load("modules/udpecho.wasm", NULL), 0, "udpecho loads");
+	is_int(graft_fiber_count(), fibers + 1,
+	       "a poller fiber waits for its frames");
+	graft_fiber_spawn("net-driver", net_driver, NULL, 0, NULL);
+	graft_loop_run();
+	is_int(graft_fiber_count(), fibers,
+	       "the poller ended after the unload");
+	mod_grants_clear();
+}
+
 static void malformed(const char *name, int want_rc, const char *want_msg)
 {
 	int rc = load(name, NULL);
@@ -465,6 +591,9 @@ static void test_heap_returned(void)
 	       "load, run, unload (3 times): every heap byte is given back");
 }
 
+/* The kernel heap: fiber stacks come from it. */
+static uint8_t kernel_heap[4 << 20] __attribute__((aligned(4096)));
+
 int main(int argc, char **argv)
 {
 	const char *at = strstr(argv[0], "/tests/mod/");
@@ -473,6 +602,8 @@ int main(int argc, char **argv)
 	snprintf(dir, sizeof(dir), "%.*s", at ? (int)(at - argv[0]) : 5,
 		 at ? argv[0] : "build");
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (heap_init(kernel_heap, sizeof(kernel_heap)))
+		printf("Bail out! heap_init failed\n");
 	fakeplat_set_time(GRAFT_NSEC_PER_SEC);
 	if (mod_manager_init(&test_mem, wasm_test_exports, wasm_test_exports_n))
 		printf("Bail out! mod_manager_init failed\n");
@@ -486,6 +617,7 @@ int main(int argc, char **argv)
 	test_messages();
 	test_traps();
 	test_blkserve();
+	test_udpecho();
 	test_malformed();
 	is_int(mod_unload("echo", err, sizeof(err)), 0, "echo unloads");
 	test_heap_returned();
