@@ -25,7 +25,7 @@ static struct mod *current;
 static const struct mod_format *formats[MOD_MAX_FORMATS];
 static unsigned nformats;
 static void (*report_fn)(const char *line);
-static char last_stop[MOD_REPORT_MAX];
+static char last_stop[MOD_REPORT_MAX + 32]; /* the report and "; stopped..." */
 
 struct mod *mod_registry_first(void)
 {
@@ -468,7 +468,7 @@ static void stop_trapped(struct mod *m, const char *why)
 
 int mod_callback(struct mod *m, enum mod_entry_kind k, uint32_t arg)
 {
-	char msg[MOD_REPORT_MAX] = "";
+	char msg[MOD_REPORT_MAX]; /* written only if the callback fails */
 	struct mod_err e = {msg, sizeof(msg), m->name};
 	struct mod *prev;
 	int rc;
