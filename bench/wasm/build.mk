@@ -25,7 +25,8 @@ $(MODCALL_BENCH_BIN): $(BUILD)/host/bench/wasm/modcall.o \
 		$(BUILD)/host/libkernel-host.a $(BUILD)/host/libwasm.a
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(HOST_CC) -o $@ $^ -lm
+	$(Q)$(HOST_CC) -o $@ $(filter %.o,$^) -Wl,--start-group \
+		$(filter %.a,$^) -Wl,--end-group -lm
 
 $(BUILD)/bench/wasm/modcall.o: $(MODCALL_MODULE_DEPS)
 	@mkdir -p $(@D)

@@ -10,7 +10,6 @@
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <graft/platform.h>
 #include "kernel/mod/fmt_wasm.h"
@@ -18,30 +17,6 @@
 
 #define CALLS 2000000u
 #define RUNS  5
-
-static void *pages_alloc(size_t npages)
-{
-	void *p = mmap(NULL, npages * PLAT_PAGE_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static void pages_free(void *p, size_t npages)
-{
-	munmap(p, npages * PLAT_PAGE_SIZE);
-}
-
-static int pages_protect(void *p, size_t len, int prot)
-{
-	int host = (prot & PLAT_PROT_READ ? PROT_READ : 0) |
-		   (prot & PLAT_PROT_WRITE ? PROT_WRITE : 0) |
-		   (prot & PLAT_PROT_EXEC ? PROT_EXEC : 0);
-
-	return mprotect(p, len, host) ? -1 : 0;
-}
-
-static const struct mod_mem_ops mem = {pages_alloc, pages_free, pages_protect};
 
 static double now(void)
 {
@@ -122,7 +97,7 @@ int main(int argc, char **argv)
 
 	if (argc != 3)
 		errx(2, "usage: graft-modcall-bench MODULE.o MODULE.wasm");
-	if (mod_manager_init(&mem, NULL, 0) || mod_wasm_register())
+	if (mod_manager_init(&mod_mem_host, NULL, 0) || mod_wasm_register())
 		errx(1, "cannot start the module manager");
 	native = load(argv[1]);
 	printf("c-indirect %.2f\n", run(BASELINE, NULL));

@@ -6,6 +6,7 @@
 # figures to docs/PERFORMANCE.md under "## Module callbacks".
 set -eu
 cd "$(dirname "$0")/../.."
+. bench/wasm/section.sh
 build=${BUILD:-build}
 bin=$build/bin/graft-modcall-bench
 res=$("$bin" "$build/bench/wasm/modcall.o" "$build/bench/wasm/modcall.wasm")
@@ -20,7 +21,6 @@ table=$(awk '
 			printf "| %s | %.1f | %.1fx |\n", d[i], ns[k[i]], ns[k[i]] / ns["native"]
 	}' <<<"$res")
 echo "$table"
-doc=docs/PERFORMANCE.md
 section=$(cat <<EOS
 ## Module callbacks
 
@@ -34,8 +34,4 @@ $(cut -d' ' -f1 /proc/loadavg) (the figures scale with it; the ratios less).
 $table
 EOS
 )
-awk -v sec="$section" '
-	/^## / { if (skip) skip = 0; if ($0 == "## Module callbacks") { skip = 1; print sec; print ""; done = 1; next } }
-	!skip { print }
-	END { if (!done) { print ""; print sec } }' "$doc" >"$doc.tmp"
-mv "$doc.tmp" "$doc"
+write_section "Module callbacks" "$section"

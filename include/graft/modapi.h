@@ -14,8 +14,10 @@
  * bound.  Errors are negative GRAFT_E* codes (<graft/error.h>).
  *
  * Callbacks (timer, message, net) are declared with the macros of
- * <graft/module.h>.  Each runs from the kernel's event loop, one at a time;
- * a bytecode module's every call (init, callback...) has a fuel budget.
+ * <graft/module.h>.  Each runs from the kernel's event loop, one at a time,
+ * and must not block (a native module must not sleep or wait in one: it
+ * could be unloaded meanwhile); a bytecode module's every call (init,
+ * callback...) has a fuel budget.
  */
 #ifndef GRAFT_MODAPI_H
 #define GRAFT_MODAPI_H

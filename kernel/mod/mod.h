@@ -40,6 +40,8 @@ struct mod_mem_ops {
 	int (*protect)(void *p, size_t len, int prot);
 };
 extern const struct mod_mem_ops mod_mem_platform;
+/* mmap and mprotect, for hosted programs (kernel/mod/mem_host.c) */
+extern const struct mod_mem_ops mod_mem_host;
 
 /* The image's own export table, generated at link time by
  * `mkexports table -d $(MOD_DECLS) -o exports.c OBJECTS...`. */

@@ -32,7 +32,7 @@
 
 #define MOD_MAX_GRANTS	32u
 #define NET_POLL_PERIOD GRAFT_NSEC_PER_SEC /* bounds a poller's life */
-#define NET_POLL_STACK	(16 * 1024)
+#define NET_POLL_STACK	0 /* the default: a callback may run deep */
 
 struct grant {
 	char module[GRAFT_MODULE_NAME_MAX];

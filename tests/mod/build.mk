@@ -129,14 +129,14 @@ $(MOD_T)/wasm_test_exports.o: $(MOD_WASM_EXPORTS_C)
 
 CFLAGS_tests/mod/wasm_modules.c := -I.
 
-$(MOD_T)/wasm_modules.t: $(call host_objs,tests/mod/wasm_modules.c \
-		$(MOD_SRCS) $(MOD_API_SRCS) $(MOD_WASM_SRCS)) \
-		$(MOD_T)/wasm_test_exports.o $(KERNEL_FAKEPLAT_O) \
+$(MOD_T)/wasm_modules.t: $(call host_objs,tests/mod/wasm_modules.c) \
+		$(MOD_T)/wasm_test_exports.o $(KERNEL_FAKEPLAT_O) $(MOD_HOST_A) \
 		$(KERNEL_HOST_A) $(WASM_HOST_A) \
 		| $(MOD_WASM_FIXTURES) $(MODULES_WASM) $(MODULES_NATIVE)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(HOST_CC) -o $@ $(filter %.o %.a,$^) -lm
+	$(Q)$(HOST_CC) -o $@ $(filter %.o,$^) -Wl,--start-group \
+		$(filter %.a,$^) -Wl,--end-group -lm
 
 TEST_BINS += $(MOD_T)/wasm_modules.t
 TEST_DEPS += $(MOD_WASM_FIXTURES)

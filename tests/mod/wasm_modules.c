@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <graft/device.h>
 #include <graft/error.h>
 #include <graft/fiber.h>
@@ -31,33 +30,6 @@ extern const size_t wasm_test_exports_n;
 
 static char err[256];
 static char dir[512];
-
-/* ---- module memory for the native loads: plain mmap ---- */
-
-static void *pages_alloc(size_t npages)
-{
-	void *p = mmap(NULL, npages * PLAT_PAGE_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static void pages_free(void *p, size_t npages)
-{
-	munmap(p, npages * PLAT_PAGE_SIZE);
-}
-
-static int pages_protect(void *p, size_t len, int prot)
-{
-	int host = (prot & PLAT_PROT_READ ? PROT_READ : 0) |
-		   (prot & PLAT_PROT_WRITE ? PROT_WRITE : 0) |
-		   (prot & PLAT_PROT_EXEC ? PROT_EXEC : 0);
-
-	return mprotect(p, len, host) ? GRAFT_EINVAL : 0;
-}
-
-static const struct mod_mem_ops test_mem = {pages_alloc, pages_free,
-					    pages_protect};
 
 /* ---- what the host sees ---- */
 
@@ -605,7 +577,8 @@ int main(int argc, char **argv)
 	if (heap_init(kernel_heap, sizeof(kernel_heap)))
 		printf("Bail out! heap_init failed\n");
 	fakeplat_set_time(GRAFT_NSEC_PER_SEC);
-	if (mod_manager_init(&test_mem, wasm_test_exports, wasm_test_exports_n))
+	if (mod_manager_init(&mod_mem_host, wasm_test_exports,
+			     wasm_test_exports_n))
 		printf("Bail out! mod_manager_init failed\n");
 	test_no_bytecode_support();
 	is_int(mod_wasm_register(), 0, "the bytecode format registers");
