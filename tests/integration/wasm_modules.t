@@ -78,5 +78,8 @@ for t in $targets; do
 	wait $pid; rc=$?
 	ok "$t: the instance stops cleanly" '[ $rc -eq 0 ]'
 	[ $rc -eq 0 ] || sed 's/^/# /' "$out"
+	# an image without lib/wasm: the module is refused by name, boot goes on
+	r=$(timeout 20 $B/bin/graft-$t --no-ctl --module $B/modules/hello.wasm $B/images/hello.$t 2>&1); rc=$?
+	ok "$t: an image without the bytecode format refuses a .wasm, and runs" '[ $rc -eq 0 ] && grep -q "a WebAssembly module, but this image has no bytecode module support" <<<"$r" && grep -q "^Hello from graft!" <<<"$r"'
 done
 echo "1..$n"
