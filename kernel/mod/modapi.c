@@ -187,6 +187,8 @@ int mod_api_timer_start(struct mod *m, uint32_t id, uint64_t delay,
 	svc = svc_of(m);
 	if (!svc)
 		return GRAFT_ENOMEM;
+	if (period && period < GRAFT_MOD_TIMER_MIN_PERIOD)
+		period = GRAFT_MOD_TIMER_MIN_PERIOD;
 	svc->periods[id] = period;
 	return graft_timer_arm(&svc->timers[id], delay > UINT64_MAX - now
 						     ? UINT64_MAX
@@ -305,7 +307,7 @@ int mod_api_recv(struct mod *m, char *from, void *buf, size_t size)
 	if (msg->len > size)
 		return GRAFT_EMSGSIZE;
 	memcpy(buf, msg->data, msg->len);
-	memcpy(from, msg->from, GRAFT_MODULE_NAME_MAX);
+	memcpy(from, msg->from, strlen(msg->from) + 1);
 	len = (int)msg->len;
 	svc->head = msg->next;
 	if (!svc->head)
