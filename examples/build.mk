@@ -1,44 +1,39 @@
-# examples/hello and examples/timers as images for both targets:
-#   build/images/<app>.<target>
-# An image is the app's objects, the platform binding (whole, so that its
-# note and entry are kept), the libraries, the kernel, the module manager,
-# the image's export table (generated from all of the above by mkexports)
-# and libgcc.
-LIBGCC := $(shell $(GUEST_CC) -print-libgcc-file-name)
-EXAMPLE_APPS := hello timers modhost
-# Named here because kernel/mod/build.mk is read after this fragment.
-EXAMPLE_MKEXPORTS := $(BUILD)/bin/mkexports
-EXAMPLE_DECLS := $(BUILD)/mod/graft-decls.i
-EXAMPLE_LIBMOD := $(BUILD)/guest/libmod.a
-# Libraries an app links beyond the kernel: <app>_WHOLE (linked whole:
-# they register by boot steps) and <app>_LIBS.  modhost takes bytecode
-# modules too: the bytecode format and the WebAssembly engine.
-modhost_WHOLE := $(BUILD)/guest/libmod-wasm.a
-modhost_LIBS := $(BUILD)/guest/libwasm.a
+# Every examples/<app>/manifest is an application, built for every target
+# by `graft build` (tools/graft) into build/images/<app>.<target>: one path
+# to an image, the same one users take.  The image's prerequisites come
+# from its manifest ('libs', 'static'); its headers from the dependency
+# files graft build leaves in build/examples/<app>.<target>/.
+#
+# Paths of things other fragments build are spelt out here because those
+# fragments are read after this one.
+EXAMPLE_APPS := $(patsubst examples/%/manifest,%,\
+	$(wildcard examples/*/manifest))
+EXAMPLE_TARGETS := $(patsubst platform/%/build.mk,%,\
+	$(wildcard platform/*/build.mk))
+EXAMPLE_TOOLS := $(BUILD)/bin/graft $(BUILD)/graft/config \
+	$(BUILD)/bin/mkexports $(BUILD)/mod/graft-decls.i
+EXAMPLE_CORE := $(BUILD)/guest/libmod.a $(BUILD)/guest/libkernel.a
+
+# example_key APP KEY: the words of the manifest's KEY line.
+example_key = $(shell sed -n 's/^$(2)[[:space:]]*//p' examples/$(1)/manifest)
+
+# The libraries and, for 'static DIR', mkstatic and DIR's files.
+example_inputs = $(patsubst %,$(BUILD)/guest/lib%.a,$(call example_key,$(1),libs)) \
+	$(if $(call example_key,$(1),static),\
+		$(BUILD)/guest/libstatic.a $(BUILD)/guest/libfs.a \
+		$(BUILD)/host/tools/mkstatic/mkstatic \
+		$(shell find examples/$(1)/$(call example_key,$(1),static) -type f))
 
 define example_image
-$(1)_$(2)_INPUTS := $(call guest_objs,$(wildcard examples/$(1)/*.c)) \
-	$(BUILD)/guest/libplat-$(2).a $($(1)_WHOLE) $($(1)_LIBS) \
-	$(BUILD)/guest/libkernel.a $(EXAMPLE_LIBMOD)
-
-$(BUILD)/images/$(1).$(2).exports.c: $$($(1)_$(2)_INPUTS) $(EXAMPLE_MKEXPORTS) $(EXAMPLE_DECLS)
+$(BUILD)/images/$(1).$(2): $(wildcard examples/$(1)/*.c) examples/$(1)/manifest \
+		$(EXAMPLE_TOOLS) $(EXAMPLE_CORE) $(BUILD)/guest/libplat-$(2).a \
+		$(call example_inputs,$(1))
 	@mkdir -p $$(@D)
-	$$(Q)$(EXAMPLE_MKEXPORTS) table -d $(EXAMPLE_DECLS) -o $$@ $$($(1)_$(2)_INPUTS)
-
-$(BUILD)/images/$(1).$(2): $$($(1)_$(2)_INPUTS) $(BUILD)/guest/images/$(1).$(2).exports.o
-	@mkdir -p $$(@D)
-	$$(if $$(Q),@echo "  LD [g]  $$@")
-	$$(Q)$$(GUEST_CC) $$(GUEST_LDFLAGS) $$(if $$(PLAT_$(3)_LDS),-T $$(PLAT_$(3)_LDS)) \
-		-o $$@ -Wl,--whole-archive $(BUILD)/guest/libplat-$(2).a \
-		$($(1)_WHOLE) -Wl,--no-whole-archive $(call guest_objs,$(wildcard examples/$(1)/*.c)) \
-		$(BUILD)/guest/images/$(1).$(2).exports.o \
-		-Wl,--start-group $($(1)_LIBS) $(BUILD)/guest/libkernel.a $(EXAMPLE_LIBMOD) $$(LIBGCC) -Wl,--end-group
+	$$(if $$(Q),@echo "  GRAFT   $$@")
+	$$(Q)$(BUILD)/bin/graft build -t $(2) -o $$@ \
+		--objdir $(BUILD)/examples/$(1).$(2) $$(if $$(Q),,-v) examples/$(1)
 ALL += $(BUILD)/images/$(1).$(2)
 endef
 
-$(BUILD)/guest/images/%.exports.o: $(BUILD)/images/%.exports.c
-	@mkdir -p $(@D)
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -Ikernel/mod -c $< -o $@
-
-$(foreach app,$(EXAMPLE_APPS),$(eval $(call example_image,$(app),hvt,HVT)))
-$(foreach app,$(EXAMPLE_APPS),$(eval $(call example_image,$(app),unix,UNIX)))
+$(foreach app,$(EXAMPLE_APPS),$(foreach t,$(EXAMPLE_TARGETS),\
+	$(eval $(call example_image,$(app),$(t)))))

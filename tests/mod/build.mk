@@ -142,11 +142,3 @@ $(MOD_T)/wasm_modules.t: $(call host_objs,tests/mod/wasm_modules.c \
 
 TEST_BINS += $(MOD_T)/wasm_modules.t
 TEST_DEPS += $(MOD_WASM_FIXTURES)
-
-# ctlreq: one control-channel request (tests/integration/wasm_modules.t).
-MOD_CTLREQ := $(MOD_T)/ctlreq
-$(MOD_CTLREQ): $(call host_objs,tests/mod/ctlreq.c)
-	@mkdir -p $(@D)
-	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(HOST_CC) -o $@ $^
-TEST_DEPS += $(MOD_CTLREQ)
