@@ -1,5 +1,5 @@
 /*
- * ticker: a timer module.  Timer 0 fires every TICKER_PERIOD_MS (1 s); each tick
+ * ticker: a timer module.  Timer 0 fires every TICKER_PERIOD_MS (100 ms); each tick
  * is counted and reported to the host as the message "tick N (vV)".  On
  * upgrade the count is handed over (save/restore), so the new version
  * carries on from where the old one was.  Build a second version with
@@ -16,7 +16,7 @@
 #define TICKER_VERSION "1"
 #endif
 #ifndef TICKER_PERIOD_MS
-#define TICKER_PERIOD_MS 1000
+#define TICKER_PERIOD_MS 100
 #endif
 
 GRAFT_MODULE("ticker", TICKER_VERSION, "MIT");

@@ -177,14 +177,14 @@ static void test_ticker_upgrade(const char *v1, const char *v2)
 
 	reset_seen();
 	ok(load(v1, NULL) == 0, "ticker loads (%s)", v1);
-	run_for(3500 * GRAFT_NSEC_PER_MSEC);
+	run_for(350 * GRAFT_NSEC_PER_MSEC);
 	ok(contains(host_msgs, "ticker: tick 3 (v1)\n") &&
 	       !strstr(host_msgs, "tick 4"),
-	   "its timer called back every second (3 ticks in 3.5 s)");
+	   "its timer called back every 100 ms (3 ticks in 350 ms)");
 	ok(upgrade(v2, &fresh) == 0, "it upgrades to version 2 (%s)", v2);
 	ok(!fresh, "the state was handed over");
 	is_str(mod_find("ticker")->version, "2", "version 2 is live");
-	run_for(GRAFT_NSEC_PER_SEC);
+	run_for(100 * GRAFT_NSEC_PER_MSEC);
 	ok(contains(host_msgs, "ticker: tick 4 (v2)\n"),
 	   "version 2 counts on from 3");
 	ok(!strstr(host_msgs, "(v1)\nticker: tick 4 (v1)"),
@@ -192,7 +192,7 @@ static void test_ticker_upgrade(const char *v1, const char *v2)
 	is_int(mod_unload("ticker", err, sizeof(err)), 0, "ticker unloads");
 	ok(graft_timers_next() == UINT64_MAX, "no timer is left armed");
 	host_msgs[0] = '\0';
-	run_for(3 * GRAFT_NSEC_PER_SEC);
+	run_for(300 * GRAFT_NSEC_PER_MSEC);
 	is_str(host_msgs, "", "and nothing ticks after unload");
 }
 
@@ -541,7 +541,7 @@ static void load_run_unload(void)
 	load("modules/echo.wasm", NULL);
 	mod_msg_send("echo", "x", 1);
 	mod_msg_send("echo", "y", 1);
-	run_for(2 * GRAFT_NSEC_PER_SEC);
+	run_for(200 * GRAFT_NSEC_PER_MSEC);
 	mod_msg_send("echo", "queued", 6); /* never delivered */
 	mod_unload("ticker", err, sizeof(err));
 	mod_unload("echo", err, sizeof(err));
