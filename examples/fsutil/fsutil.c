@@ -3,11 +3,13 @@
  * the order given, stopping at the first that fails:
  *
  *	ls PATH   cat PATH   write PATH TEXT   mkdir PATH   rm PATH
- *	mv FROM TO   df
+ *	mv FROM TO   df [PATH]
  *
- * e.g. graft run -t hvt fsutil.hvt --disk vol.img -- mkdir /docs \
+ * e.g. graft-hvt --disk vol.img fsutil.hvt -- mkdir /docs \
  *	write "/docs/A long name.txt" hello cat "/docs/A long name.txt"
- * The volume is synced and unmounted at the end, whatever happened.
+ * The directory the manifest's `static` line names is embedded in the
+ * image and served read-only under /static.  The volume is synced and
+ * unmounted at the end, whatever happened.
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +20,14 @@
 
 #include "lib/fs/fat/fat.h"
 #include "lib/fs/fs.h"
+#include "lib/fs/static/static.h"
+
+/* Made by tools/mkstatic when the manifest has a `static` line. */
+extern const struct fs_static_image fs_static_root __attribute__((weak));
+
+#define STATIC_DIR "static" /* where it appears, normalized */
+
+static struct fs *disk_fs, *static_fs;
 
 static int64_t wall_clock(void *arg)
 {
@@ -27,25 +37,57 @@ static int64_t wall_clock(void *arg)
 
 static int fail(struct fs *fs, const char *cmd, const char *path, int err)
 {
-	printf("fsutil: %s %s: %s (%s)\n", cmd, path, graft_strerror(err),
-	       fs_error_detail(fs));
+	if (fs)
+		printf("fsutil: %s %s: %s (%s)\n", cmd, path,
+		       graft_strerror(err), fs_error_detail(fs));
+	else
+		printf("fsutil: %s %s: %s\n", cmd, path, graft_strerror(err));
 	return err;
 }
 
-static int cmd_ls(struct fs *fs, const char *path)
+/*
+ * The filesystem path lies on, and in rel (FS_PATH_MAX bytes) the path
+ * within it: /static/... on the embedded directory, the rest on the disk.
+ * NULL, with *err set, if the path is bad or names a missing volume.
+ */
+static struct fs *resolve(const char *path, char *rel, int *err)
 {
+	size_t n = strlen(STATIC_DIR);
+
+	*err = fs_path_normalize(path, rel);
+	if (*err)
+		return NULL;
+	if (static_fs && !strncmp(rel, STATIC_DIR, n) &&
+	    (rel[n] == '\0' || rel[n] == '/')) {
+		memmove(rel, rel + n + (rel[n] == '/'), strlen(rel + n) + 1);
+		return static_fs;
+	}
+	if (!disk_fs) {
+		printf("fsutil: %s: no disk (run with --disk FILE)\n", path);
+		*err = GRAFT_ENOENT;
+	}
+	return disk_fs;
+}
+
+static int cmd_ls(const char *path)
+{
+	char rel[FS_PATH_MAX];
 	struct fs_file *d;
 	struct fs_dirent e;
 	struct fs_stat st;
-	int err = fs_stat(fs, path, &st);
+	int err;
+	struct fs *fs = resolve(path, rel, &err);
 
+	if (!fs)
+		return fail(NULL, "ls", path, err);
+	err = fs_stat(fs, rel, &st);
 	if (err)
 		return fail(fs, "ls", path, err);
 	if (st.type == FS_TYPE_FILE) {
 		printf("%10llu  %s\n", (unsigned long long)st.size, path);
 		return 0;
 	}
-	err = fs_open(fs, path, FS_O_READ, &d);
+	err = fs_open(fs, rel, FS_O_READ, &d);
 	if (err)
 		return fail(fs, "ls", path, err);
 	while (!(err = fs_readdir(d, &e)))
@@ -55,13 +97,18 @@ static int cmd_ls(struct fs *fs, const char *path)
 	return err == GRAFT_ENOENT ? 0 : fail(fs, "ls", path, err);
 }
 
-static int cmd_cat(struct fs *fs, const char *path)
+static int cmd_cat(const char *path)
 {
 	static char buf[4096];
+	char rel[FS_PATH_MAX];
 	struct fs_file *f;
 	size_t n;
-	int err = fs_open(fs, path, FS_O_READ, &f);
+	int err;
+	struct fs *fs = resolve(path, rel, &err);
 
+	if (!fs)
+		return fail(NULL, "cat", path, err);
+	err = fs_open(fs, rel, FS_O_READ, &f);
 	if (err)
 		return fail(fs, "cat", path, err);
 	while (!(err = fs_read(f, buf, sizeof(buf) - 1, &n)) && n) {
@@ -72,11 +119,16 @@ static int cmd_cat(struct fs *fs, const char *path)
 	return err ? fail(fs, "cat", path, err) : 0;
 }
 
-static int cmd_write(struct fs *fs, const char *path, const char *text)
+static int cmd_write(const char *path, const char *text)
 {
+	char rel[FS_PATH_MAX];
 	struct fs_file *f;
-	int err = fs_open(fs, path, FS_O_WRITE | FS_O_CREATE | FS_O_TRUNC, &f);
+	int err;
+	struct fs *fs = resolve(path, rel, &err);
 
+	if (!fs)
+		return fail(NULL, "write", path, err);
+	err = fs_open(fs, rel, FS_O_WRITE | FS_O_CREATE | FS_O_TRUNC, &f);
 	if (err)
 		return fail(fs, "write", path, err);
 	err = fs_write(f, text, strlen(text), NULL);
@@ -84,7 +136,7 @@ static int cmd_write(struct fs *fs, const char *path, const char *text)
 	return err ? fail(fs, "write", path, err) : 0;
 }
 
-static int cmd_df(struct fs *fs)
+static int df_one(struct fs *fs)
 {
 	struct fs_statfs st;
 	int err = fs_statfs(fs, &st);
@@ -98,8 +150,35 @@ static int cmd_df(struct fs *fs)
 	return 0;
 }
 
+static int cmd_df(void)
+{
+	int err = disk_fs ? df_one(disk_fs) : 0;
+
+	return !err && static_fs ? df_one(static_fs) : err;
+}
+
+/* mkdir, rm and mv: one call on the filesystem both paths lie on. */
+static int cmd_change(const char *cmd, const char *path, const char *to)
+{
+	char rel[FS_PATH_MAX], rel_to[FS_PATH_MAX];
+	int err;
+	struct fs *fs = resolve(path, rel, &err);
+
+	if (!fs)
+		return fail(NULL, cmd, path, err);
+	if (!strcmp(cmd, "mkdir"))
+		err = fs_mkdir(fs, rel);
+	else if (!strcmp(cmd, "rm"))
+		err = fs_unlink(fs, rel);
+	else if (resolve(to, rel_to, &err) != fs)
+		return fail(NULL, cmd, to, err ? err : GRAFT_ENOTSUP);
+	else
+		err = fs_rename(fs, rel, rel_to);
+	return err ? fail(fs, cmd, path, err) : 0;
+}
+
 /* Run the command at argv[*i], advancing *i past its arguments. */
-static int run_one(struct fs *fs, int argc, char **argv, int *i)
+static int run_one(int argc, char **argv, int *i)
 {
 	const char *cmd = argv[(*i)++];
 	int need = !strcmp(cmd, "df")				 ? 0
@@ -113,52 +192,59 @@ static int run_one(struct fs *fs, int argc, char **argv, int *i)
 	char **a = argv + *i;
 	*i += need;
 	if (!strcmp(cmd, "ls"))
-		return cmd_ls(fs, a[0]);
+		return cmd_ls(a[0]);
 	if (!strcmp(cmd, "cat"))
-		return cmd_cat(fs, a[0]);
+		return cmd_cat(a[0]);
 	if (!strcmp(cmd, "write"))
-		return cmd_write(fs, a[0], a[1]);
+		return cmd_write(a[0], a[1]);
 	if (!strcmp(cmd, "df"))
-		return cmd_df(fs);
-	int err;
-	if (!strcmp(cmd, "mkdir"))
-		err = fs_mkdir(fs, a[0]);
-	else if (!strcmp(cmd, "rm"))
-		err = fs_unlink(fs, a[0]);
-	else if (!strcmp(cmd, "mv"))
-		err = fs_rename(fs, a[0], a[1]);
-	else {
-		printf("fsutil: unknown command '%s' (ls cat write mkdir rm "
-		       "mv df)\n",
-		       cmd);
-		return GRAFT_EINVAL;
-	}
-	return err ? fail(fs, cmd, a[0], err) : 0;
+		return cmd_df();
+	if (!strcmp(cmd, "mkdir") || !strcmp(cmd, "rm") || !strcmp(cmd, "mv"))
+		return cmd_change(cmd, a[0], need == 2 ? a[1] : NULL);
+	printf("fsutil: unknown command '%s' (ls cat write mkdir rm mv df)\n",
+	       cmd);
+	return GRAFT_EINVAL;
 }
 
-int main(int argc, char **argv)
+/* Mount what there is: the first disk as FAT, the embedded directory. */
+static int mount_all(void)
 {
 	struct fs_mount_opts opts = {.clock = wall_clock};
 	const char *name = NULL;
 	struct graft_blkdev *dev =
 	    graft_device_nth(GRAFT_DEVICE_BLOCK, 0, &name);
-	struct fs *fs;
 	char why[160];
-	int err, i = 1;
+	int err;
 
+	if (&fs_static_root) {
+		err = fs_static_mount(&fs_static_root, &static_fs);
+		if (err) {
+			printf("fsutil: embedded directory: %s\n",
+			       graft_strerror(err));
+			return err;
+		}
+	}
 	if (!dev) {
-		printf("fsutil: no block device (graft run --disk FILE)\n");
-		return 1;
+		if (static_fs)
+			return 0;
+		printf("fsutil: no block device (run with --disk FILE)\n");
+		return GRAFT_ENOENT;
 	}
-	err = fat_mount(dev, &opts, &fs, why, sizeof(why));
-	if (err) {
+	err = fat_mount(dev, &opts, &disk_fs, why, sizeof(why));
+	if (err)
 		printf("fsutil: %s: %s (%s)\n", name, graft_strerror(err), why);
-		return 1;
-	}
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	int err = mount_all(), err2 = 0, i = 1;
+
 	while (!err && i < argc)
-		err = run_one(fs, argc, argv, &i);
-	int err2 = fs_unmount(fs);
-	if (err2)
+		err = run_one(argc, argv, &i);
+	if (disk_fs && (err2 = fs_unmount(disk_fs)))
 		printf("fsutil: unmount: %s\n", graft_strerror(err2));
+	if (static_fs)
+		fs_unmount(static_fs);
 	return err || err2 ? 1 : 0;
 }

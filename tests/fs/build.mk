@@ -81,6 +81,7 @@ $(BUILD)/host/examples/fsutil/fsutil-app.o: examples/fsutil/fsutil.c
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -I. -Dmain=fsutil_main -c $< -o $@
 $(FS_FSUTIL_HOST): $(BUILD)/host/examples/fsutil/fsutil-app.o \
 		$(BUILD)/host/tests/fs/fsutil_host.o $(FS_TEST_LIBOBJS) \
+		$(STATIC_HOST_OBJS) \
 		$(KERNEL_HOST_A)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(HOST_CC) -o $@ $^
