@@ -86,3 +86,12 @@ $(FS_FSUTIL_HOST): $(BUILD)/host/examples/fsutil/fsutil-app.o \
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(HOST_CC) -o $@ $^
 TEST_DEPS += $(FS_FSUTIL_HOST)
+
+# tests/fs/blkcheck: a test app that checks the block path from inside an
+# instance (tests/fs/instance_blkdev.t), an image for each target.
+FS_TEST_APPS := tests/fs/blkcheck
+$(foreach s,$(wildcard $(FS_TEST_APPS:%=%/*.c)),$(eval CFLAGS_$(s) += -I.))
+$(foreach d,$(FS_TEST_APPS),$(foreach t,hvt unix,\
+	$(eval $(call app_image,$(d),$(t),$(if $(filter hvt,$(t)),HVT,UNIX)))))
+TEST_DEPS += $(foreach d,$(FS_TEST_APPS),$(BUILD)/images/$(notdir $(d)).hvt \
+	$(BUILD)/images/$(notdir $(d)).unix)
