@@ -6,8 +6,8 @@
 #   libs NAME...  link build/guest/libNAME.a for each (e.g. `libs fs fat`)
 #   static DIR    embed DIR (relative to the app) with tools/mkstatic as
 #                 the symbol fs_static_root, and link lib/fs/static
-# Other fragments add app directories outside examples/ to GUEST_APPS
-# (bench/storage's fragment is read before this one).
+# Fragments read before this one (bench/) add app directories to
+# GUEST_APPS; later ones (tests/) call app_image themselves.
 LIBGCC := $(shell $(GUEST_CC) -print-libgcc-file-name)
 EXAMPLE_APPS := hello timers fsutil
 GUEST_APPS += $(EXAMPLE_APPS:%=examples/%)
@@ -40,7 +40,6 @@ $(BUILD)/images/$(notdir $(1)).$(2): $(call app_objs,$(1)) $(call app_libs,$(1))
 		-Wl,--no-whole-archive $(call app_objs,$(1)) -Wl,--start-group \
 		$(call app_libs,$(1)) $(BUILD)/guest/libkernel.a $$(LIBGCC) \
 		-Wl,--end-group
-ALL += $(BUILD)/images/$(notdir $(1)).$(2)
 endef
 
 $(foreach d,$(GUEST_APPS),$(foreach s,$(call app_manifest,$(d),static),\
@@ -48,3 +47,5 @@ $(foreach d,$(GUEST_APPS),$(foreach s,$(call app_manifest,$(d),static),\
 $(foreach s,$(wildcard $(GUEST_APPS:%=%/*.c)),$(eval CFLAGS_$(s) += -I.))
 $(foreach d,$(GUEST_APPS),$(eval $(call app_image,$(d),hvt,HVT)))
 $(foreach d,$(GUEST_APPS),$(eval $(call app_image,$(d),unix,UNIX)))
+ALL += $(foreach d,$(GUEST_APPS),$(BUILD)/images/$(notdir $(d)).hvt \
+	$(BUILD)/images/$(notdir $(d)).unix)
