@@ -4,31 +4,8 @@
 # the right error; writes reach the disk file in the order made, and all of
 # them are in the file once the guest's flush returns (the instance is then
 # killed with SIGKILL, so nothing after the flush can help).
-cd "$(dirname "$0")/../.." || exit 1
-B=${BUILD:-build}
-targets=unix
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-	targets="unix hvt"
-else
-	echo "# hvt skipped: no usable /dev/kvm"
-fi
-for t in $targets; do
-	[ -x $B/bin/graft-$t ] && [ -f $B/images/blkcheck.$t ] ||
-		{ echo "1..0 # SKIP $B/images/blkcheck.$t not built"; exit 0; }
-done
-export GRAFT_RUNTIME_DIR=$(mktemp -d)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp" "$GRAFT_RUNTIME_DIR"' EXIT
-n=0
-ok() { # description, condition; fails as the check does
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		return 1
-	fi
-}
+IMAGES=blkcheck TOOLS="perl cmp"
+. "$(dirname "$0")/instance_lib.sh"
 
 # The file blkcheck's pattern should leave (see blkcheck.c), 4 MiB.
 perl -e 'sub sec { my ($s, $p) = @_;
@@ -58,12 +35,8 @@ for t in $targets; do
 	$L --disk "$tmp/a.img" $B/images/blkcheck.$t -- pattern \
 		>"$tmp/out.$t" 2>&1 &
 	pid=$!
-	for _ in $(seq 200); do
-		grep -qs '^flushed' "$tmp/out.$t" && break
-		sleep 0.05
-	done
-	kill -KILL $pid 2>/dev/null
-	wait $pid 2>/dev/null
+	wait_for_line "$tmp/out.$t" '^flushed'
+	kill_instance $pid
 	ok "$t: the guest flushed" 'grep -q "^flushed" "$tmp/out.$t"' ||
 		sed 's/^/# /' "$tmp/out.$t"
 	ok "$t: every write is in the file, in order, after SIGKILL" \

@@ -4,41 +4,15 @@
 # writes graft reads; what graft writes mtools reads back byte for byte and
 # fsck.fat finds clean; a read-only disk and corrupt volumes give a one-line
 # error naming the problem, never a crash.
-cd "$(dirname "$0")/../.." || exit 1
-B=${BUILD:-build}
-for p in mkfs.fat mcopy mmd mtype fsck.fat; do
-	command -v $p >/dev/null || { echo "1..0 # SKIP $p missing"; exit 0; }
-done
-targets=unix
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-	targets="unix hvt"
-else
-	echo "# hvt skipped: no usable /dev/kvm"
-fi
-for t in $targets; do
-	[ -x $B/bin/graft-$t ] && [ -f $B/images/fsutil.$t ] ||
-		{ echo "1..0 # SKIP $B/images/fsutil.$t not built"; exit 0; }
-done
-export MTOOLS_SKIP_CHECK=1 GRAFT_RUNTIME_DIR=$(mktemp -d)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp" "$GRAFT_RUNTIME_DIR"' EXIT
-n=0
-ok() { # description, condition; on failure shows $tmp/out
-	n=$((n + 1))
-	if eval "$2"; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		sed 's/^/# /' "$tmp/out" | head -n 20
-	fi
-}
+IMAGES=fsutil TOOLS="mkfs.fat mcopy mmd mtype mshowfat fsck.fat"
+. "$(dirname "$0")/instance_lib.sh"
+
 fsutil() { # target, disk spec, commands...; output in $tmp/out
 	local t=$1 disk=$2
 	shift 2
 	timeout 30 $B/bin/graft-$t --disk "$disk" $B/images/fsutil.$t -- "$@" \
 		>"$tmp/out" 2>&1
 }
-lines() { seq -f %07g 0 $(($1 / 8 + 1)) | head -c "$1"; }
 
 # Files for mtools to put on each volume: a long name with spaces, an
 # 8.3 name, an empty file, a multi-cluster file and a deep directory.
