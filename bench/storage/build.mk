@@ -10,3 +10,7 @@ $(STORAGE_BENCH): $(call host_objs,bench/storage/storage.c lib/fs/fs.c \
 
 ALL += $(STORAGE_BENCH)
 BENCHES += bench/storage/run.sh
+
+# The same figures inside an instance: an app image, built by
+# examples/build.mk (build/images/storagebench.<target>).
+GUEST_APPS += bench/storage/storagebench
