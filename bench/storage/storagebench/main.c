@@ -3,7 +3,8 @@
  * bench/storage/run.sh.  On the first disk, which must hold a fresh FAT
  * volume and MIB MiB to spare after it: the raw device (its last MIB MiB,
  * which the volume leaves free), then one MIB MiB file through lib/fs/fat,
- * both in 1 MiB calls.  Writes are timed up to and including the flush.
+ * both in 1 MiB calls.  Writes are timed up to and including the flush;
+ * reads are the best of READ_PASSES (the host is shared and noisy).
  * Prints one line per figure, "raw-write 1234.5" (MiB/s), for the script.
  *
  *	storagebench MIB
@@ -18,7 +19,8 @@
 #include "lib/fs/fat/fat.h"
 #include "lib/fs/fs.h"
 
-#define CHUNK (1u << 20)
+#define CHUNK	    (1u << 20)
+#define READ_PASSES 3
 
 static double rate(unsigned mib, uint64_t start)
 {
@@ -29,6 +31,7 @@ static int bench_raw(struct graft_blkdev *d, unsigned mib, uint8_t *buf)
 {
 	uint32_t per = CHUNK / d->sector_size;
 	uint64_t base = d->sectors - (uint64_t)mib * per, t = graft_now();
+	double best = 0;
 	int err = 0;
 
 	for (unsigned i = 0; i < mib && !err; i++)
@@ -38,18 +41,23 @@ static int bench_raw(struct graft_blkdev *d, unsigned mib, uint8_t *buf)
 	if (err)
 		return err;
 	printf("raw-write %.1f\n", rate(mib, t));
-	t = graft_now();
-	for (unsigned i = 0; i < mib && !err; i++)
-		err = d->read(d, base + (uint64_t)i * per, buf, per);
+	for (int pass = 0; pass < READ_PASSES && !err; pass++) {
+		t = graft_now();
+		for (unsigned i = 0; i < mib && !err; i++)
+			err = d->read(d, base + (uint64_t)i * per, buf, per);
+		if (rate(mib, t) > best)
+			best = rate(mib, t);
+	}
 	if (!err)
-		printf("raw-read %.1f\n", rate(mib, t));
+		printf("raw-read %.1f\n", best);
 	return err;
 }
 
 static int bench_fat(struct fs *fs, unsigned mib, uint8_t *buf)
 {
 	struct fs_file *f;
-	uint64_t t = graft_now(), total = 0;
+	uint64_t t = graft_now(), total;
+	double best = 0;
 	size_t n;
 	int err = fs_open(fs, "/bench.dat", FS_O_WRITE | FS_O_CREATE, &f);
 
@@ -61,15 +69,20 @@ static int bench_fat(struct fs *fs, unsigned mib, uint8_t *buf)
 	if (err)
 		return err;
 	printf("fat-write %.1f\n", rate(mib, t));
-	t = graft_now();
-	err = fs_open(fs, "/bench.dat", FS_O_READ, &f);
-	while (!err && !(err = fs_read(f, buf, CHUNK, &n)) && n)
-		total += n;
-	fs_close(f);
-	if (!err && total != (uint64_t)mib * CHUNK)
-		err = GRAFT_EIO;
+	for (int pass = 0; pass < READ_PASSES && !err; pass++) {
+		t = graft_now();
+		total = 0;
+		err = fs_open(fs, "/bench.dat", FS_O_READ, &f);
+		while (!err && !(err = fs_read(f, buf, CHUNK, &n)) && n)
+			total += n;
+		fs_close(f);
+		if (!err && total != (uint64_t)mib * CHUNK)
+			err = GRAFT_EIO;
+		if (rate(mib, t) > best)
+			best = rate(mib, t);
+	}
 	if (!err)
-		printf("fat-read %.1f\n", rate(mib, t));
+		printf("fat-read %.1f\n", best);
 	return err;
 }
 
