@@ -8,6 +8,7 @@
 
 #include <graft/device.h>
 #include <graft/error.h>
+#include <graft/module.h>
 
 struct entry {
 	struct entry *next;
@@ -50,6 +51,7 @@ int graft_device_register(int kind, const char *name, void *dev)
 	*slot = e; /* the list's end: keeps registration order */
 	return 0;
 }
+GRAFT_EXPORT(graft_device_register);
 
 int graft_device_unregister(const char *name)
 {
@@ -61,6 +63,7 @@ int graft_device_unregister(const char *name)
 	free(e);
 	return 0;
 }
+GRAFT_EXPORT(graft_device_unregister);
 
 void *graft_device_find(int kind, const char *name)
 {
@@ -68,6 +71,7 @@ void *graft_device_find(int kind, const char *name)
 
 	return e && e->kind == kind ? e->dev : NULL;
 }
+GRAFT_EXPORT(graft_device_find);
 
 void *graft_device_nth(int kind, unsigned n, const char **name)
 {
@@ -80,3 +84,4 @@ void *graft_device_nth(int kind, unsigned n, const char **name)
 	}
 	return NULL;
 }
+GRAFT_EXPORT(graft_device_nth);

@@ -26,6 +26,7 @@
 
 #include "kfiber.h"
 #include "kheap.h"
+#include <graft/module.h>
 
 #define PAGE		PLAT_PAGE_SIZE
 #define CANARY_WORDS	8
@@ -215,16 +216,19 @@ int graft_fiber_spawn(const char *name, graft_fiber_fn fn, void *arg,
 		*out = f;
 	return 0;
 }
+GRAFT_EXPORT(graft_fiber_spawn);
 
 struct graft_fiber *graft_fiber_self(void)
 {
 	return current;
 }
+GRAFT_EXPORT(graft_fiber_self);
 
 const char *graft_fiber_name(const struct graft_fiber *f)
 {
 	return f ? f->name : "loop";
 }
+GRAFT_EXPORT(graft_fiber_name);
 
 unsigned graft_fiber_count(void)
 {
@@ -276,6 +280,7 @@ void graft_fiber_yield(void)
 	runq_push(current);
 	schedule();
 }
+GRAFT_EXPORT(graft_fiber_yield);
 
 /* ---- wait queues ---- */
 
@@ -336,18 +341,21 @@ int graft_wait(struct graft_waitq *q, uint64_t deadline)
 	schedule();
 	return f->wait_result;
 }
+GRAFT_EXPORT(graft_wait);
 
 void graft_wake_one(struct graft_waitq *q)
 {
 	if (q->head)
 		wake(q->head, 0);
 }
+GRAFT_EXPORT(graft_wake_one);
 
 void graft_wake_all(struct graft_waitq *q)
 {
 	while (q->head)
 		wake(q->head, 0);
 }
+GRAFT_EXPORT(graft_wake_all);
 
 void graft_sleep_until(uint64_t deadline)
 {
@@ -360,6 +368,7 @@ void graft_sleep_until(uint64_t deadline)
 	while (graft_wait(&q, deadline) == GRAFT_ENOMEM)
 		graft_fiber_yield();
 }
+GRAFT_EXPORT(graft_sleep_until);
 
 void graft_sleep_ns(uint64_t ns)
 {
@@ -367,6 +376,7 @@ void graft_sleep_ns(uint64_t ns)
 
 	graft_sleep_until(ns > GRAFT_FOREVER - now ? GRAFT_FOREVER : now + ns);
 }
+GRAFT_EXPORT(graft_sleep_ns);
 
 int graft_wait_device(plat_handle_t h, uint64_t deadline)
 {
@@ -380,6 +390,7 @@ int graft_wait_device(plat_handle_t h, uint64_t deadline)
 		dev_watch &= ~((plat_handle_set_t)1 << h);
 	return rc;
 }
+GRAFT_EXPORT(graft_wait_device);
 
 /* ---- the loop ---- */
 

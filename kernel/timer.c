@@ -8,6 +8,7 @@
 
 #include <graft/error.h>
 #include <graft/timer.h>
+#include <graft/module.h>
 
 #define NOT_ARMED UINT32_MAX
 
@@ -70,11 +71,13 @@ void graft_timer_init(struct graft_timer *t, graft_timer_fn fn, void *arg)
 	t->slot = NOT_ARMED;
 	t->seq = 0;
 }
+GRAFT_EXPORT(graft_timer_init);
 
 bool graft_timer_armed(const struct graft_timer *t)
 {
 	return t->slot != NOT_ARMED;
 }
+GRAFT_EXPORT(graft_timer_armed);
 
 static int grow(void)
 {
@@ -105,6 +108,7 @@ void graft_timer_cancel(struct graft_timer *t)
 	else
 		sift_down(i);
 }
+GRAFT_EXPORT(graft_timer_cancel);
 
 int graft_timer_arm(struct graft_timer *t, uint64_t deadline)
 {
@@ -117,6 +121,7 @@ int graft_timer_arm(struct graft_timer *t, uint64_t deadline)
 	sift_up(t->slot);
 	return 0;
 }
+GRAFT_EXPORT(graft_timer_arm);
 
 uint64_t graft_timers_next(void)
 {

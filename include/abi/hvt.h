@@ -28,7 +28,7 @@
 
 #include <stdint.h>
 
-#define HVT_ABI_VERSION 1
+#define HVT_ABI_VERSION 2
 
 #define HVT_GDT_ADDR 0x1000UL
 #define HVT_PML4_ADDR 0x2000UL
@@ -68,6 +68,15 @@ enum hvt_hypercall {
 };
 
 #define HVT_MAX_DEVICES 64
+#define HVT_MAX_MODULES 16
+
+/* A module handed over at boot (--module): its bytes sit in guest memory
+ * below heap_start, page-aligned. */
+struct hvt_module {
+	uint64_t addr;  /* guest address */
+	uint64_t len;
+	char name[48];  /* the host's file name, NUL-terminated */
+};
 
 struct hvt_device {
 	uint32_t kind;      /* enum plat_dev_kind */
@@ -90,6 +99,9 @@ struct hvt_boot_info {
 	uint32_t pad;
 	uint64_t argv;          /* guest address of char *[argc + 1] */
 	struct hvt_device devices[HVT_MAX_DEVICES];
+	uint32_t nmodules;
+	uint32_t pad2;
+	struct hvt_module modules[HVT_MAX_MODULES];
 	/* argv strings follow, within HVT_BOOT_INFO_SIZE */
 };
 

@@ -84,7 +84,8 @@ static int read_boot(void)
 	    b->run_filter_off > got ||
 	    b->run_filter_len * 8ULL > got - b->run_filter_off ||
 	    b->seal_filter_off > got ||
-	    b->seal_filter_len * 8ULL > got - b->seal_filter_off)
+	    b->seal_filter_len * 8ULL > got - b->seal_filter_off ||
+	    b->nmodules > UNIX_MAX_MODULES)
 		return -1;
 	unix_bi = b;
 	return 0;
@@ -140,11 +141,35 @@ static void install_fault_handlers(void)
 		unix_syscall6(SYS_rt_sigaction, sigs[i], (long)&sa, 0, 8, 0, 0);
 }
 
+/* Map the modules handed over at boot, while mmap is still allowed (the
+ * run filter forbids it), and close their descriptors. */
+static uint32_t map_boot_modules(struct plat_boot_module *out)
+{
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; unix_bi && i < unix_bi->nmodules; i++) {
+		struct unix_module *m = &unix_bi->modules[i];
+		long p = unix_syscall6(SYS_mmap, 0, m->len, PROT_READ,
+				       MAP_PRIVATE, m->fd, 0);
+
+		unix_syscall(SYS_close, m->fd, 0, 0);
+		if (p < 0 && p > -4096)
+			die("graft-unix: cannot map a boot module\n");
+		m->name[sizeof(m->name) - 1] = '\0';
+		out[n].data = (const void *)p;
+		out[n].len = m->len;
+		out[n].name = m->name;
+		n++;
+	}
+	return n;
+}
+
 void unix_boot_main(uint64_t *sp);
 
 void unix_boot_main(uint64_t *sp)
 {
 	static struct plat_boot_info bi;
+	static struct plat_boot_module modules[UNIX_MAX_MODULES];
 	uint64_t mem = DEFAULT_MEM;
 	long heap;
 
@@ -160,6 +185,8 @@ void unix_boot_main(uint64_t *sp)
 	unix_heap_start = heap;
 	unix_heap_size = mem;
 	install_fault_handlers();
+	bi.nmodules = map_boot_modules(modules);
+	bi.modules = modules;
 	if (unix_bi) {
 		unix_syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0);
 		if (unix_install_filter(unix_bi->run_filter_len,

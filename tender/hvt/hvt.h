@@ -36,6 +36,13 @@ struct hvt {
 
 	struct hvt_dev devs[HVT_MAX_DEVICES];
 	unsigned ndevs;
+	struct {
+		int fd;
+		uint64_t len;
+		char name[48];
+	} mods[HVT_MAX_MODULES]; /* --module, copied in at boot */
+	unsigned nmods;
+	uint64_t mods_len;       /* their pages in all */
 	int ctl_handle;        /* -1 if no control channel */
 	struct host_instance inst;
 	int ctl_client;        /* accepted control connection or -1 */

@@ -215,8 +215,8 @@ static int hc_ctl(struct hvt *h, uint64_t gpa, int is_write)
 
 	if (!a)
 		return bad_address(h, "ctl", gpa, sizeof(*a));
-	buf = hvt_gpa(h, a->data, a->len);
-	if (!buf)
+	buf = a->len ? hvt_gpa(h, a->data, a->len) : NULL;
+	if (!buf && a->len)
 		return bad_address(h, "ctl", a->data, a->len);
 	if ((int)a->handle != h->ctl_handle) {
 		a->ret = GRAFT_EBADF;
@@ -233,7 +233,15 @@ static int hc_ctl(struct hvt *h, uint64_t gpa, int is_write)
 		a->ret = n == (ssize_t)a->len ? 0 : GRAFT_ENOTCONN;
 		return 0;
 	}
-	n = recv(h->ctl_client, buf, a->len, MSG_DONTWAIT | MSG_TRUNC);
+	if (!a->len) { /* drop the next message */
+		recv(h->ctl_client, NULL, 0, MSG_DONTWAIT | MSG_TRUNC);
+		a->ret = 0;
+		return 0;
+	}
+	/* Peek first: a message too big for the guest's buffer stays queued
+	 * until it comes back with a bigger one. */
+	n = recv(h->ctl_client, buf, a->len,
+		 MSG_DONTWAIT | MSG_TRUNC | MSG_PEEK);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
 		ctl_close_client(h); /* the client went away */
 		a->ret = GRAFT_EAGAIN;
@@ -246,7 +254,7 @@ static int hc_ctl(struct hvt *h, uint64_t gpa, int is_write)
 		a->len = n;
 	} else {
 		a->ret = 0;
-		a->len = n;
+		a->len = recv(h->ctl_client, buf, a->len, MSG_DONTWAIT);
 	}
 	return 0;
 }

@@ -200,6 +200,30 @@ static int setup_cpuid(struct hvt *h)
 	return rc;
 }
 
+/* The --module files, page after page from heap_start, which moves past
+ * them.  hvt_main.c checked that they fit. */
+static int setup_boot_modules(struct hvt *h, struct hvt_boot_info *bi)
+{
+	for (unsigned i = 0; i < h->nmods; i++) {
+		uint64_t at = bi->heap_start, len = h->mods[i].len;
+		uint8_t *dst = hvt_gpa(h, at, len);
+
+		if (!dst || pread(h->mods[i].fd, dst, len, 0) != (ssize_t)len) {
+			warnx("module '%s': cannot read it into guest memory",
+			      h->mods[i].name);
+			return -1;
+		}
+		close(h->mods[i].fd);
+		bi->modules[i].addr = at;
+		bi->modules[i].len = len;
+		memcpy(bi->modules[i].name, h->mods[i].name,
+		       sizeof(bi->modules[i].name));
+		bi->heap_start = (at + len + 4095) & ~4095ULL;
+	}
+	bi->nmodules = h->nmods;
+	return 0;
+}
+
 static int setup_boot_info(struct hvt *h, int argc, char **argv)
 {
 	struct hvt_boot_info *bi =
@@ -230,6 +254,8 @@ static int setup_boot_info(struct hvt *h, int argc, char **argv)
 	bi->abi_version = HVT_ABI_VERSION;
 	bi->mem_size = h->mem_size;
 	bi->heap_start = (h->image_end + 4095) & ~4095ULL;
+	if (setup_boot_modules(h, bi) < 0)
+		return -1;
 	bi->argc = argc;
 	bi->argv = vec;
 	bi->ndevices = h->ndevs;
