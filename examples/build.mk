@@ -8,6 +8,8 @@
 #   libs NAME...  link build/guest/libNAME.a for each (e.g. `libs fs fat`)
 #   static DIR    embed DIR (relative to the app) with tools/mkstatic as
 #                 the symbol fs_static_root, and link lib/fs/static
+# Libraries in WHOLE_LIBS register boot steps (GRAFT_INIT) and are linked
+# whole, so that the linker keeps them.
 # Fragments read before this one (bench/) add app directories to
 # GUEST_APPS; later ones (tests/) call app_image themselves.
 LIBGCC := $(shell $(GUEST_CC) -print-libgcc-file-name)
@@ -19,12 +21,14 @@ EXAMPLE_MKEXPORTS := $(BUILD)/bin/mkexports
 EXAMPLE_DECLS := $(BUILD)/mod/graft-decls.i
 EXAMPLE_LIBMOD := $(BUILD)/guest/libmod.a
 EXAMPLE_MKSTATIC := $(BUILD)/host/tools/mkstatic/mkstatic
+WHOLE_LIBS := moddir
 
 app_manifest = $(strip $(shell sed -n 's/^$(2)[[:space:]]//p' $(1)/manifest))
 app_static = $(if $(call app_manifest,$(1),static),\
 	$(BUILD)/gen/$(1)/static.o)
 app_libs = $(patsubst %,$(BUILD)/guest/lib%.a,$(call app_manifest,$(1),libs) \
 	$(if $(call app_static,$(1)),fs static))
+app_whole = $(filter $(WHOLE_LIBS:%=$(BUILD)/guest/lib%.a),$(call app_libs,$(1)))
 app_objs = $(call guest_objs,$(wildcard $(1)/*.c)) $(call app_static,$(1))
 
 # The embedded directory: regenerated when a file or directory in it
@@ -53,7 +57,7 @@ $(BUILD)/images/$(notdir $(1)).$(2): $$($(notdir $(1))_$(2)_INPUTS) \
 	$$(if $$(Q),@echo "  LD [g]  $$@")
 	$$(Q)$$(GUEST_CC) $$(GUEST_LDFLAGS) $$(if $$(PLAT_$(3)_LDS),-T $$(PLAT_$(3)_LDS)) \
 		-o $$@ -Wl,--whole-archive $(BUILD)/guest/libplat-$(2).a \
-		-Wl,--no-whole-archive $(call app_objs,$(1)) \
+		$(call app_whole,$(1)) -Wl,--no-whole-archive $(call app_objs,$(1)) \
 		$(BUILD)/guest/images/$(notdir $(1)).$(2).exports.o -Wl,--start-group \
 		$(call app_libs,$(1)) $(BUILD)/guest/libkernel.a $(EXAMPLE_LIBMOD) \
 		$$(LIBGCC) -Wl,--end-group

@@ -11,6 +11,7 @@
  *	cp FROM TO     copy a file, also from /static to the disk
  *	mkdir PATH   rm PATH   mv FROM TO
  *	sync           make everything so far durable on the disk
+ *	load PATH      load the native module in PATH (lib/fs/moddir)
  *	df             size and free space of each volume
  *
  * e.g. graft-hvt --disk vol.img fsutil.hvt -- mkdir /docs \
@@ -29,6 +30,7 @@
 
 #include "lib/fs/fat/fat.h"
 #include "lib/fs/fs.h"
+#include "lib/fs/moddir/moddir.h"
 #include "lib/fs/static/static.h"
 
 /* Made by tools/mkstatic when the manifest has a `static` line. */
@@ -268,6 +270,24 @@ static int cmd_sync(char **a)
 	return err ? fail(disk_fs, "sync", "", err) : 0;
 }
 
+static int cmd_load(char **a)
+{
+	char rel[FS_PATH_MAX], why[256];
+	struct mod *m;
+	int err;
+	struct fs *fs = resolve(a[0], rel, &err);
+
+	if (!fs)
+		return fail(NULL, "load", a[0], err);
+	err = moddir_load_file(fs, rel, &m, why, sizeof(why));
+	if (err) {
+		printf("fsutil: load %s: %s\n", a[0], why);
+		return err;
+	}
+	printf("fsutil: load %s: module '%s' loaded\n", a[0], mod_name(m));
+	return 0;
+}
+
 /* mkdir, rm and mv: one call on the filesystem the paths lie on. */
 static int change(const char *cmd, const char *path, const char *to)
 {
@@ -308,7 +328,7 @@ static const struct command {
     {"ls", 1, cmd_ls},	     {"cat", 1, cmd_cat},   {"sum", 1, cmd_sum},
     {"write", 2, cmd_write}, {"fill", 2, cmd_fill}, {"cp", 2, cmd_cp},
     {"mkdir", 1, cmd_mkdir}, {"rm", 1, cmd_rm},	    {"mv", 2, cmd_mv},
-    {"sync", 0, cmd_sync},   {"df", 0, cmd_df},
+    {"sync", 0, cmd_sync},   {"df", 0, cmd_df},	    {"load", 1, cmd_load},
 };
 
 /* Run the command at argv[*i], advancing *i past its arguments. */
@@ -328,7 +348,7 @@ static int run_one(int argc, char **argv, int *i)
 		return c->run(argv + *i - c->nargs);
 	}
 	printf("fsutil: unknown command '%s' (ls cat sum write fill cp mkdir "
-	       "rm mv sync df)\n",
+	       "rm mv sync df load)\n",
 	       name);
 	return GRAFT_EINVAL;
 }

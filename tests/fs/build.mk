@@ -95,3 +95,14 @@ $(foreach d,$(FS_TEST_APPS),$(foreach t,hvt unix,\
 	$(eval $(call app_image,$(d),$(t),$(if $(filter hvt,$(t)),HVT,UNIX)))))
 TEST_DEPS += $(foreach d,$(FS_TEST_APPS),$(BUILD)/images/$(notdir $(d)).hvt \
 	$(BUILD)/images/$(notdir $(d)).unix)
+
+# Modules for tests/fs/instance_modules.t: tests/fs/modules/greet.c built
+# by tools/graft-module-build.sh under three names.
+FS_MODULES := $(foreach n,alpha beta greet,$(BUILD)/tests/fs/modules/$(n).o)
+$(BUILD)/tests/fs/modules/%.o: tests/fs/modules/greet.c \
+		tools/graft-module-build.sh $(MOD_MKEXPORTS) include/graft/module.h
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  MODULE  $@")
+	$(Q)GRAFT_MKEXPORTS=$(MOD_MKEXPORTS) sh tools/graft-module-build.sh \
+		-D GREET_NAME='"$*"' -o $@ $<
+TEST_DEPS += $(FS_MODULES)
