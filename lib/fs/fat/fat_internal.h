@@ -166,8 +166,8 @@ uint64_t fat_clus2sec(struct fat_fs *fs, uint32_t c);
 int64_t fat_now(struct fat_fs *fs);
 
 /* fat_cache.c: FAT sectors are read ahead and written back in runs of up
- * to this many bytes of consecutive sectors, one device call each (an hvt
- * hypercall costs as much as copying tens of KiB). */
+ * to this many bytes of consecutive sectors, one device call each (on hvt
+ * each call is a VM exit, tens of microseconds). */
 #define FAT_CACHE_RUN 16384
 int fat_dev_read(struct fat_fs *fs, uint64_t sec, void *buf, uint32_t n);
 int fat_dev_write(struct fat_fs *fs, uint64_t sec, const void *buf, uint32_t n);
