@@ -1,6 +1,7 @@
 # tests/fs: hosted tests of lib/fs, lib/fs/fat and lib/fs/static.  Each
 # test links the hosted library objects and the shared helpers.
-FS_TEST_NAMES := fs_path fat_mtools fat_model fat_crash fat_bad_input static_lookup
+FS_TEST_NAMES := fs_path fat_mtools fat_model fat_crash fat_bad_input static_lookup \
+	fat_request_sizes
 FS_TEST_HELPERS := tests/fs/fstest.c
 FS_TEST_LIBOBJS := $(FS_HOST_OBJS) $(FAT_HOST_OBJS) \
 	$(call host_objs,kernel/error.c tests/fs/fstest.c)
