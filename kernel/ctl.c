@@ -1,8 +1,8 @@
 /*
  * The control service: the kernel's side of the host's `graft` commands
- * (load, unload, upgrade, ls, seal, stop, stats, ping), over the platform's
- * control channel (include/abi/ctl.h).  One fiber, one request at a time:
- * read a whole message, check its header, act, answer with one response
+ * (load, unload, upgrade, ls, seal, stop, stats, ping, send, recv), over the
+ * platform's control channel (include/abi/ctl.h).  One fiber, one request at a
+ * time: read a whole message, check its header, act, answer with one response
  * whose payload is text for a person to read.
  *
  * It also starts the module manager and loads the modules the host handed
@@ -23,13 +23,14 @@
 #include <graft/heap.h>
 #include <graft/init.h>
 #include <graft/log.h>
+#include <graft/module.h>
 #include <graft/platform.h>
 #include <graft/time.h>
 
 #include "kctl.h"
 #include "mod/mod.h"
 
-#define CTL_BUF_MIN (64u << 10) /* grown on demand up to CTL_MAX_MESSAGE */
+#define CTL_BUF_MIN  (64u << 10) /* grown on demand up to CTL_MAX_MESSAGE */
 #define CTL_TEXT_MAX (16u << 10)
 
 struct ctl_reply {
@@ -38,12 +39,24 @@ struct ctl_reply {
 	int status;
 };
 
+/* Messages modules sent to the host, kept until `graft recv` takes them;
+ * past HOST_MSG_MAX the oldest go. */
+#define HOST_MSG_MAX 64
+struct host_msg {
+	struct host_msg *next;
+	char from[GRAFT_MODULE_NAME_MAX];
+	size_t len;
+	char data[];
+};
+static struct host_msg *host_head, *host_tail;
+static unsigned host_count, host_dropped;
+
 static plat_handle_t ctl_handle;
 static const char *ctl_target = "?";
 static bool ctl_sealed;
 
 static void reply_add(struct ctl_reply *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void reply_add(struct ctl_reply *r, const char *fmt, ...)
 {
@@ -63,13 +76,16 @@ static void reply_add(struct ctl_reply *r, const char *fmt, ...)
 
 /* Loads and upgrades share their report. */
 static void describe_module(struct ctl_reply *r, const struct mod *m,
-			    const char *verb)
+			    const char *verb, uint64_t ns)
 {
 	struct mod_info in;
 
 	mod_get_info(m, &in);
-	reply_add(r, "module '%s' %s version %s at %#lx (%zu KiB)\n", in.name,
-		  verb, in.version, (unsigned long)in.base, in.size >> 10);
+	reply_add(r, "module '%s' %s version %s", in.name, verb, in.version);
+	if (in.base) /* native code has an address, bytecode none */
+		reply_add(r, " at %#lx", (unsigned long)in.base);
+	reply_add(r, " (%zu KiB) in %llu us\n", in.size >> 10,
+		  (unsigned long long)(ns / 1000));
 }
 
 static void op_load(struct ctl_reply *r, const void *p, size_t len,
@@ -79,17 +95,19 @@ static void op_load(struct ctl_reply *r, const void *p, size_t len,
 	char err[256] = "";
 	struct mod *m = NULL;
 	bool fresh = false;
+	uint64_t start = graft_now();
 
 	if (upgrade)
-		r->status = mod_upgrade(p, len, &opts, &m, &fresh, err,
-					sizeof(err));
+		r->status =
+		    mod_upgrade(p, len, &opts, &m, &fresh, err, sizeof(err));
 	else
 		r->status = mod_load(p, len, &opts, &m, err, sizeof(err));
 	if (r->status < 0) {
 		reply_add(r, "%s\n", err[0] ? err : graft_strerror(r->status));
 		return;
 	}
-	describe_module(r, m, upgrade ? "upgraded to" : "loaded:");
+	describe_module(
+	    r, m, upgrade ? "upgraded to" : "loaded:", graft_now() - start);
 	if (upgrade)
 		reply_add(r, "%s\n",
 			  fresh ? "started fresh: no state handed over"
@@ -112,7 +130,8 @@ static void op_unload(struct ctl_reply *r, const void *p, size_t len)
 
 	r->status = payload_name(p, len, name, sizeof(name));
 	if (r->status < 0) {
-		reply_add(r, "unload: the request does not hold a module name\n");
+		reply_add(r,
+			  "unload: the request does not hold a module name\n");
 		return;
 	}
 	r->status = mod_unload(name, err, sizeof(err));
@@ -120,6 +139,89 @@ static void op_unload(struct ctl_reply *r, const void *p, size_t len)
 		reply_add(r, "%s\n", err[0] ? err : graft_strerror(r->status));
 	else
 		reply_add(r, "module '%s' unloaded\n", name);
+}
+
+static void host_msg_drop_oldest(void)
+{
+	struct host_msg *m = host_head;
+
+	host_head = m->next;
+	if (!host_head)
+		host_tail = NULL;
+	host_count--;
+	free(m);
+}
+
+static void host_msg_queue(const char *from, const void *data, size_t len)
+{
+	struct host_msg *m = malloc(sizeof(*m) + len);
+
+	if (!m) {
+		host_dropped++;
+		return;
+	}
+	if (host_count == HOST_MSG_MAX) {
+		host_msg_drop_oldest();
+		host_dropped++;
+	}
+	m->next = NULL;
+	strlcpy(m->from, from, sizeof(m->from));
+	m->len = len;
+	memcpy(m->data, data, len);
+	if (host_tail)
+		host_tail->next = m;
+	else
+		host_head = m;
+	host_tail = m;
+	host_count++;
+}
+
+static void op_send(struct ctl_reply *r, const char *p, size_t len)
+{
+	const char *nul = memchr(p, '\0', len);
+
+	if (!nul || nul == p || nul - p >= GRAFT_MODULE_NAME_MAX) {
+		r->status = GRAFT_EINVAL;
+		reply_add(r, "send: the request does not start with a module "
+			     "name\n");
+		return;
+	}
+	r->status = mod_msg_send(p, nul + 1, len - (size_t)(nul + 1 - p));
+	if (r->status == GRAFT_ENOENT)
+		reply_add(r,
+			  "module '%s': message not delivered: no such "
+			  "module, or it takes no messages\n",
+			  p);
+	else if (r->status < 0)
+		reply_add(r, "module '%s': message not delivered: %s\n", p,
+			  graft_strerror(r->status));
+	else
+		reply_add(r, "message queued for module '%s'\n", p);
+}
+
+/* Oldest first, while they fit; the rest wait for the next request.
+ * Bytes that are not printable are shown as '.'. */
+static void op_recv(struct ctl_reply *r)
+{
+	if (host_dropped) {
+		reply_add(r, "(%u messages dropped: nobody took them)\n",
+			  host_dropped);
+		host_dropped = 0;
+	}
+	while (host_head &&
+	       r->len + host_head->len + GRAFT_MODULE_NAME_MAX + 4 <
+		   sizeof(r->text)) {
+		struct host_msg *m = host_head;
+
+		reply_add(r, "%s: ", m->from);
+		for (size_t i = 0; i < m->len; i++) {
+			char c = m->data[i];
+
+			r->text[r->len++] = c >= 0x20 && c < 0x7f ? c : '.';
+		}
+		reply_add(r, "\n");
+		host_msg_drop_oldest();
+	}
 }
 
 static void op_list(struct ctl_reply *r)
@@ -132,9 +234,14 @@ static void op_list(struct ctl_reply *r)
 		struct mod_info in;
 
 		mod_get_info(mod_nth(i), &in);
-		reply_add(r, "%-24s %-10s %-8s %7zuK %#18lx %4u\n", in.name,
-			  in.version, mod_state_name(in.state), in.size >> 10,
-			  (unsigned long)in.base, in.refs);
+		reply_add(r, "%-24s %-10s %-8s %7zuK ", in.name, in.version,
+			  mod_state_name(in.state), in.size >> 10);
+		/* Bytecode lives in no address of its own. */
+		if (in.base)
+			reply_add(r, "%#18lx", (unsigned long)in.base);
+		else
+			reply_add(r, "%18s", "-");
+		reply_add(r, " %4u\n", in.refs);
 	}
 }
 
@@ -171,15 +278,22 @@ static void op_seal(struct ctl_reply *r)
 	ctl_sealed = true;
 	r->status = plat_seal();
 	if (r->status < 0) {
-		reply_add(r,
-			  "native module loading is closed, but the %s platform "
-			  "could not seal its code: %s\n",
-			  ctl_target, graft_strerror(r->status));
+		reply_add(
+		    r,
+		    "native module loading is closed, but the %s platform "
+		    "could not seal its code: %s\n",
+		    ctl_target, graft_strerror(r->status));
 		return;
 	}
 	reply_add(r, "sealed: code is read-only and no new code can be "
 		     "loaded\n");
 }
+
+bool graft_sealed(void)
+{
+	return ctl_sealed;
+}
+GRAFT_EXPORT(graft_sealed);
 
 static void op_stats(struct ctl_reply *r)
 {
@@ -208,7 +322,8 @@ static bool handle(const void *msg, size_t len, struct ctl_reply *r,
 	*op = 0;
 	if (len < sizeof(h)) {
 		r->status = GRAFT_EFORMAT;
-		reply_add(r, "request of %zu bytes is shorter than its header\n",
+		reply_add(r,
+			  "request of %zu bytes is shorter than its header\n",
 			  len);
 		return false;
 	}
@@ -216,8 +331,9 @@ static bool handle(const void *msg, size_t len, struct ctl_reply *r,
 	*op = h.op;
 	if (h.magic != CTL_MAGIC || h.length != len - sizeof(h)) {
 		r->status = GRAFT_EFORMAT;
-		reply_add(r, "request with a bad magic or length (%u payload "
-			     "bytes claimed, %zu sent)\n",
+		reply_add(r,
+			  "request with a bad magic or length (%u payload "
+			  "bytes claimed, %zu sent)\n",
 			  h.length, len - sizeof(h));
 		return false;
 	}
@@ -244,6 +360,12 @@ static bool handle(const void *msg, size_t len, struct ctl_reply *r,
 		return false;
 	case CTL_OP_STATS:
 		op_stats(r);
+		return false;
+	case CTL_OP_SEND:
+		op_send(r, payload, h.length);
+		return false;
+	case CTL_OP_RECV:
+		op_recv(r);
 		return false;
 	case CTL_OP_STOP:
 		reply_add(r, "stopping\n");
@@ -319,7 +441,8 @@ static void ctl_fiber(void *arg)
 		}
 		r = calloc(1, sizeof(*r));
 		if (!r) {
-			graft_log(GRAFT_LOG_ERROR, "ctl", "no memory for a "
+			graft_log(GRAFT_LOG_ERROR, "ctl",
+				  "no memory for a "
 				  "request; dropped");
 			continue;
 		}
@@ -330,8 +453,9 @@ static void ctl_fiber(void *arg)
 
 			memcpy(&h, buf, sizeof(h));
 			r->status = rc;
-			reply_add(r, "request of %zu bytes refused: %s (at "
-				     "most %u payload bytes)\n",
+			reply_add(r,
+				  "request of %zu bytes refused: %s (at "
+				  "most %u payload bytes)\n",
 				  len, graft_strerror(rc), CTL_MAX_MESSAGE);
 			plat_ctl_read(ctl_handle, NULL, 0, &len);
 			respond(h.magic == CTL_MAGIC ? h.op : 0, r);
@@ -362,19 +486,20 @@ static void load_boot_modules(const struct plat_boot_info *bi)
 		struct mod_load_opts opts = {.source = bm->name};
 		char err[256] = "";
 		struct mod *m;
-		int rc = mod_load(bm->data, bm->len, &opts, &m, err,
-				  sizeof(err));
+		int rc =
+		    mod_load(bm->data, bm->len, &opts, &m, err, sizeof(err));
 
 		if (rc < 0)
 			graft_log(GRAFT_LOG_ERROR, "mod", "%s: %s", bm->name,
 				  err[0] ? err : graft_strerror(rc));
 		else
-			graft_log(GRAFT_LOG_INFO, "mod", "%s: module '%s' loaded",
-				  bm->name, mod_name(m));
+			graft_log(GRAFT_LOG_INFO, "mod",
+				  "%s: module '%s' loaded", bm->name,
+				  mod_name(m));
 	}
 }
 
-void ctl_start(const struct plat_boot_info *bi)
+void ctl_init(const struct plat_boot_info *bi)
 {
 	int rc;
 
@@ -384,12 +509,28 @@ void ctl_start(const struct plat_boot_info *bi)
 			      mod_kernel_nexports);
 	if (rc < 0)
 		graft_panic("module manager: %s", graft_strerror(rc));
+	mod_set_host_msg(host_msg_queue);
+}
+
+void ctl_start(const struct plat_boot_info *bi)
+{
+	int rc;
+
 	load_boot_modules(bi);
+	if (graft_option("seal-after-boot")) {
+		struct ctl_reply *r = calloc(1, sizeof(*r));
+
+		if (!r)
+			graft_panic("seal after boot: out of memory");
+		op_seal(r);
+		graft_log(r->status < 0 ? GRAFT_LOG_ERROR : GRAFT_LOG_INFO,
+			  "seal", "after boot: %.*s", (int)r->len - 1, r->text);
+		free(r);
+	}
 	for (plat_handle_t h = 0; h < bi->ndevices; h++) {
 		struct plat_device_info info;
 
-		if (plat_device_info(h, &info) < 0 ||
-		    info.kind != PLAT_DEV_CTL)
+		if (plat_device_info(h, &info) < 0 || info.kind != PLAT_DEV_CTL)
 			continue;
 		ctl_handle = h;
 		rc = graft_fiber_spawn("ctl", ctl_fiber, NULL, 0, NULL);

@@ -10,6 +10,8 @@
 #include <graft/error.h>
 #include <graft/module.h>
 
+#include "krange.h"
+
 struct entry {
 	struct entry *next;
 	int kind;
@@ -64,6 +66,23 @@ int graft_device_unregister(const char *name)
 	return 0;
 }
 GRAFT_EXPORT(graft_device_unregister);
+
+unsigned device_unregister_range(uintptr_t lo, uintptr_t hi)
+{
+	struct entry **pp = &devices, *e;
+	unsigned dropped = 0;
+
+	while ((e = *pp)) {
+		if ((uintptr_t)e->dev >= lo && (uintptr_t)e->dev < hi) {
+			*pp = e->next;
+			free(e);
+			dropped++;
+			continue;
+		}
+		pp = &e->next;
+	}
+	return dropped;
+}
 
 void *graft_device_find(int kind, const char *name)
 {

@@ -6,10 +6,14 @@
 
 #include <graft/platform.h>
 
-/* ctl_start - start the module manager, load the modules handed over at
- * boot (failures are logged, the boot goes on) and, when the host attached
- * a control channel, the fiber that serves it.  Panics if the manager
- * cannot start. */
+/* ctl_init - start the module manager, before the boot steps (so that
+ * they may load modules).  Panics if it cannot start. */
+void ctl_init(const struct plat_boot_info *bi);
+
+/* ctl_start - after the boot steps: load the modules handed over at boot
+ * (failures are logged, the boot goes on), seal if the kernel option
+ * graft.seal-after-boot says so, and, when the host attached a control
+ * channel, start the fiber that serves it. */
 void ctl_start(const struct plat_boot_info *bi);
 
 #endif

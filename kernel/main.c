@@ -1,7 +1,7 @@
 /*
  * kernel_main: the platform's entry into the kernel.  Boot order: the heap,
- * kernel options, the platform's devices, the registered boot steps, the
- * module manager with the modules given at boot and the control service,
+ * kernel options, the platform's devices, the module manager, the
+ * registered boot steps, the modules given at boot, the control service,
  * then the application's main() in a fiber named "main" and the event
  * loop.  The instance ends when main returns or someone calls
  * graft_shutdown(), with that status.
@@ -64,6 +64,7 @@ void kernel_main(const struct plat_boot_info *bi)
 	    GRAFT_LOG_DEBUG, "kernel", "target %s, heap %zu KiB, %u devices",
 	    bi->target ? bi->target : "?", bi->heap_size >> 10, bi->ndevices);
 	platdev_register_all(bi->ndevices);
+	ctl_init(bi);
 	init_run_steps();
 	ctl_start(bi);
 	rc = graft_fiber_spawn("main", main_fiber, NULL, 0, NULL);

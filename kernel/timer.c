@@ -10,6 +10,8 @@
 #include <graft/timer.h>
 #include <graft/module.h>
 
+#include "krange.h"
+
 #define NOT_ARMED UINT32_MAX
 
 static struct graft_timer **heap;
@@ -122,6 +124,24 @@ int graft_timer_arm(struct graft_timer *t, uint64_t deadline)
 	return 0;
 }
 GRAFT_EXPORT(graft_timer_arm);
+
+unsigned timer_cancel_range(uintptr_t lo, uintptr_t hi)
+{
+	unsigned dropped = 0;
+
+	/* Cancelling moves the last timer into slot i: look at i again. */
+	for (uint32_t i = 0; i < count;) {
+		uintptr_t t = (uintptr_t)heap[i], fn = (uintptr_t)heap[i]->fn;
+
+		if ((t >= lo && t < hi) || (fn >= lo && fn < hi)) {
+			graft_timer_cancel(heap[i]);
+			dropped++;
+			continue;
+		}
+		i++;
+	}
+	return dropped;
+}
 
 uint64_t graft_timers_next(void)
 {

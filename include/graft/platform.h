@@ -63,6 +63,27 @@ struct plat_boot_info {
  * up a stack, memory and the console.  Never returns. */
 void kernel_main(const struct plat_boot_info *bi) __attribute__((noreturn));
 
+/* kernel_fault - the platform's fault path calls this before it ends the
+ * instance over a fault in guest code (an exception on hvt, a signal on
+ * unix), with the registers at the fault.  Returns 1 when the kernel
+ * contains the fault (a module's entry point faulted, see kernel/kfault.h):
+ * it has then rewritten the registers below, and the platform resumes
+ * there.  Returns 0 otherwise: report and end the instance as before.
+ * Runs on the fault path: no SSE, no locks, no allocation. */
+enum plat_fault_kind {
+	PLAT_FAULT_PAGE = 1, /* addr and write are meaningful */
+	PLAT_FAULT_OTHER = 2,
+};
+struct plat_fault {
+	int kind;	  /* IN enum plat_fault_kind */
+	int write;	  /* IN page faults: the access was a write */
+	const char *what; /* IN "page fault", "general protection fault"... */
+	uint64_t addr;	  /* IN page faults: the address */
+	/* IN the registers at the fault; OUT where to resume */
+	uint64_t rip, rsp, rbp, rbx, r12, r13, r14, r15, rax;
+};
+int kernel_fault(struct plat_fault *f);
+
 /* plat_console_write - write len bytes to the console.  Never fails; the
  * platform drops output it cannot deliver. */
 void plat_console_write(const char *buf, size_t len);

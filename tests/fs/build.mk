@@ -89,13 +89,16 @@ $(FS_FSUTIL_HOST): $(BUILD)/host/examples/fsutil/fsutil-app.o \
 TEST_DEPS += $(FS_FSUTIL_HOST)
 
 # tests/fs/blkcheck: a test app that checks the block path from inside an
-# instance (tests/fs/instance_blkdev.t), an image for each target.
-FS_TEST_APPS := tests/fs/blkcheck
-$(foreach s,$(wildcard $(FS_TEST_APPS:%=%/*.c)),$(eval CFLAGS_$(s) += -I.))
-$(foreach d,$(FS_TEST_APPS),$(foreach t,hvt unix,\
-	$(eval $(call app_image,$(d),$(t),$(if $(filter hvt,$(t)),HVT,UNIX)))))
-TEST_DEPS += $(foreach d,$(FS_TEST_APPS),$(BUILD)/images/$(notdir $(d)).hvt \
-	$(BUILD)/images/$(notdir $(d)).unix)
+# instance (tests/fs/instance_blkdev.t), built by graft build as
+# examples/build.mk builds the examples.
+FS_BLKCHECK := $(BUILD)/images/blkcheck
+$(FS_BLKCHECK).%: tests/fs/blkcheck/blkcheck.c tests/fs/blkcheck/manifest \
+		$(EXAMPLE_TOOLS) $(EXAMPLE_CORE) $(BUILD)/guest/libplat-%.a
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  GRAFT   $@")
+	$(Q)$(BUILD)/bin/graft build -t $* -o $@ \
+		--objdir $(BUILD)/tests/fs/blkcheck.$* tests/fs/blkcheck
+TEST_DEPS += $(FS_BLKCHECK).hvt $(FS_BLKCHECK).unix
 
 # Modules for tests/fs/instance_modules.t: tests/fs/modules/greet.c built
 # by tools/graft-module-build.sh under three names.

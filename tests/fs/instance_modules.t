@@ -2,9 +2,7 @@
 # Native modules from an instance's FAT volume (lib/fs/moddir): with
 # graft.module-dir=DIR every *.o in DIR loads at boot, in name order, before
 # main(); a broken one is named and the rest still load; fsutil's `load
-# PATH` loads one on command.  On hvt, plat_mem_protect is not supported yet
-# (docs/ARCHITECTURE.md), so every load there must stop at that, named,
-# after the module's bytes came off the volume.
+# PATH` loads one on command.
 IMAGES=fsutil TOOLS="mkfs.fat mmd mcopy"
 . "$(dirname "$0")/instance_lib.sh"
 mods=$B/tests/fs/modules
@@ -26,20 +24,12 @@ for t in $targets; do
 		$B/images/fsutil.$t -- "$@" >"$tmp/out" 2>&1; }
 	run graft.module-dir=/modules ls /
 	rc=$?
-	if [ $t = unix ]; then
-		ok "$t: module-dir loads every module, in name order, before main" \
-			'[ $rc -eq 0 ] &&
-			 [ "$(grep -n "" "$tmp/out" | grep -E "module (alpha|beta): hello|modules/" | head -n 3 | cut -d: -f2-)" = "module alpha: hello
+	ok "$t: module-dir loads every module, in name order, before main" \
+		'[ $rc -eq 0 ] &&
+		 [ "$(grep -E "module (alpha|beta): hello|modules/" "$tmp/out" | head -n 3)" = "module alpha: hello
 [info] mod: /modules/alpha.o: module '"'alpha'"' loaded
 module beta: hello" ] &&
-			 [ "$(grep -n "A greeting module.o" "$tmp/out" | cut -d: -f1)" -gt "$(grep -n "module-dir ./modules.: 2 loaded" "$tmp/out" | cut -d: -f1)" ]'
-	else
-		ok "$t: module-dir reads every module and names the known gap" \
-			'[ $rc -eq 0 ] &&
-			 grep -q "/modules/alpha.o: module .alpha.: cannot protect its memory: not supported" "$tmp/out" &&
-			 grep -q "/modules/beta.o: module .beta.: cannot protect" "$tmp/out" &&
-			 grep -q "module-dir ./modules.: 0 loaded" "$tmp/out"'
-	fi
+		 [ "$(grep -n "A greeting module.o" "$tmp/out" | cut -d: -f1)" -gt "$(grep -n "module-dir ./modules.: 2 loaded" "$tmp/out" | cut -d: -f1)" ]'
 	ok "$t: a broken module is named, the others are still tried" \
 		'grep -q "^\[error\] mod: /modules/zz-junk.o: .*shorter than an ELF header" "$tmp/out"'
 	ok "$t: files without .o and directories are left alone" \
@@ -51,16 +41,11 @@ module beta: hello" ] &&
 		 grep -q "A greeting module.o" "$tmp/out"'
 	run load "/A greeting module.o" load /modules/zz-junk.o
 	rc=$?
-	if [ $t = unix ]; then
-		ok "$t: fsutil load loads a module from the volume" \
-			'grep -qx "module greet: hello" "$tmp/out" &&
-			 grep -qx "fsutil: load /A greeting module.o: module .greet. loaded" "$tmp/out"'
-		ok "$t: fsutil load of a broken file says why, exits 1" \
-			'[ $rc -eq 1 ] && grep -q "^fsutil: load /modules/zz-junk.o: .*shorter than an ELF header" "$tmp/out"'
-	else
-		ok "$t: fsutil load reads the module and names the known gap" \
-			'[ $rc -eq 1 ] && grep -qx "fsutil: load /A greeting module.o: module .greet.: cannot protect its memory: not supported" "$tmp/out"'
-	fi
+	ok "$t: fsutil load loads a module from the volume" \
+		'grep -qx "module greet: hello" "$tmp/out" &&
+		 grep -qx "fsutil: load /A greeting module.o: module .greet. loaded" "$tmp/out"'
+	ok "$t: fsutil load of a broken file says why, exits 1" \
+		'[ $rc -eq 1 ] && grep -q "^fsutil: load /modules/zz-junk.o: .*shorter than an ELF header" "$tmp/out"'
 	run load /missing.o
 	ok "$t: fsutil load of a missing file names it" \
 		'grep -q "^fsutil: load /missing.o: module file .missing.o.: no such entry" "$tmp/out"'

@@ -1,9 +1,8 @@
 /*
  * Modules from a filesystem: one file (moddir_load_file), a directory
- * (moddir_load_all), and the boot step behind graft.module-dir.  The boot
- * step runs before the module manager starts (kernel_main starts it after
- * the boot steps), so it spawns a fiber; that fiber is queued before main's
- * and nothing it calls yields, so the modules are in before main() runs.
+ * (moddir_load_all), and the boot step behind graft.module-dir, which runs
+ * once the module manager has started (kernel_main starts it before the
+ * boot steps) and before main().
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +10,6 @@
 
 #include <graft/device.h>
 #include <graft/error.h>
-#include <graft/fiber.h>
 #include <graft/init.h>
 #include <graft/log.h>
 
@@ -175,10 +173,11 @@ int moddir_load_all(struct fs *fs, const char *dir, unsigned *loaded, char *err,
 	return first;
 }
 
-/* The boot step's fiber: mount the first disk read-only, load DIR. */
-static void boot_load(void *arg)
+/* The boot step: mount the first disk read-only, load the directory the
+ * kernel option names.  Nothing here stops the boot: failures are logged. */
+static int moddir_boot(void)
 {
-	const char *dir = arg, *dev_name = NULL;
+	const char *dir = graft_option("module-dir"), *dev_name = NULL;
 	struct graft_blkdev *dev =
 	    graft_device_nth(GRAFT_DEVICE_BLOCK, 0, &dev_name);
 	struct fs_mount_opts opts = {.read_only = true};
@@ -187,34 +186,23 @@ static void boot_load(void *arg)
 	unsigned n;
 	int rc;
 
-	if (!dev) {
-		graft_log(GRAFT_LOG_ERROR, "mod",
-			  "module-dir '%s': no block device", dir);
-		return;
+	if (!dir)
+		return 0;
+	if (!*dir || !dev) {
+		graft_log(GRAFT_LOG_ERROR, "mod", "module-dir '%s': %s", dir,
+			  *dir ? "no block device" : "needs a directory");
+		return 0;
 	}
 	rc = fat_mount(dev, &opts, &fs, why, sizeof(why));
 	if (rc) {
 		graft_log(GRAFT_LOG_ERROR, "mod",
 			  "module-dir '%s': %s: %s (%s)", dir, dev_name,
 			  graft_strerror(rc), why);
-		return;
+		return 0;
 	}
 	moddir_load_all(fs, dir, &n, why, sizeof(why)); /* it logs */
 	graft_log(GRAFT_LOG_INFO, "mod", "module-dir '%s': %u loaded", dir, n);
 	fs_unmount(fs);
-}
-
-static int moddir_boot(void)
-{
-	const char *dir = graft_option("module-dir");
-
-	if (!dir)
-		return 0;
-	if (!*dir) {
-		graft_log(GRAFT_LOG_ERROR, "mod",
-			  "graft.module-dir needs a directory");
-		return 0;
-	}
-	return graft_fiber_spawn("moddir", boot_load, (void *)dir, 0, NULL);
+	return 0;
 }
 GRAFT_INIT(moddir_boot, GRAFT_INIT_LATE);
