@@ -46,6 +46,10 @@ module beta: hello" ] &&
 		 grep -qx "fsutil: load /A greeting module.o: module .greet. loaded" "$tmp/out"'
 	ok "$t: fsutil load of a broken file says why, exits 1" \
 		'[ $rc -eq 1 ] && grep -q "^fsutil: load /modules/zz-junk.o: .*shorter than an ELF header" "$tmp/out"'
+	timeout 30 $B/bin/graft run -t $t --disk "$img:ro" --module-dir /modules \
+		$B/images/fsutil.$t -- ls / >"$tmp/out" 2>&1
+	ok "$t: graft run --module-dir passes the option on" \
+		'grep -q "module-dir ./modules.: 2 loaded" "$tmp/out"'
 	run load /missing.o
 	ok "$t: fsutil load of a missing file names it" \
 		'grep -q "^fsutil: load /missing.o: module file .missing.o.: no such entry" "$tmp/out"'
