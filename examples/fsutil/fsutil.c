@@ -6,8 +6,9 @@
  *	cat PATH       print a text file
  *	sum PATH       its POSIX cksum CRC and size, as cksum(1) prints them
  *	write PATH TEXT    create or replace a file holding TEXT
- *	fill PATH BYTES    ... holding the first BYTES bytes of the lines
- *	               0000000, 0000001, ... (`seq -f %07g 0 N | head -c`)
+ *	fill PATH BYTES    create or replace a file holding the first BYTES
+ *	               bytes of the lines 0000000, 0000001, ...
+ *	               (as `seq -f %07g 0 N | head -c BYTES` prints them)
  *	cp FROM TO     copy a file, also from /static to the disk
  *	mkdir PATH   rm PATH   mv FROM TO
  *	sync           make everything so far durable on the disk
@@ -47,13 +48,17 @@ static int64_t wall_clock(void *arg)
 	return (int64_t)(graft_wall() / GRAFT_NSEC_PER_SEC);
 }
 
+/* Report cmd's failure on path; fs NULL: before any filesystem saw it. */
 static int fail(struct fs *fs, const char *cmd, const char *path, int err)
 {
 	if (fs)
 		printf("fsutil: %s %s: %s (%s)\n", cmd, path,
 		       graft_strerror(err), fs_error_detail(fs));
 	else
-		printf("fsutil: %s %s: %s\n", cmd, path, graft_strerror(err));
+		printf("fsutil: %s %s: %s%s\n", cmd, path, graft_strerror(err),
+		       err == GRAFT_ENOENT && !disk_fs
+			   ? " (no disk: run with --disk FILE)"
+			   : "");
 	return err;
 }
 
@@ -71,13 +76,12 @@ static struct fs *resolve(const char *path, char *rel, int *err)
 		return NULL;
 	if (static_fs && !strncmp(rel, STATIC_DIR, n) &&
 	    (rel[n] == '\0' || rel[n] == '/')) {
-		memmove(rel, rel + n + (rel[n] == '/'), strlen(rel + n) + 1);
+		const char *inside = rel + n + (rel[n] == '/');
+		memmove(rel, inside, strlen(inside) + 1);
 		return static_fs;
 	}
-	if (!disk_fs) {
-		printf("fsutil: %s: no disk (run with --disk FILE)\n", path);
+	if (!disk_fs)
 		*err = GRAFT_ENOENT;
-	}
 	return disk_fs;
 }
 

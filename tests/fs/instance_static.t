@@ -30,6 +30,9 @@ for t in $targets; do
 	run $B/images/fsutil.$t -- cat /static/nope
 	ok "$t: a missing file is named" \
 		'grep -qx "fsutil: cat /static/nope: no such entry (.*)" "$tmp/out"'
+	run $B/images/fsutil.$t -- cat /on-disk.txt
+	ok "$t: without a disk, a path outside /static says so" \
+		'grep -qx "fsutil: cat /on-disk.txt: no such entry (no disk: run with --disk FILE)" "$tmp/out"'
 	rm -f "$tmp/vol.img"
 	mkfs.fat -C -F 16 "$tmp/vol.img" 16384 >/dev/null
 	run --disk "$tmp/vol.img" $B/images/fsutil.$t -- \
