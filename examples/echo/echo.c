@@ -63,8 +63,9 @@ int main(int argc, char **argv)
 	printf("echo: listening on TCP and UDP port %d\n", ECHO_PORT);
 	for (;;) {
 		err = net_blocking_accept(l, GRAFT_FOREVER, &c);
-		if (err) {
+		if (err) { /* out of memory: let connections end first */
 			printf("echo: accept: %s\n", graft_strerror(err));
+			graft_sleep_ns(10 * GRAFT_NSEC_PER_MSEC);
 			continue;
 		}
 		if (graft_fiber_spawn("echo-conn", serve, c, 0, NULL))

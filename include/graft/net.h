@@ -203,17 +203,25 @@ int net_dns_resolve(struct net_stack *s, const char *name,
 		    void (*done)(void *ctx, int err, uint32_t ip), void *ctx);
 
 /*
+ * Running a stack in an instance (lib/net/net_driver.c, net_boot.c; guest
+ * builds).  At boot, an image that links lib/net brings a stack up on the
+ * device net0 from the kernel options graft.ip=A.B.C.D[/N], graft.gw=,
+ * graft.dns= or graft.dhcp, and makes it the default.
+ */
+
+/* net_driver_start - drive s from the kernel's event loop until the
+ * instance ends: a fiber feeds it received frames, a kernel timer runs
+ * net_poll() at net_poll_at(), and the instance sleeps in between.  The
+ * device needs recv and wait.  GRAFT_EINVAL, GRAFT_ENOMEM. */
+int net_driver_start(struct net_stack *s);
+
+/*
  * Blocking layer for fibers (lib/net/net_block.c, guest builds).  Each
  * deadline is an absolute monotonic time (GRAFT_FOREVER: none).  A
  * struct net_conn wraps a TCP socket with the wait queues fibers sleep on.
  */
 struct net_conn;
 
-/* net_blocking_run - the driver loop for s: receive frames, run timers,
- * sleep on the device until the next deadline.  Meant to be the body of a
- * fiber; returns only after net_blocking_stop(s). */
-void net_blocking_run(struct net_stack *s);
-void net_blocking_stop(struct net_stack *s);
 int net_blocking_connect(struct net_stack *s, uint32_t ip, uint16_t port,
 			 uint64_t deadline, struct net_conn **out);
 int net_blocking_listen(struct net_stack *s, uint16_t port, unsigned backlog,

@@ -171,6 +171,7 @@ int net_dhcp_start(struct net_stack *s, void (*done)(void *ctx, int err),
 	d->ctx = ctx;
 	s->dhcp = d;
 	start_discover(d);
+	net_app_done(s);
 	return 0;
 }
 

@@ -110,6 +110,7 @@ int net_dns_resolve(struct net_stack *s, const char *name,
 		q->finished = true;
 		q->ip = ip;
 		q->deadline = s->now;
+		net_app_done(s);
 		return 0;
 	}
 	err = wire_dns_emit_query(probe, sizeof(probe), 0, name);
@@ -131,6 +132,7 @@ int net_dns_resolve(struct net_stack *s, const char *name,
 		free(q);
 		return err;
 	}
+	net_app_done(s);
 	return 0;
 }
 

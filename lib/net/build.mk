@@ -1,23 +1,18 @@
 # lib/net: graft's TCP/IP stack.  Built hosted (for unit tests, the tap
-# harness and the fuzzer) and as guest code into libnet.a.  net_block.c
-# (the blocking layer over fibers) is guest-only: it needs the kernel.
-NET_SRCS := $(filter-out lib/net/net_block.c,$(wildcard lib/net/*.c))
+# harness and the fuzzer) and as guest code into libnet.a.  The blocking
+# layer, the driver and the boot step are guest-only: they need the kernel.
+NET_GUEST_ONLY := lib/net/net_block.c lib/net/net_driver.c lib/net/net_boot.c
+NET_SRCS := $(filter-out $(NET_GUEST_ONLY),$(wildcard lib/net/*.c))
 NET_GUEST_A := $(BUILD)/guest/libnet.a
 NET_HOST_A := $(BUILD)/host/libnet.a
 
-$(NET_GUEST_A): $(call guest_objs,$(NET_SRCS) lib/net/net_block.c)
+$(NET_GUEST_A): $(call guest_objs,$(NET_SRCS) $(NET_GUEST_ONLY))
 	$(Q)$(GUEST_AR) rcs $@ $^
 
 $(NET_HOST_A): $(call host_objs,$(NET_SRCS))
 	$(Q)ar rcs $@ $^
 
 ALL += $(NET_GUEST_A)
-
-# The network examples compile as guest code here so the blocking API stays
-# checked; linking them into images is the application build's job.
-NET_EXAMPLE_OBJS := $(call guest_objs,$(wildcard examples/echo/*.c \
-	examples/httpd/*.c))
-ALL += $(NET_EXAMPLE_OBJS)
 
 # Unit tests: tests/net/<name>.c -> build/tests/net/<name>.t, linked with
 # the in-memory link (tests/net/netlink.c).

@@ -85,10 +85,16 @@ struct net_stack {
 	uint32_t chal_sent;
 	int busy;                 /* depth of input/poll: reap when 0 */
 	struct net_stats st;
-	bool stop;                /* net_blocking_stop */
+	/* called when an application's call (not input or poll) may have
+	 * moved net_poll_at() earlier: the driver re-arms its timer */
+	void (*app_called)(void *arg);
+	void *app_called_arg;
 };
 
 uint32_t net_random(struct net_stack *s);
+/* net_app_done - the end of every application call that may send or arm a
+ * timer: outside input/poll, reap closed sockets and tell the driver. */
+void net_app_done(struct net_stack *s);
 uint16_t net_ephemeral_port(struct net_stack *s);
 
 /* ARP (iface_arp.c) */

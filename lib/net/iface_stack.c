@@ -117,6 +117,15 @@ static void leave(struct net_stack *s)
 		net_tcp_reap(s);
 }
 
+void net_app_done(struct net_stack *s)
+{
+	if (s->busy)
+		return; /* inside input/poll: their caller asks poll_at after */
+	net_tcp_reap(s);
+	if (s->app_called)
+		s->app_called(s->app_called_arg);
+}
+
 void net_input(struct net_stack *s, const void *frame, size_t len)
 {
 	struct wire_eth e;
@@ -178,6 +187,7 @@ void net_set_addr(struct net_stack *s, uint32_t ip, uint32_t netmask,
 		s->dns = dns;
 	if (ip)
 		net_arp_announce(s);
+	net_app_done(s);
 }
 
 void net_get_addr(struct net_stack *s, uint32_t *ip, uint32_t *netmask,

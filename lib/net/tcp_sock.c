@@ -274,6 +274,7 @@ int net_tcp_connect(struct net_stack *s, uint32_t ip, uint16_t port,
 	t->state = TCP_SYN_SENT;
 	tcp_send_syn(t);
 	*out = t;
+	net_app_done(s);
 	return 0;
 }
 
@@ -360,8 +361,8 @@ long net_tcp_send(struct net_tcp *t, const void *buf, size_t len)
 		t->want_write = true;
 	t->s->busy++;
 	tcp_output(t);
-	if (--t->s->busy == 0)
-		net_tcp_reap(t->s);
+	t->s->busy--;
+	net_app_done(t->s);
 	return n;
 }
 
@@ -401,8 +402,8 @@ long net_tcp_recv(struct net_tcp *t, void *buf, size_t len)
 	if (t->state != TCP_CLOSED) {
 		t->s->busy++;
 		maybe_window_update(t);
-		if (--t->s->busy == 0)
-			net_tcp_reap(t->s);
+		t->s->busy--;
+		net_app_done(t->s);
 	}
 	return n;
 }
@@ -427,8 +428,8 @@ int net_tcp_shutdown(struct net_tcp *t)
 	t->fin_seq = t->snd_una + t->sndbuf.len;
 	t->s->busy++;
 	tcp_output(t);
-	if (--t->s->busy == 0)
-		net_tcp_reap(t->s);
+	t->s->busy--;
+	net_app_done(t->s);
 	return 0;
 }
 
@@ -457,8 +458,7 @@ void net_tcp_abort(struct net_tcp *t)
 			     t->snd_max, 0, 0);
 	t->app_owned = false;
 	tcp_kill(t);
-	if (!s->busy)
-		net_tcp_reap(s);
+	net_app_done(s);
 }
 
 void net_tcp_close(struct net_tcp *t)
@@ -481,8 +481,7 @@ void net_tcp_close(struct net_tcp *t)
 	net_tcp_shutdown(t);
 	if (t->state == TCP_FIN_WAIT_2 && t->t_close == TCP_NEVER)
 		t->t_close = s->now + TCP_FIN_WAIT_2_NS;
-	if (!s->busy)
-		net_tcp_reap(s);
+	net_app_done(s);
 }
 
 void net_tcp_set_keepalive(struct net_tcp *t, uint32_t idle_ms,
@@ -493,6 +492,7 @@ void net_tcp_set_keepalive(struct net_tcp *t, uint32_t idle_ms,
 	t->ka_count = count ? count : 1;
 	t->ka_probes = 0;
 	t->t_keep = idle_ms ? t->s->now + t->ka_idle : TCP_NEVER;
+	net_app_done(t->s);
 }
 
 size_t net_tcp_sendable(const struct net_tcp *t)
