@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# examples/echo booted on unix and hvt with graft.ip, against Linux's tools
+# in the test's namespace: ping (also large pings that fragment both
+# ways), arping, UDP echo with socat (also a fragmented datagram), TCP
+# echo, 64 MiB each way with matching sha256, 100 concurrent connections,
+# a refused connection, and the instance still answering after.
+. "$(dirname "$0")/lib.sh"
+inst_require echo ping arping socat sha256sum
+net_setup
+
+head -c $((64 << 20)) /dev/urandom >"$WORK/big"
+want_big=$(sha256sum <"$WORK/big")
+head -c 30000 /dev/urandom >"$WORK/udp.in"
+want_udp=$(sha256sum <"$WORK/udp.in")
+seq 1 100 | sed 's/$/ graft/' >"$WORK/expect"
+
+for T in $INST_TARGETS; do
+	inst_start $T echo -- graft.ip=$NODE/24
+	check "$T: echo boots with graft.ip and listens" \
+		inst_wait "echo: listening" 20
+	check "$T: the boot log names the address" \
+		grep -q "net0: $NODE/24 gw none" "$WORK/inst.out"
+	check "$T: ping answered" in_ns timeout 10 ping -c 3 -i 0.2 -W 2 $NODE
+	check "$T: 8000-byte ping (fragmented both ways) answered" \
+		in_ns timeout 10 ping -c 2 -i 0.2 -s 8000 -W 2 $NODE
+	check "$T: largest ping (65507 bytes) answered" \
+		in_ns timeout 10 ping -c 1 -s 65507 -W 5 $NODE
+	in_ns ip neigh flush dev "$TAP"
+	check "$T: arping gets replies" \
+		in_ns timeout 10 arping -c 2 -w 5 -I "$TAP" $NODE
+
+	got=$(echo "graft udp" | in_ns timeout 5 socat -T 2 - UDP:$NODE:7 2>&1)
+	check "$T: UDP echo with socat" test "$got" = "graft udp"
+	got=$(in_ns timeout 5 socat -T 2 -b 65000 - UDP:$NODE:7 \
+		<"$WORK/udp.in" | sha256sum)
+	check "$T: UDP echo of a 30000-byte datagram (fragmented)" \
+		test "$got" = "$want_udp"
+	got=$(echo "graft tcp" | in_ns timeout 5 socat -t 5 - TCP:$NODE:7 2>&1)
+	check "$T: TCP echo with socat" test "$got" = "graft tcp"
+
+	start=$(date +%s.%N)
+	got=$(in_ns timeout 120 socat -t 60 -T 60 -b 131072 STDIO TCP:$NODE:7 \
+		<"$WORK/big" | sha256sum)
+	end=$(date +%s.%N)
+	check "$T: 64 MiB each way through TCP echo, sha256 matches" \
+		test "$got" = "$want_big"
+	echo "# $T: 64 MiB each way in $(awk "BEGIN { print $end - $start }") s"
+
+	pids=()
+	for i in $(seq 1 100); do
+		(echo "$i graft" | in_ns timeout 30 socat -t 20 - TCP:$NODE:7 \
+			>"$WORK/c.$i" 2>&1) &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for i in $(seq 1 100); do cat "$WORK/c.$i"; done >"$WORK/got"
+	check "$T: 100 concurrent TCP connections all echoed" \
+		cmp -s "$WORK/got" "$WORK/expect"
+
+	out=$(in_ns timeout 5 socat -T 2 - TCP:$NODE:1 </dev/null 2>&1)
+	check "$T: connect to a closed port is refused" \
+		grep -q "Connection refused" <<<"$out"
+	check "$T: echo still answers after all that" \
+		sh -c "echo again | ip netns exec $NS timeout 5 socat -t 5 - TCP:$NODE:7 | grep -q again"
+	check "$T: the instance is still running" kill -0 "$NODE_PID"
+	inst_stop
+done
+finish
