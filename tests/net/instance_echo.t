@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # examples/echo booted on unix and hvt with graft.ip, against Linux's tools
-# in the test's namespace: ping (also large pings that fragment both
-# ways), arping, UDP echo with socat (also a fragmented datagram), TCP
-# echo, 64 MiB each way with matching sha256, 100 concurrent connections,
-# a refused connection, and the instance still answering after.
+# in the test's namespace: no CPU used while idle, ping (also large pings
+# that fragment both ways), arping, UDP echo with socat (also a fragmented
+# datagram), TCP echo, 64 MiB each way with matching sha256, 100
+# concurrent connections, a refused connection, and the instance still
+# answering after.
 . "$(dirname "$0")/lib.sh"
 inst_require echo ping arping socat sha256sum
 net_setup
@@ -20,6 +21,11 @@ for T in $INST_TARGETS; do
 		inst_wait "echo: listening" 20
 	check "$T: the boot log names the address" \
 		grep -q "net0: $NODE/24 gw none" "$WORK/inst.out"
+	before=$(ns_cpu_ticks)
+	sleep 2
+	used=$(($(ns_cpu_ticks) - before))
+	check "$T: idle, the instance sleeps ($used ticks of CPU in 2 s)" \
+		test $used -le 10
 	check "$T: ping answered" in_ns timeout 10 ping -c 3 -i 0.2 -W 2 $NODE
 	check "$T: 8000-byte ping (fragmented both ways) answered" \
 		in_ns timeout 10 ping -c 2 -i 0.2 -s 8000 -W 2 $NODE

@@ -153,3 +153,13 @@ inst_stop() {
 	in_ns ip neigh flush dev "$TAP" 2>/dev/null
 	return 0
 }
+
+# ns_cpu_ticks: CPU time (clock ticks) of every process in the namespace
+ns_cpu_ticks() {
+	local p sum=0
+	for p in $(ip netns pids "$NS" 2>/dev/null); do
+		[ -r /proc/$p/stat ] || continue
+		sum=$((sum + $(sed 's/.*) //' /proc/$p/stat | awk '{print $12 + $13}')))
+	done
+	echo $sum
+}
