@@ -44,10 +44,10 @@ static void on_closed(void *sock, void *ctx, int err)
 }
 
 static const struct net_callbacks conn_cb = {
-	.on_readable = wake,
-	.on_writable = wake,
-	.on_connected = on_connected,
-	.on_closed = on_closed,
+    .on_readable = wake,
+    .on_writable = wake,
+    .on_connected = on_connected,
+    .on_closed = on_closed,
 };
 
 static struct net_conn *conn_new(void)

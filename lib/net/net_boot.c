@@ -25,9 +25,9 @@
 #include <graft/net.h>
 #include <graft/time.h>
 
-#define BOOT_DEVICE "net0"
-#define TCP_BUF_MIN (16u << 10)
-#define TCP_BUF_MAX (256u << 10)
+#define BOOT_DEVICE	"net0"
+#define TCP_BUF_MIN	(16u << 10)
+#define TCP_BUF_MAX	(256u << 10)
 #define TCP_SOCKETS_MAX 256u
 
 /* "A.B.C.D" or "A.B.C.D/N" into *ip and *mask. */
@@ -82,8 +82,9 @@ static int boot_options(struct net_config *cfg, bool *dhcp)
 	}
 	*dhcp = d != NULL;
 	if (ip && *dhcp) {
-		graft_log(GRAFT_LOG_ERROR, "net",
-			  "options graft.ip and graft.dhcp: give one, not both");
+		graft_log(
+		    GRAFT_LOG_ERROR, "net",
+		    "options graft.ip and graft.dhcp: give one, not both");
 		return GRAFT_EINVAL;
 	}
 	if (ip && parse_cidr(ip, &cfg->ip, &cfg->netmask) < 0) {
@@ -120,8 +121,9 @@ static void boot_scale(struct net_config *cfg)
 		buf *= 2;
 	n = hs.total / 2 / (2 * (size_t)buf);
 	cfg->tcp_sndbuf = cfg->tcp_rcvbuf = buf;
-	cfg->tcp_max = n < 16 ? 16 : n > TCP_SOCKETS_MAX ? TCP_SOCKETS_MAX
-							 : (uint32_t)n;
+	cfg->tcp_max = n < 16		     ? 16
+		       : n > TCP_SOCKETS_MAX ? TCP_SOCKETS_MAX
+					     : (uint32_t)n;
 }
 
 static void log_addr(struct net_stack *s, const char *dev, const char *how)
@@ -149,8 +151,8 @@ static void dhcp_done(void *ctx, int err)
 
 static int net_boot(void)
 {
-	struct graft_netdev *dev = graft_device_find(GRAFT_DEVICE_NET,
-						     BOOT_DEVICE);
+	struct graft_netdev *dev =
+	    graft_device_find(GRAFT_DEVICE_NET, BOOT_DEVICE);
 	struct net_config cfg;
 	struct net_stack *s;
 	bool dhcp;
@@ -180,8 +182,9 @@ static int net_boot(void)
 	if (!err && dhcp)
 		err = net_dhcp_start(s, dhcp_done, s);
 	if (err) {
-		graft_log(GRAFT_LOG_ERROR, "net", "%s: cannot start the stack: %s",
-			  BOOT_DEVICE, graft_strerror(err));
+		graft_log(GRAFT_LOG_ERROR, "net",
+			  "%s: cannot start the stack: %s", BOOT_DEVICE,
+			  graft_strerror(err));
 		graft_shutdown(1);
 	}
 	net_set_default(s);

@@ -130,8 +130,8 @@ int net_udp_sendto(struct net_udp *u, uint32_t ip, uint16_t port,
 							   : s->big;
 	memmove(p + WIRE_UDP_HLEN, buf, len);
 	wire_udp_emit(p, s->ip, ip, u->port, port, len);
-	err = net_ipv4_output(s, s->ip, ip, WIRE_IP_UDP, p,
-			      len + WIRE_UDP_HLEN);
+	err =
+	    net_ipv4_output(s, s->ip, ip, WIRE_IP_UDP, p, len + WIRE_UDP_HLEN);
 	net_app_done(s); /* address resolution may have armed a retry */
 	return err;
 }

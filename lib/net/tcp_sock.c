@@ -15,9 +15,9 @@
 #include "tcp.h"
 
 static const char *const state_names[] = {
-	"CLOSED",     "LISTEN",	    "SYN-SENT",	  "SYN-RECEIVED",
-	"ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT",
-	"CLOSING",    "LAST-ACK",   "TIME-WAIT",
+    "CLOSED",	   "LISTEN",	 "SYN-SENT",   "SYN-RECEIVED",
+    "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT",
+    "CLOSING",	   "LAST-ACK",	 "TIME-WAIT",
 };
 
 const char *net_tcp_state_name(const struct net_tcp *t)
@@ -73,7 +73,7 @@ struct net_tcp *tcp_alloc(struct net_stack *s)
 	t->persist_backoff = TCP_INIT_RTO_NS;
 	t->mss = TCP_DEFAULT_MSS;
 	t->t_rexmit = t->t_persist = t->t_delack = t->t_keep = t->t_close =
-		TCP_NEVER;
+	    TCP_NEVER;
 	t->next = s->tcp_list;
 	s->tcp_list = t;
 	s->tcp_count++;
@@ -196,7 +196,7 @@ void tcp_finish(struct net_tcp *t, int err)
 	if (!t->err)
 		t->err = err;
 	t->t_rexmit = t->t_persist = t->t_delack = t->t_keep = t->t_close =
-		TCP_NEVER;
+	    TCP_NEVER;
 	t->state = TCP_CLOSED;
 	if (!owned) {
 		tcp_kill(t);
@@ -303,8 +303,8 @@ int net_tcp_listen(struct net_stack *s, uint16_t port, unsigned backlog,
 	return 0;
 }
 
-int net_tcp_accept(struct net_tcp *l, const struct net_callbacks *cb,
-		   void *ctx, struct net_tcp **out)
+int net_tcp_accept(struct net_tcp *l, const struct net_callbacks *cb, void *ctx,
+		   struct net_tcp **out)
 {
 	struct net_tcp *t, *best = NULL;
 
@@ -454,8 +454,8 @@ void net_tcp_abort(struct net_tcp *t)
 	if (t->state == TCP_LISTEN)
 		abort_children(t);
 	else if (tcp_synchronized(t) && t->state != TCP_TIME_WAIT)
-		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport,
-			     t->snd_max, 0, 0);
+		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport, t->snd_max,
+			     0, 0);
 	t->app_owned = false;
 	tcp_kill(t);
 	net_app_done(s);

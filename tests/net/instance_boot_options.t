@@ -7,17 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 inst_require echo dnsmasq ping socat
 net_setup
-in_ns timeout 120 dnsmasq --no-daemon --conf-file=/dev/null --no-hosts \
-	--no-resolv --no-ping --bind-interfaces --interface="$TAP" \
-	--except-interface=lo --listen-address=$HOST \
-	--dhcp-range=192.0.2.50,192.0.2.60,255.255.255.0,2m \
-	--dhcp-option=option:router,$HOST \
-	--dhcp-leasefile="$WORK/leases" --pid-file="$WORK/dnsmasq.pid" \
-	>"$WORK/dnsmasq.log" 2>&1 &
-for _ in $(seq 1 30); do
-	grep -q "started" "$WORK/dnsmasq.log" 2>/dev/null && break
-	sleep 0.1
-done
+check "dnsmasq serves DHCP in the namespace" dnsmasq_start
 
 # bad target name options...: a refused boot, exit status 1 and one line
 # that names the option

@@ -13,7 +13,6 @@ head -c $((64 << 20)) /dev/urandom >"$WORK/big"
 want_big=$(sha256sum <"$WORK/big")
 head -c 30000 /dev/urandom >"$WORK/udp.in"
 want_udp=$(sha256sum <"$WORK/udp.in")
-seq 1 100 | sed 's/$/ graft/' >"$WORK/expect"
 
 for T in $INST_TARGETS; do
 	inst_start $T echo -- graft.ip=$NODE/24
@@ -52,16 +51,8 @@ for T in $INST_TARGETS; do
 		test "$got" = "$want_big"
 	echo "# $T: 64 MiB each way in $(awk "BEGIN { print $end - $start }") s"
 
-	pids=()
-	for i in $(seq 1 100); do
-		(echo "$i graft" | in_ns timeout 30 socat -t 20 - TCP:$NODE:7 \
-			>"$WORK/c.$i" 2>&1) &
-		pids+=($!)
-	done
-	wait "${pids[@]}"
-	for i in $(seq 1 100); do cat "$WORK/c.$i"; done >"$WORK/got"
 	check "$T: 100 concurrent TCP connections all echoed" \
-		cmp -s "$WORK/got" "$WORK/expect"
+		echo_concurrent 100
 
 	out=$(in_ns timeout 5 socat -T 2 - TCP:$NODE:1 </dev/null 2>&1)
 	check "$T: connect to a closed port is refused" \

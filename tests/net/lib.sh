@@ -88,6 +88,38 @@ node_wait() {
 	return 1
 }
 
+# echo_concurrent n: n TCP connections to $NODE:7 at once, each echoing
+# one line; true if every answer came back right
+echo_concurrent() {
+	local i pids=()
+	seq 1 "$1" | sed 's/$/ graft/' >"$WORK/expect"
+	for i in $(seq 1 "$1"); do
+		(echo "$i graft" | in_ns timeout 30 socat -t 20 - TCP:$NODE:7 \
+			>"$WORK/c.$i" 2>&1) &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for i in $(seq 1 "$1"); do cat "$WORK/c.$i"; done >"$WORK/got"
+	cmp -s "$WORK/got" "$WORK/expect"
+}
+
+# dnsmasq_start options...: dnsmasq serving DHCP (192.0.2.50-60, router
+# $HOST) and DNS on $TAP in the namespace, plus the options given
+dnsmasq_start() {
+	in_ns timeout 120 dnsmasq --no-daemon --conf-file=/dev/null --no-hosts \
+		--no-resolv --no-ping --bind-interfaces --interface="$TAP" \
+		--except-interface=lo --listen-address=$HOST \
+		--dhcp-range=192.0.2.50,192.0.2.60,255.255.255.0,2m \
+		--dhcp-option=option:router,$HOST \
+		--dhcp-leasefile="$WORK/leases" --pid-file="$WORK/dnsmasq.pid" \
+		"$@" >"$WORK/dnsmasq.log" 2>&1 &
+	for _ in $(seq 1 30); do
+		grep -q "started" "$WORK/dnsmasq.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # Graft instances: build/images/<app>.<target> booted by the target's
 # launcher on the namespace's tap device.
 
