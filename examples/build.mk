@@ -1,52 +1,39 @@
-# The example applications as images for both targets:
-#   build/images/<app>.<target>
-# An image is the app's objects, the platform binding (whole, so that its
-# note and entry are kept), the libraries its manifest names, the kernel
-# and libgcc.  The manifest (examples/<app>/manifest, see README.md) is the
-# one description of an app:
-#   libs NAME...  link build/guest/lib<NAME>.a, whole (boot steps register
-#                 by declaration, so nothing else would pull them in)
-#   static DIR    embed examples/<app>/DIR (tools/mkstatic) as the
-#                 lib/fs/static image fs_static_root
-LIBGCC := $(shell $(GUEST_CC) -print-libgcc-file-name)
-EXAMPLE_APPS := hello timers echo httpd
-EXAMPLE_MKSTATIC := $(BUILD)/host/tools/mkstatic/mkstatic
+# Every examples/<app>/manifest is an application, built for every target
+# by `graft build` (tools/graft) into build/images/<app>.<target>: one path
+# to an image, the same one users take.  The image's prerequisites come
+# from its manifest ('libs', 'static'); its headers from the dependency
+# files graft build leaves in build/examples/<app>.<target>/.
+#
+# Paths of things other fragments build are spelt out here because those
+# fragments are read after this one.
+EXAMPLE_APPS := $(patsubst examples/%/manifest,%,\
+	$(wildcard examples/*/manifest))
+EXAMPLE_TARGETS := $(patsubst platform/%/build.mk,%,\
+	$(wildcard platform/*/build.mk))
+EXAMPLE_TOOLS := $(BUILD)/bin/graft $(BUILD)/graft/config \
+	$(BUILD)/bin/mkexports $(BUILD)/mod/graft-decls.i
+EXAMPLE_CORE := $(BUILD)/guest/libmod.a $(BUILD)/guest/libkernel.a
 
-# $(call manifest,app,key): the values of that key in the app's manifest
-manifest = $(shell sed -n 's/^$(2)[[:space:]]//p' examples/$(1)/manifest)
+# example_key APP KEY: the words of the manifest's KEY line.
+example_key = $(shell sed -n 's/^$(2)[[:space:]]*//p' examples/$(1)/manifest)
 
-# Sources include library headers by their path from the top.
-$(foreach s,$(wildcard examples/*/*.c),$(eval CFLAGS_$(s) := -I.))
-
-# The static directory of an app, as C source for lib/fs/static.
-define example_static
-EX_GEN_$(1) := $(BUILD)/gen/examples/$(1)/static_fs.c
-$$(EX_GEN_$(1)): $(shell find examples/$(1)/$(2) -type f 2>/dev/null) \
-		$(EXAMPLE_MKSTATIC)
-	@mkdir -p $$(@D)
-	$$(if $$(Q),@echo "  GEN     $$@")
-	$$(Q)$(EXAMPLE_MKSTATIC) examples/$(1)/$(2) $$@
-CFLAGS_$$(EX_GEN_$(1)) := -I.
-endef
-
-define example_app
-$(if $(call manifest,$(1),static),$(eval $(call example_static,$(1),$(call manifest,$(1),static))))
-EX_OBJS_$(1) := $(call guest_objs,$(wildcard examples/$(1)/*.c) $(EX_GEN_$(1)))
-EX_LIBS_$(1) := $(foreach l,$(call manifest,$(1),libs),$(BUILD)/guest/lib$(l).a)
-endef
+# The libraries and, for 'static DIR', mkstatic and DIR's files.
+example_inputs = $(patsubst %,$(BUILD)/guest/lib%.a,$(call example_key,$(1),libs)) \
+	$(if $(call example_key,$(1),static),\
+		$(BUILD)/guest/libstatic.a $(BUILD)/guest/libfs.a \
+		$(BUILD)/host/tools/mkstatic/mkstatic \
+		$(shell find examples/$(1)/$(call example_key,$(1),static) -type f))
 
 define example_image
-$(BUILD)/images/$(1).$(2): $(EX_OBJS_$(1)) $(EX_LIBS_$(1)) \
-		$(BUILD)/guest/libplat-$(2).a $(BUILD)/guest/libkernel.a
+$(BUILD)/images/$(1).$(2): $(wildcard examples/$(1)/*.c) examples/$(1)/manifest \
+		$(EXAMPLE_TOOLS) $(EXAMPLE_CORE) $(BUILD)/guest/libplat-$(2).a \
+		$(call example_inputs,$(1))
 	@mkdir -p $$(@D)
-	$$(if $$(Q),@echo "  LD [g]  $$@")
-	$$(Q)$$(GUEST_CC) $$(GUEST_LDFLAGS) $$(if $$(PLAT_$(3)_LDS),-T $$(PLAT_$(3)_LDS)) \
-		-o $$@ -Wl,--whole-archive $(BUILD)/guest/libplat-$(2).a \
-		$(EX_LIBS_$(1)) -Wl,--no-whole-archive $(EX_OBJS_$(1)) \
-		-Wl,--start-group $(BUILD)/guest/libkernel.a $$(LIBGCC) -Wl,--end-group
+	$$(if $$(Q),@echo "  GRAFT   $$@")
+	$$(Q)$(BUILD)/bin/graft build -t $(2) -o $$@ \
+		--objdir $(BUILD)/examples/$(1).$(2) $$(if $$(Q),,-v) examples/$(1)
 ALL += $(BUILD)/images/$(1).$(2)
 endef
 
-$(foreach app,$(EXAMPLE_APPS),$(eval $(call example_app,$(app))))
-$(foreach app,$(EXAMPLE_APPS),$(eval $(call example_image,$(app),hvt,HVT)))
-$(foreach app,$(EXAMPLE_APPS),$(eval $(call example_image,$(app),unix,UNIX)))
+$(foreach app,$(EXAMPLE_APPS),$(foreach t,$(EXAMPLE_TARGETS),\
+	$(eval $(call example_image,$(app),$(t)))))

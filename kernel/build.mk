@@ -9,10 +9,14 @@ KERNEL_CORE_SRCS := kernel/error.c kernel/heap.c kernel/time.c \
 	kernel/timer.c kernel/fiber.c kernel/fiber_switch_x86_64.S \
 	kernel/device.c kernel/log.c kernel/init.c
 KERNEL_SRCS := $(KERNEL_CORE_SRCS) $(KERNEL_LIBC_SRCS) kernel/malloc.c \
-	kernel/platdev.c kernel/main.c \
+	kernel/platdev.c kernel/main.c kernel/ctl.c kernel/kfault.c \
+	kernel/kfault_x86_64.S \
 	kernel/libc/stdio.c kernel/libc/exit.c
 KERNEL_GUEST_A := $(BUILD)/guest/libkernel.a
 KERNEL_HOST_A := $(BUILD)/host/libkernel-host.a
+
+# kernel_fault runs on the platform's fault path (ring 0 on hvt): no SSE.
+CFLAGS_kernel/kfault.c := -mgeneral-regs-only
 
 # Loops in string.c must not be turned into calls to memset/memcpy.
 CFLAGS_kernel/libc/string.c := -fno-tree-loop-distribute-patterns

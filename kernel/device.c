@@ -8,6 +8,9 @@
 
 #include <graft/device.h>
 #include <graft/error.h>
+#include <graft/module.h>
+
+#include "krange.h"
 
 struct entry {
 	struct entry *next;
@@ -50,6 +53,7 @@ int graft_device_register(int kind, const char *name, void *dev)
 	*slot = e; /* the list's end: keeps registration order */
 	return 0;
 }
+GRAFT_EXPORT(graft_device_register);
 
 int graft_device_unregister(const char *name)
 {
@@ -61,6 +65,24 @@ int graft_device_unregister(const char *name)
 	free(e);
 	return 0;
 }
+GRAFT_EXPORT(graft_device_unregister);
+
+unsigned device_unregister_range(uintptr_t lo, uintptr_t hi)
+{
+	struct entry **pp = &devices, *e;
+	unsigned dropped = 0;
+
+	while ((e = *pp)) {
+		if ((uintptr_t)e->dev >= lo && (uintptr_t)e->dev < hi) {
+			*pp = e->next;
+			free(e);
+			dropped++;
+			continue;
+		}
+		pp = &e->next;
+	}
+	return dropped;
+}
 
 void *graft_device_find(int kind, const char *name)
 {
@@ -68,6 +90,7 @@ void *graft_device_find(int kind, const char *name)
 
 	return e && e->kind == kind ? e->dev : NULL;
 }
+GRAFT_EXPORT(graft_device_find);
 
 void *graft_device_nth(int kind, unsigned n, const char **name)
 {
@@ -80,3 +103,4 @@ void *graft_device_nth(int kind, unsigned n, const char **name)
 	}
 	return NULL;
 }
+GRAFT_EXPORT(graft_device_nth);

@@ -1,5 +1,6 @@
 /* Names for graft's error codes (include/graft/error.h). */
 #include <graft/error.h>
+#include <graft/module.h>
 
 const char *graft_strerror(int err)
 {
@@ -14,3 +15,4 @@ const char *graft_strerror(int err)
 	}
 	return "unknown error";
 }
+GRAFT_EXPORT(graft_strerror);

@@ -26,6 +26,8 @@
 
 #include "kfiber.h"
 #include "kheap.h"
+#include "krange.h"
+#include <graft/module.h>
 
 #define PAGE		PLAT_PAGE_SIZE
 #define CANARY_WORDS	8
@@ -41,6 +43,7 @@ struct graft_fiber {
 	enum fiber_state state;
 	graft_fiber_fn fn;
 	void *arg;
+	struct graft_fiber *anext, *aprev; /* every live fiber */
 	struct graft_fiber *rnext;	   /* run queue */
 	struct graft_fiber *wnext, *wprev; /* wait queue */
 	struct graft_waitq *waitq;
@@ -67,6 +70,7 @@ void fiber_main(struct graft_fiber *f) __attribute__((noreturn));
 static struct graft_fiber *current;
 static uint64_t sched_rsp;
 static struct graft_fiber *runq_head, *runq_tail;
+static struct graft_fiber *all_fibers;
 static unsigned runq_len, live_fibers;
 static bool loop_stopped;
 static struct graft_waitq dev_q[PLAT_MAX_DEVICES];
@@ -209,22 +213,29 @@ int graft_fiber_spawn(const char *name, graft_fiber_fn fn, void *arg,
 	*--sp = 0;			    /* r15 */
 	*--sp = (uint64_t)FCW_DEFAULT << 32 | MXCSR_DEFAULT;
 	f->rsp = (uint64_t)sp;
+	f->anext = all_fibers;
+	if (all_fibers)
+		all_fibers->aprev = f;
+	all_fibers = f;
 	live_fibers++;
 	runq_push(f);
 	if (out)
 		*out = f;
 	return 0;
 }
+GRAFT_EXPORT(graft_fiber_spawn);
 
 struct graft_fiber *graft_fiber_self(void)
 {
 	return current;
 }
+GRAFT_EXPORT(graft_fiber_self);
 
 const char *graft_fiber_name(const struct graft_fiber *f)
 {
 	return f ? f->name : "loop";
 }
+GRAFT_EXPORT(graft_fiber_name);
 
 unsigned graft_fiber_count(void)
 {
@@ -256,6 +267,18 @@ static void check_canary(struct graft_fiber *f)
 			graft_panic("fiber '%s' overflowed its stack", f->name);
 }
 
+static void fiber_free(struct graft_fiber *f)
+{
+	if (f->aprev)
+		f->aprev->anext = f->anext;
+	else
+		all_fibers = f->anext;
+	if (f->anext)
+		f->anext->aprev = f->aprev;
+	live_fibers--;
+	stack_put(f->mem, f->pages, f->guarded);
+}
+
 static void run_fiber(struct graft_fiber *f)
 {
 	current = f;
@@ -263,10 +286,8 @@ static void run_fiber(struct graft_fiber *f)
 	fiber_switch(&sched_rsp, f->rsp);
 	current = NULL;
 	check_canary(f);
-	if (f->state == F_DEAD) {
-		live_fibers--;
-		stack_put(f->mem, f->pages, f->guarded);
-	}
+	if (f->state == F_DEAD)
+		fiber_free(f);
 }
 
 void graft_fiber_yield(void)
@@ -276,6 +297,7 @@ void graft_fiber_yield(void)
 	runq_push(current);
 	schedule();
 }
+GRAFT_EXPORT(graft_fiber_yield);
 
 /* ---- wait queues ---- */
 
@@ -336,18 +358,21 @@ int graft_wait(struct graft_waitq *q, uint64_t deadline)
 	schedule();
 	return f->wait_result;
 }
+GRAFT_EXPORT(graft_wait);
 
 void graft_wake_one(struct graft_waitq *q)
 {
 	if (q->head)
 		wake(q->head, 0);
 }
+GRAFT_EXPORT(graft_wake_one);
 
 void graft_wake_all(struct graft_waitq *q)
 {
 	while (q->head)
 		wake(q->head, 0);
 }
+GRAFT_EXPORT(graft_wake_all);
 
 void graft_sleep_until(uint64_t deadline)
 {
@@ -360,6 +385,7 @@ void graft_sleep_until(uint64_t deadline)
 	while (graft_wait(&q, deadline) == GRAFT_ENOMEM)
 		graft_fiber_yield();
 }
+GRAFT_EXPORT(graft_sleep_until);
 
 void graft_sleep_ns(uint64_t ns)
 {
@@ -367,6 +393,7 @@ void graft_sleep_ns(uint64_t ns)
 
 	graft_sleep_until(ns > GRAFT_FOREVER - now ? GRAFT_FOREVER : now + ns);
 }
+GRAFT_EXPORT(graft_sleep_ns);
 
 int graft_wait_device(plat_handle_t h, uint64_t deadline)
 {
@@ -379,6 +406,62 @@ int graft_wait_device(plat_handle_t h, uint64_t deadline)
 	if (!dev_q[h].head)
 		dev_watch &= ~((plat_handle_set_t)1 << h);
 	return rc;
+}
+GRAFT_EXPORT(graft_wait_device);
+
+/* ---- ending fibers from outside ---- */
+
+static void runq_remove(struct graft_fiber *f)
+{
+	struct graft_fiber **pp = &runq_head, *prev = NULL;
+
+	while (*pp && *pp != f) {
+		prev = *pp;
+		pp = &(*pp)->rnext;
+	}
+	if (!*pp)
+		return;
+	*pp = f->rnext;
+	if (runq_tail == f)
+		runq_tail = prev;
+	runq_len--;
+}
+
+/* End f, which is not running: out of its queue, its stack freed. */
+static void fiber_end(struct graft_fiber *f)
+{
+	struct graft_waitq *q = f->waitq;
+
+	if (f->state == F_RUNNABLE)
+		runq_remove(f);
+	if (q) {
+		waitq_remove(f);
+		if (q >= dev_q && q < dev_q + PLAT_MAX_DEVICES && !q->head)
+			dev_watch &= ~((plat_handle_set_t)1 << (q - dev_q));
+	}
+	graft_timer_cancel(&f->timer);
+	f->state = F_DEAD;
+	fiber_free(f);
+}
+
+unsigned fiber_end_range(uintptr_t lo, uintptr_t hi)
+{
+	struct graft_fiber *f = all_fibers, *next;
+	unsigned ended = 0;
+
+	for (; f; f = next) {
+		next = f->anext;
+		if (f == current || (uintptr_t)f->fn < lo ||
+		    (uintptr_t)f->fn >= hi)
+			continue;
+		graft_log(GRAFT_LOG_WARN, "fiber",
+			  "ending fiber '%s': its "
+			  "module is gone",
+			  f->name);
+		fiber_end(f);
+		ended++;
+	}
+	return ended;
 }
 
 /* ---- the loop ---- */
@@ -400,11 +483,14 @@ static void poll_devices(uint64_t deadline)
 	}
 }
 
-/* Run each fiber that was runnable when the round began, once. */
+/* Run each fiber that was runnable when the round began, once (fewer if
+ * fiber_end_range took some out meanwhile). */
 static void run_round(void)
 {
-	for (unsigned n = runq_len; n && !loop_stopped; n--)
-		run_fiber(runq_pop());
+	struct graft_fiber *f;
+
+	for (unsigned n = runq_len; n && !loop_stopped && (f = runq_pop()); n--)
+		run_fiber(f);
 }
 
 void graft_loop_run(void)

@@ -30,6 +30,7 @@
 #include <graft/platform.h>
 
 #include "kheap.h"
+#include <graft/module.h>
 
 #define PAGE	   PLAT_PAGE_SIZE
 #define PAGE_SHIFT 12
@@ -252,6 +253,7 @@ void graft_heap_get_stats(struct graft_heap_stats *st)
 {
 	*st = H.st;
 }
+GRAFT_EXPORT(graft_heap_get_stats);
 
 /* ---- init ---- */
 
@@ -324,11 +326,13 @@ void *graft_page_alloc(size_t npages)
 		memset(p, 0, npages << PAGE_SHIFT);
 	return p;
 }
+GRAFT_EXPORT(graft_page_alloc);
 
 void graft_page_free(void *p, size_t npages)
 {
 	heap_pages_free(p, npages);
 }
+GRAFT_EXPORT(graft_page_free);
 
 /* ---- size classes ----
  * 16..128 in steps of 16, then four steps per power of two up to 2048:

@@ -15,6 +15,7 @@
 #include <graft/log.h>
 
 #include "kinit.h"
+#include <graft/module.h>
 
 #define OPTION_PREFIX "graft."
 
@@ -41,6 +42,7 @@ const char *graft_option(const char *key)
 	}
 	return NULL;
 }
+GRAFT_EXPORT(graft_option);
 
 int init_split_args(int argc, char **argv, int *app_argc, char ***app_argv)
 {

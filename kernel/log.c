@@ -13,6 +13,7 @@
 
 #include "kfiber.h"
 #include "libc/format.h"
+#include <graft/module.h>
 
 #define LOG_LINE_MAX  512
 #define BACKTRACE_MAX 32
@@ -63,6 +64,7 @@ void graft_log(int level, const char *subsys, const char *fmt, ...)
 	va_end(ap);
 	write_line(buf, n);
 }
+GRAFT_EXPORT(graft_log);
 
 static void print_line(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
@@ -121,3 +123,4 @@ void graft_panic_at(const char *file, int line, const char *fmt, ...)
 	backtrace();
 	plat_abort(msg);
 }
+GRAFT_EXPORT(graft_panic_at);

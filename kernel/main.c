@@ -1,9 +1,10 @@
 /*
  * kernel_main: the platform's entry into the kernel.  Boot order: the heap,
- * kernel options, the platform's devices, the registered boot steps, then
- * the application's main() in a fiber named "main" and the event loop.  The
- * instance ends when main returns or someone calls graft_shutdown(), with
- * that status.
+ * kernel options, the platform's devices, the module manager, the
+ * registered boot steps, the modules given at boot, the control service,
+ * then the application's main() in a fiber named "main" and the event
+ * loop.  The instance ends when main returns or someone calls
+ * graft_shutdown(), with that status.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -14,6 +15,7 @@
 #include <graft/log.h>
 #include <graft/platform.h>
 
+#include "kctl.h"
 #include "kfiber.h"
 #include "kheap.h"
 #include "kinit.h"
@@ -62,7 +64,9 @@ void kernel_main(const struct plat_boot_info *bi)
 	    GRAFT_LOG_DEBUG, "kernel", "target %s, heap %zu KiB, %u devices",
 	    bi->target ? bi->target : "?", bi->heap_size >> 10, bi->ndevices);
 	platdev_register_all(bi->ndevices);
+	ctl_init(bi);
 	init_run_steps();
+	ctl_start(bi);
 	rc = graft_fiber_spawn("main", main_fiber, NULL, 0, NULL);
 	if (rc < 0)
 		graft_panic("cannot start main: %s", graft_strerror(rc));

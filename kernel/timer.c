@@ -8,6 +8,9 @@
 
 #include <graft/error.h>
 #include <graft/timer.h>
+#include <graft/module.h>
+
+#include "krange.h"
 
 #define NOT_ARMED UINT32_MAX
 
@@ -70,11 +73,13 @@ void graft_timer_init(struct graft_timer *t, graft_timer_fn fn, void *arg)
 	t->slot = NOT_ARMED;
 	t->seq = 0;
 }
+GRAFT_EXPORT(graft_timer_init);
 
 bool graft_timer_armed(const struct graft_timer *t)
 {
 	return t->slot != NOT_ARMED;
 }
+GRAFT_EXPORT(graft_timer_armed);
 
 static int grow(void)
 {
@@ -105,6 +110,7 @@ void graft_timer_cancel(struct graft_timer *t)
 	else
 		sift_down(i);
 }
+GRAFT_EXPORT(graft_timer_cancel);
 
 int graft_timer_arm(struct graft_timer *t, uint64_t deadline)
 {
@@ -116,6 +122,25 @@ int graft_timer_arm(struct graft_timer *t, uint64_t deadline)
 	place(count++, t);
 	sift_up(t->slot);
 	return 0;
+}
+GRAFT_EXPORT(graft_timer_arm);
+
+unsigned timer_cancel_range(uintptr_t lo, uintptr_t hi)
+{
+	unsigned dropped = 0;
+
+	/* Cancelling moves the last timer into slot i: look at i again. */
+	for (uint32_t i = 0; i < count;) {
+		uintptr_t t = (uintptr_t)heap[i], fn = (uintptr_t)heap[i]->fn;
+
+		if ((t >= lo && t < hi) || (fn >= lo && fn < hi)) {
+			graft_timer_cancel(heap[i]);
+			dropped++;
+			continue;
+		}
+		i++;
+	}
+	return dropped;
 }
 
 uint64_t graft_timers_next(void)

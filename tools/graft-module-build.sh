@@ -1,9 +1,25 @@
 #!/bin/sh
-# graft-module-build.sh: build a loadable native module (what `graft module
-# build` runs).
+# graft-module-build.sh: build a loadable module, native or bytecode (what
+# `graft module build [--wasm]` runs).
 #
 # usage: graft-module-build.sh [-c cc] [-I dir]... [-D name[=value]]...
 #                              [-d decls.i]... -o module.o source.c...
+#        graft-module-build.sh --wasm [-c cc] [-I dir]... [-D name[=value]]...
+#                              -o module.wasm source.c...
+#
+# --wasm (or -w) builds a WebAssembly module instead: each source compiled
+# with clang --target=wasm32 -O2 against the same headers, linked by
+# wasm-ld (Debian's lld) with no entry point and graft_module_info
+# exported (the loader reads the module's name and version from it).  The
+# module may import only the "graft" functions of <graft/modapi.h>: an
+# undefined symbol (memcpy, a kernel function) stops the link.
+#   -mbulk-memory          memcpy/memset become memory.copy/fill, since a
+#                          bytecode module has no C library;
+#   -fvisibility=hidden    only the entry points are exported;
+#   --stack-first -z stack-size=16384
+#                          a small shadow stack (the default is 64 KiB) at
+#                          the bottom of memory, so that overflowing it
+#                          traps (out of bounds) instead of overwriting data.
 #
 # Compiles each source for the guest, links them with `ld -r` into one
 # ELF64 relocatable object, and adds the .graft_symver records (the
@@ -44,14 +60,22 @@ out=
 extra=
 decls=
 
+wasm=
+
 usage() {
-	echo "usage: graft-module-build.sh [-c cc] [-I dir]... [-D def]..." \
-		"[-d decls.i]... -o module.o source.c..." >&2
+	echo "usage: graft-module-build.sh [--wasm] [-c cc] [-I dir]..." \
+		"[-D def]... [-d decls.i]... -o module.o|module.wasm" \
+		"source.c..." >&2
 	exit 2
 }
 
-while getopts c:I:D:d:o:h opt; do
+if [ "${1:-}" = --wasm ]; then
+	wasm=1
+	shift
+fi
+while getopts wc:I:D:d:o:h opt; do
 	case $opt in
+	w) wasm=1 ;;
 	c) cc=$OPTARG ;;
 	I) extra="$extra -I$OPTARG" ;;
 	D) extra="$extra -D$OPTARG" ;;
@@ -62,6 +86,33 @@ while getopts c:I:D:d:o:h opt; do
 done
 shift $((OPTIND - 1))
 [ -n "$out" ] && [ $# -gt 0 ] || usage
+
+if [ -n "$wasm" ]; then
+	[ "$cc" = gcc ] && cc=${GRAFT_WASM_CC:-clang}
+	command -v wasm-ld >/dev/null || {
+		echo "graft-module-build.sh: wasm-ld not found (install lld)" >&2
+		exit 1
+	}
+	clanginc=$($cc -print-resource-dir)/include
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	n=0
+	objs=
+	for src in "$@"; do
+		n=$((n + 1))
+		# shellcheck disable=SC2086
+		$cc --target=wasm32 -std=gnu11 -O2 -Wall -ffreestanding \
+			-nostdlib -mbulk-memory -fvisibility=hidden -nostdinc \
+			-isystem "$root/kernel/libc/include" -isystem "$clanginc" \
+			-I"$root/include" -D__graft__ $extra -c "$src" \
+			-o "$tmp/$n.o"
+		objs="$objs $tmp/$n.o"
+	done
+	# shellcheck disable=SC2086
+	wasm-ld --no-entry --export-if-defined=graft_module_info \
+		--stack-first -z stack-size=16384 -o "$out" $objs
+	exit 0
+fi
 [ -x "$mkexports" ] || {
 	echo "graft-module-build.sh: $mkexports not built (run make)" >&2
 	exit 1

@@ -3,10 +3,17 @@
  * platform binding (platform/hvt) agree on.
  *
  * Memory.  Guest-physical equals guest-virtual (identity map).  The tender
- * loads the image at or above HVT_IMAGE_BASE, builds page tables, a GDT and
- * the boot information at the fixed addresses below, and starts the one vCPU
- * in 64-bit long mode at the image's entry point with %rdi holding the
- * address of struct hvt_boot_info and %rsp at the top of guest memory.
+ * loads the image at or above HVT_IMAGE_BASE, builds page tables, a GDT with
+ * a TSS, and the boot information at the fixed addresses below, and starts
+ * the one vCPU in 64-bit long mode, in ring 3 (HVT_GDT_USER_CODE), at the
+ * image's entry point with %rdi holding the address of struct
+ * hvt_boot_info and %rsp at the top of guest memory.  IDTR points at the
+ * zeroed page HVT_IDT_ADDR: the guest writes its exception gates there and
+ * its stack pointers into the TSS at HVT_TSS_ADDR before anything can
+ * fault, so that it never runs ring-0 code to set itself up (see
+ * platform/hvt/hvt_start.S for why that matters).  CPUID is left as KVM
+ * creates it (no features): the guest must not depend on the CPUID
+ * instruction; the TSC frequency comes in the boot information.
  * Page 0 is not mapped, so NULL dereferences fault.  The image is mapped
  * with 4 KiB pages by its segments' flags (text read+execute, everything
  * else read+write and no-execute); the rest of memory with 2 MiB pages,
@@ -15,9 +22,12 @@
  * platform/hvt/hvt_start.S for why).
  *
  * Hypercalls.  The guest writes the guest-physical address of a per-call
- * struct (below 4 GiB) as a 32-bit store to HVT_HYPERCALL_MMIO + 4 * nr, a
- * page that no memory slot backs, so the store leaves the guest as an MMIO
- * exit.  (Port I/O would be the classic choice, but the guest kernel runs
+ * struct (below 4 GiB) as a 32-bit store to HVT_HYPERCALL_MMIO + 4 * nr.
+ * That one page is the exception to the identity map: it maps
+ * guest-physical page 0 (HVT_HYPERCALL_GPA), which no memory slot backs,
+ * so the store leaves the guest as an MMIO exit, and all of memory above
+ * it is one memory slot (each slot costs the tender a KVM grace period at
+ * boot).  (Port I/O would be the classic choice, but the guest kernel runs
  * in ring 3 and KVM without hardware virtualization does not honour IOPL
  * there.)  Fields are marked IN (guest to tender) or OUT (tender to guest).
  * The tender checks every guest address and length it is given with one
@@ -28,14 +38,17 @@
 
 #include <stdint.h>
 
-#define HVT_ABI_VERSION 1
+#define HVT_ABI_VERSION 3
 
 #define HVT_GDT_ADDR 0x1000UL
+#define HVT_TSS_ADDR 0x1800UL    /* in the GDT's page */
+#define HVT_TSS_SIZE 0x68
 #define HVT_PML4_ADDR 0x2000UL
 #define HVT_PDPT_ADDR 0x3000UL
 #define HVT_PD_ADDR 0x4000UL     /* HVT_MAX_PD pages of 2 MiB entries */
 #define HVT_MAX_PD 4             /* so at most 4 GiB of guest memory */
 #define HVT_PT0_ADDR 0x8000UL    /* 4 KiB entries for the first 2 MiB */
+#define HVT_IDT_ADDR 0x9000UL    /* 256 gates, written by the guest */
 #define HVT_BOOT_INFO_ADDR 0x10000UL
 #define HVT_PT_IMAGE_ADDR 0x20000UL /* 4 KiB entries for 2 MiB..64 MiB */
 #define HVT_PT_IMAGE_MAX 31
@@ -45,10 +58,15 @@
 #define HVT_MEM_MAX (4UL << 30)
 #define HVT_STACK_SIZE (256UL << 10) /* at the top of memory */
 
-#define HVT_GDT_CODE 0x08 /* selectors */
+#define HVT_GDT_CODE 0x08 /* selectors: ring-0 code and data, */
 #define HVT_GDT_DATA 0x10
+#define HVT_GDT_USER_DATA 0x1b /* ring-3 data and code, */
+#define HVT_GDT_USER_CODE 0x23
+#define HVT_GDT_TSS 0x28  /* the 64-bit TSS (two entries) */
+#define HVT_GDT_ENTRIES 7
 
-#define HVT_HYPERCALL_MMIO 0xf0000UL /* one page, below the image */
+#define HVT_HYPERCALL_MMIO 0xf0000UL /* one page, below the image, */
+#define HVT_HYPERCALL_GPA 0x0UL      /* mapping this guest-physical one */
 
 enum hvt_hypercall {
 	HVT_HC_CONSOLE_WRITE = 0,
@@ -68,6 +86,15 @@ enum hvt_hypercall {
 };
 
 #define HVT_MAX_DEVICES 64
+#define HVT_MAX_MODULES 16
+
+/* A module handed over at boot (--module): its bytes sit in guest memory
+ * below heap_start, page-aligned. */
+struct hvt_module {
+	uint64_t addr;  /* guest address */
+	uint64_t len;
+	char name[48];  /* the host's file name, NUL-terminated */
+};
 
 struct hvt_device {
 	uint32_t kind;      /* enum plat_dev_kind */
@@ -90,6 +117,9 @@ struct hvt_boot_info {
 	uint32_t pad;
 	uint64_t argv;          /* guest address of char *[argc + 1] */
 	struct hvt_device devices[HVT_MAX_DEVICES];
+	uint32_t nmodules;
+	uint32_t pad2;
+	struct hvt_module modules[HVT_MAX_MODULES];
 	/* argv strings follow, within HVT_BOOT_INFO_SIZE */
 };
 
@@ -116,9 +146,16 @@ struct hvt_hc_io {
 	uint64_t len;    /* IN buffer size; OUT bytes read (net, ctl) */
 };
 
+/* Seal: the ranges (code and page tables) become read-only memory slots,
+ * so that no guest write at any privilege level reaches them; the tender
+ * refuses a second seal.  ret: 0, GRAFT_EINVAL (ranges unsorted,
+ * unaligned, touching page 0 or outside memory),
+ * GRAFT_ESEALED. */
+#define HVT_SEAL_MAX_RANGES 64
+
 struct hvt_hc_seal {
 	uint64_t ranges; /* IN guest address of uint64_t[2 * nranges] */
-	uint32_t nranges; /* IN (start, end) pairs, page-aligned */
+	uint32_t nranges; /* IN (start, end) pairs, page-aligned, sorted */
 	int32_t ret;     /* OUT */
 };
 

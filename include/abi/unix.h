@@ -15,7 +15,8 @@
 
 #define UNIX_BOOT_FD 3
 #define UNIX_BOOT_MAGIC 0x54554752u /* "RGUT" */
-#define UNIX_BOOT_VERSION 1
+#define UNIX_BOOT_VERSION 2
+#define UNIX_MAX_MODULES 16
 #define UNIX_MAX_DEVICES 32
 #define UNIX_MAX_FILTER 4096 /* instructions per filter */
 
@@ -23,6 +24,15 @@ struct unix_device {
 	struct hvt_device info;
 	int32_t fd;       /* the descriptor in the image's process */
 	uint32_t pad;
+};
+
+/* A module handed over at boot (--module): a read-only descriptor the
+ * image maps before it installs its filter, then closes. */
+struct unix_module {
+	int32_t fd;
+	uint32_t pad;
+	uint64_t len;
+	char name[48];
 };
 
 struct unix_boot {
@@ -37,6 +47,9 @@ struct unix_boot {
 	uint32_t pad;
 	uint64_t seal_filter_off;
 	struct unix_device devices[UNIX_MAX_DEVICES];
+	uint32_t nmodules;
+	uint32_t pad2;
+	struct unix_module modules[UNIX_MAX_MODULES];
 };
 
 #endif

@@ -23,6 +23,8 @@
 #ifndef GRAFT_INIT_H
 #define GRAFT_INIT_H
 
+#include <stdbool.h>
+
 struct graft_init_step {
 	int order;
 	int (*fn)(void);
@@ -52,5 +54,9 @@ const char *graft_option(const char *key);
  * loop stops before running anything else and the platform's exit is
  * called with status.  Returning from main() does the same. */
 void graft_shutdown(int status) __attribute__((noreturn));
+
+/* graft_sealed - whether the instance has been sealed (`graft seal`): its
+ * code can no longer change and native modules no longer load. */
+bool graft_sealed(void);
 
 #endif

@@ -1,8 +1,10 @@
 /*
  * What a module author includes.  A native module is an ELF64 relocatable
  * object (built by tools/graft-module-build.sh, `graft module build`); the
- * same C file is meant to build as a WebAssembly module later, so everything
- * here is a plain declaration macro that each target maps to its own form.
+ * same C file builds as a WebAssembly module too (graft-module-build.sh
+ * --wasm), so everything here is a plain declaration macro that each format
+ * maps to its own form.  The services a module may call, in both formats,
+ * are in <graft/modapi.h>.
  *
  *	#include <graft/module.h>
  *
@@ -45,6 +47,9 @@ enum graft_module_rec_kind {
 	GRAFT_MREC_EXIT = 4,
 	GRAFT_MREC_SAVE = 5,
 	GRAFT_MREC_RESTORE = 6,
+	GRAFT_MREC_TIMER = 7, /* callbacks: see <graft/modapi.h> */
+	GRAFT_MREC_MESSAGE = 8,
+	GRAFT_MREC_NET = 9,
 };
 
 /*
@@ -77,6 +82,17 @@ typedef void (*graft_module_exit_fn)(void);
 typedef int (*graft_module_save_fn)(void **state, size_t *len);
 typedef int (*graft_module_restore_fn)(void *state, size_t len);
 
+/*
+ * Callbacks, run by the kernel's event loop on the module's behalf (never
+ * inside another module's call), each at most once per module:
+ * timer(id): a timer the module started with graft_mod_timer_start fired;
+ * message(): messages wait in the module's mailbox (graft_mod_recv);
+ * net(handle): frames may be pending on a granted net device.
+ */
+typedef void (*graft_module_timer_fn)(uint32_t id);
+typedef void (*graft_module_message_fn)(void);
+typedef void (*graft_module_net_fn)(int handle);
+
 /* One metadata record: 80 bytes, 8-aligned, little-endian.  Strings are
  * NUL-terminated within their fields; unused bytes are zero. */
 struct graft_module_rec {
@@ -91,6 +107,9 @@ struct graft_module_rec {
 		graft_module_exit_fn exit;
 		graft_module_save_fn save;
 		graft_module_restore_fn restore;
+		graft_module_timer_fn timer;
+		graft_module_message_fn message;
+		graft_module_net_fn net;
 		uint64_t raw;
 	} entry; /* INIT..RESTORE: the function (relocated by the loader) */
 } __attribute__((aligned(8)));
@@ -120,50 +139,56 @@ _Static_assert(sizeof(struct graft_symver) == 64,
 #define GRAFT_CAT_(a, b)  GRAFT_CAT2_(a, b)
 
 #if defined(__wasm__)
-/* WebAssembly: the metadata records become a custom section, the entry
- * points wasm exports of fixed names (graft_module_init, ...), and the names
- * of exported symbols a custom section that the wasm module build turns
- * into --export flags. */
-#define GRAFT_MODULE_REC_                                                      \
-	static const struct graft_module_rec                                   \
-	    __attribute__((used, section(".custom_section.graft_module")))     \
-	    GRAFT_CAT_(graft_mrec_, __COUNTER__)
-#define GRAFT_WASM_INIT_(fn, field)                                            \
-	__attribute__((export_name(                                            \
-	    "graft_module_" #field))) int graft_module_##field##_entry(void)   \
+/*
+ * WebAssembly (tools/graft-module-build.sh --wasm).  GRAFT_MODULE's record
+ * is the data symbol graft_module_info, which the build exports as a global
+ * holding its address: the loader reads the record from the module's data
+ * segments without running any of its code.  Entry points and callbacks
+ * are wasm exports of fixed names (graft_module_init, graft_module_exit,
+ * graft_module_save, graft_module_restore, graft_module_timer,
+ * graft_module_message, graft_module_net) that wrap the author's functions.
+ * The save export returns the state as one i64, (address << 32) | length,
+ * or a negative code: the state stays in the old version's memory and the
+ * loader copies it.  The restore export receives the address and length of
+ * a copy the loader placed in pages it added to the new version's memory;
+ * it must not free it.  GRAFT_MODULE_DEPENDS and GRAFT_EXPORT have no
+ * bytecode form: a bytecode module links against the graft imports only
+ * and talks to other modules by messages (<graft/modapi.h>).
+ */
+#define GRAFT_MODULE_INFO_REC_                                                 \
+	const struct graft_module_rec graft_module_info __attribute__((used))
+#define GRAFT_MODULE_DEPENDS_REC_                                              \
+	_Static_assert(0, "GRAFT_MODULE_DEPENDS: not for bytecode modules");   \
+	static const struct graft_module_rec __attribute__((unused))           \
+	GRAFT_CAT_(graft_mrec_, __COUNTER__)
+#define GRAFT_WASM_ENTRY_(name, ret, params, call)                             \
+	__attribute__((export_name("graft_module_" #name)))                    \
+	ret graft_module_##name##_entry params                                 \
 	{                                                                      \
-		return fn();                                                   \
+		call;                                                          \
 	}                                                                      \
-	_Static_assert(1, #field)
+	_Static_assert(1, #name)
 #define GRAFT_MODULE_ENTRY_(k, field, fn) GRAFT_WASM_##field##_(fn)
-#define GRAFT_WASM_init_(fn)		  GRAFT_WASM_INIT_(fn, init)
-#define GRAFT_WASM_exit_(fn)                                                   \
-	__attribute__((export_name("graft_module_exit"))) void                 \
-	graft_module_exit_entry(void)                                          \
-	{                                                                      \
-		fn();                                                          \
-	}                                                                      \
-	_Static_assert(1, "exit")
+#define GRAFT_WASM_init_(fn)		  GRAFT_WASM_ENTRY_(init, int, (void), return fn())
+#define GRAFT_WASM_exit_(fn)		  GRAFT_WASM_ENTRY_(exit, void, (void), fn())
 #define GRAFT_WASM_save_(fn)                                                   \
-	__attribute__((export_name("graft_module_save"))) int                  \
-	graft_module_save_entry(void **s, size_t *n)                           \
-	{                                                                      \
-		return fn(s, n);                                               \
-	}                                                                      \
-	_Static_assert(1, "save")
+	GRAFT_WASM_ENTRY_(                                                     \
+	    save, long long, (void), void *s_ = 0; size_t n_ = 0;              \
+	    int rc_ = fn(&s_, &n_);                                            \
+	    return rc_ ? (rc_ < 0 ? rc_ : -1)                                  \
+		       : (long long)((unsigned long long)(uintptr_t)s_ << 32 | \
+				     n_))
 #define GRAFT_WASM_restore_(fn)                                                \
-	__attribute__((export_name("graft_module_restore"))) int               \
-	graft_module_restore_entry(void *s, size_t n)                          \
-	{                                                                      \
-		return fn(s, n);                                               \
-	}                                                                      \
-	_Static_assert(1, "restore")
+	GRAFT_WASM_ENTRY_(restore, int, (void *s, size_t n), return fn(s, n))
+#define GRAFT_WASM_timer_(fn)                                                  \
+	GRAFT_WASM_ENTRY_(timer, void, (uint32_t id), fn(id))
+#define GRAFT_WASM_message_(fn) GRAFT_WASM_ENTRY_(message, void, (void), fn())
+#define GRAFT_WASM_net_(fn)	GRAFT_WASM_ENTRY_(net, void, (int h), fn(h))
 #define GRAFT_EXPORT(sym)                                                      \
-	extern __typeof__(sym) sym;                                            \
-	static const char GRAFT_CAT_(graft_export_, __COUNTER__)[]             \
-	    __attribute__((used, section(".custom_section.graft_exports"))) =  \
-		#sym
+	_Static_assert(0, "GRAFT_EXPORT: not for bytecode modules")
 #else
+#define GRAFT_MODULE_INFO_REC_	  GRAFT_MODULE_REC_
+#define GRAFT_MODULE_DEPENDS_REC_ GRAFT_MODULE_REC_
 #define GRAFT_MODULE_REC_                                                      \
 	static const struct graft_module_rec                                   \
 	    __attribute__((used, section(".graft_module"), aligned(8)))        \
@@ -190,26 +215,30 @@ _Static_assert(sizeof(struct graft_symver) == 64,
 		       "version too long");                                    \
 	_Static_assert(sizeof(l) <= GRAFT_MODULE_LICENCE_MAX,                  \
 		       "licence too long");                                    \
-	GRAFT_MODULE_REC_ = {.magic = GRAFT_MODULE_MAGIC,                      \
-			     .abi_version = GRAFT_ABI_VERSION,                 \
-			     .kind = GRAFT_MREC_INFO,                          \
-			     .name = n,                                        \
-			     .version = v,                                     \
-			     .licence = l}
+	GRAFT_MODULE_INFO_REC_ = {.magic = GRAFT_MODULE_MAGIC,                 \
+				  .abi_version = GRAFT_ABI_VERSION,            \
+				  .kind = GRAFT_MREC_INFO,                     \
+				  .name = n,                                   \
+				  .version = v,                                \
+				  .licence = l}
 
 /* GRAFT_MODULE_DEPENDS - a module that must be live before this one loads
  * (and that cannot be unloaded while this one is). */
 #define GRAFT_MODULE_DEPENDS(n)                                                \
 	_Static_assert(sizeof(n) <= GRAFT_MODULE_NAME_MAX, "name too long");   \
-	GRAFT_MODULE_REC_ = {.magic = GRAFT_MODULE_MAGIC,                      \
-			     .abi_version = GRAFT_ABI_VERSION,                 \
-			     .kind = GRAFT_MREC_DEPENDS,                       \
-			     .name = n}
+	GRAFT_MODULE_DEPENDS_REC_ = {.magic = GRAFT_MODULE_MAGIC,              \
+				     .abi_version = GRAFT_ABI_VERSION,         \
+				     .kind = GRAFT_MREC_DEPENDS,               \
+				     .name = n}
 
 #define GRAFT_MODULE_INIT(fn) GRAFT_MODULE_ENTRY_(GRAFT_MREC_INIT, init, fn)
 #define GRAFT_MODULE_EXIT(fn) GRAFT_MODULE_ENTRY_(GRAFT_MREC_EXIT, exit, fn)
 #define GRAFT_MODULE_SAVE(fn) GRAFT_MODULE_ENTRY_(GRAFT_MREC_SAVE, save, fn)
 #define GRAFT_MODULE_RESTORE(fn)                                               \
 	GRAFT_MODULE_ENTRY_(GRAFT_MREC_RESTORE, restore, fn)
+#define GRAFT_MODULE_TIMER(fn) GRAFT_MODULE_ENTRY_(GRAFT_MREC_TIMER, timer, fn)
+#define GRAFT_MODULE_MESSAGE(fn)                                               \
+	GRAFT_MODULE_ENTRY_(GRAFT_MREC_MESSAGE, message, fn)
+#define GRAFT_MODULE_NET(fn) GRAFT_MODULE_ENTRY_(GRAFT_MREC_NET, net, fn)
 
 #endif

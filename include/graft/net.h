@@ -68,7 +68,8 @@ void net_poll(struct net_stack *s, uint64_t now_ns);
 uint64_t net_poll_at(struct net_stack *s);
 
 /* net_set_default / net_default - the stack applications use when they do
- * not choose one (the kernel's network glue sets it); NULL if none. */
+ * not choose one (the boot step sets it, guest builds only); NULL if none.
+ * Set it to NULL before freeing that stack. */
 void net_set_default(struct net_stack *s);
 struct net_stack *net_default(void);
 

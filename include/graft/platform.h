@@ -39,12 +39,22 @@ struct plat_device_info {
 	uint64_t sectors;
 };
 
+/* A module given at boot: its bytes, in memory the platform owns until
+ * the instance ends (the kernel loads it before main() runs). */
+struct plat_boot_module {
+	const void *data;
+	size_t len;
+	const char *name; /* the host's file name, for messages */
+};
+
 struct plat_boot_info {
 	int argc;            /* the application's arguments, argv[0] is the */
 	char **argv;         /* image name; the platform owns the memory     */
 	uintptr_t heap_start; /* page-aligned region the kernel may use */
 	size_t heap_size;
 	uint64_t mem_size;    /* guest memory in all, as given by --mem */
+	uint32_t nmodules;    /* modules the host handed over at boot */
+	const struct plat_boot_module *modules; /* (--module), in order */
 	uint32_t ndevices;    /* handles 0..ndevices-1 are valid */
 	const char *target;   /* "unix", "hvt", ... */
 };
@@ -52,6 +62,27 @@ struct plat_boot_info {
 /* Entry point into the kernel, called once by the platform after it has set
  * up a stack, memory and the console.  Never returns. */
 void kernel_main(const struct plat_boot_info *bi) __attribute__((noreturn));
+
+/* kernel_fault - the platform's fault path calls this before it ends the
+ * instance over a fault in guest code (an exception on hvt, a signal on
+ * unix), with the registers at the fault.  Returns 1 when the kernel
+ * contains the fault (a module's entry point faulted, see kernel/kfault.h):
+ * it has then rewritten the registers below, and the platform resumes
+ * there.  Returns 0 otherwise: report and end the instance as before.
+ * Runs on the fault path: no SSE, no locks, no allocation. */
+enum plat_fault_kind {
+	PLAT_FAULT_PAGE = 1, /* addr and write are meaningful */
+	PLAT_FAULT_OTHER = 2,
+};
+struct plat_fault {
+	int kind;	  /* IN enum plat_fault_kind */
+	int write;	  /* IN page faults: the access was a write */
+	const char *what; /* IN "page fault", "general protection fault"... */
+	uint64_t addr;	  /* IN page faults: the address */
+	/* IN the registers at the fault; OUT where to resume */
+	uint64_t rip, rsp, rbp, rbx, r12, r13, r14, r15, rax;
+};
+int kernel_fault(struct plat_fault *f);
 
 /* plat_console_write - write len bytes to the console.  Never fails; the
  * platform drops output it cannot deliver. */
@@ -93,7 +124,9 @@ int plat_block_flush(plat_handle_t h);
 
 /* plat_ctl_read - take the next whole message from the host control channel
  * (see include/abi/ctl.h); GRAFT_EAGAIN if none, GRAFT_EMSGSIZE if it does
- * not fit (the message is dropped).  plat_ctl_write - send one whole message
+ * not fit: *len then holds its size, buf its first size bytes, and the
+ * message stays queued, to be read again with a buffer that size (or
+ * dropped: buf NULL and size 0 discard the next message).  plat_ctl_write - send one whole message
  * (the answer to the current request).  GRAFT_ENOTCONN if no host client. */
 int plat_ctl_read(plat_handle_t h, void *buf, size_t size, size_t *len);
 int plat_ctl_write(plat_handle_t h, const void *buf, size_t len);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "format.h"
+#include <graft/module.h>
 
 #define CONSOLE_CHUNK 256
 
@@ -52,6 +53,7 @@ int vprintf(const char *fmt, va_list ap)
 	console_flush(&c);
 	return n;
 }
+GRAFT_EXPORT(vprintf);
 
 int printf(const char *fmt, ...)
 {
@@ -63,11 +65,13 @@ int printf(const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+GRAFT_EXPORT(printf);
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	return kfmt_vsnprintf(buf, size, fmt, ap);
 }
+GRAFT_EXPORT(vsnprintf);
 
 int snprintf(char *buf, size_t size, const char *fmt, ...)
 {
@@ -79,6 +83,7 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+GRAFT_EXPORT(snprintf);
 
 int puts(const char *s)
 {
@@ -88,6 +93,7 @@ int puts(const char *s)
 	plat_console_write("\n", 1);
 	return (int)n + 1;
 }
+GRAFT_EXPORT(puts);
 
 int putchar(int c)
 {
@@ -96,3 +102,4 @@ int putchar(int c)
 	plat_console_write(&ch, 1);
 	return (unsigned char)ch;
 }
+GRAFT_EXPORT(putchar);

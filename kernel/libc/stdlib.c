@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <graft/module.h>
 
 static int digit_value(int c)
 {
@@ -77,11 +78,13 @@ unsigned long long strtoull(const char *s, char **end, int base)
 		return ULLONG_MAX;
 	return neg ? -mag : mag;
 }
+GRAFT_EXPORT(strtoull);
 
 unsigned long strtoul(const char *s, char **end, int base)
 {
 	return strtoull(s, end, base);
 }
+GRAFT_EXPORT(strtoul);
 
 long long strtoll(const char *s, char **end, int base)
 {
@@ -100,16 +103,19 @@ long long strtoll(const char *s, char **end, int base)
 		return LLONG_MAX;
 	return (long long)mag;
 }
+GRAFT_EXPORT(strtoll);
 
 long strtol(const char *s, char **end, int base)
 {
 	return strtoll(s, end, base);
 }
+GRAFT_EXPORT(strtol);
 
 int atoi(const char *s)
 {
 	return (int)strtol(s, NULL, 10);
 }
+GRAFT_EXPORT(atoi);
 
 int abs(int x)
 {
@@ -174,6 +180,7 @@ void qsort(void *base, size_t n, size_t size,
 		sift_down(b, 0, end, size, cmp);
 	}
 }
+GRAFT_EXPORT(qsort);
 
 void *bsearch(const void *key, const void *base, size_t n, size_t size,
 	      int (*cmp)(const void *, const void *))
@@ -194,3 +201,4 @@ void *bsearch(const void *key, const void *base, size_t n, size_t size,
 	}
 	return NULL;
 }
+GRAFT_EXPORT(bsearch);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <graft/module.h>
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
@@ -18,6 +19,7 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 			     : "memory");
 	return dst;
 }
+GRAFT_EXPORT(memcpy);
 
 void *memmove(void *dst, const void *src, size_t n)
 {
@@ -35,6 +37,7 @@ void *memmove(void *dst, const void *src, size_t n)
 			     : "memory");
 	return dst;
 }
+GRAFT_EXPORT(memmove);
 
 void *memset(void *dst, int c, size_t n)
 {
@@ -46,6 +49,7 @@ void *memset(void *dst, int c, size_t n)
 			     : "memory");
 	return dst;
 }
+GRAFT_EXPORT(memset);
 
 int memcmp(const void *a, const void *b, size_t n)
 {
@@ -56,6 +60,7 @@ int memcmp(const void *a, const void *b, size_t n)
 			return *x - *y;
 	return 0;
 }
+GRAFT_EXPORT(memcmp);
 
 void *memchr(const void *s, int c, size_t n)
 {
@@ -66,6 +71,7 @@ void *memchr(const void *s, int c, size_t n)
 			return (void *)p;
 	return NULL;
 }
+GRAFT_EXPORT(memchr);
 
 size_t strlen(const char *s)
 {
@@ -75,6 +81,7 @@ size_t strlen(const char *s)
 		p++;
 	return p - s;
 }
+GRAFT_EXPORT(strlen);
 
 size_t strnlen(const char *s, size_t max)
 {
@@ -84,6 +91,7 @@ size_t strnlen(const char *s, size_t max)
 		n++;
 	return n;
 }
+GRAFT_EXPORT(strnlen);
 
 int strcmp(const char *a, const char *b)
 {
@@ -91,6 +99,7 @@ int strcmp(const char *a, const char *b)
 		a++, b++;
 	return (unsigned char)*a - (unsigned char)*b;
 }
+GRAFT_EXPORT(strcmp);
 
 int strncmp(const char *a, const char *b, size_t n)
 {
@@ -102,6 +111,7 @@ int strncmp(const char *a, const char *b, size_t n)
 	}
 	return 0;
 }
+GRAFT_EXPORT(strncmp);
 
 char *strchr(const char *s, int c)
 {
@@ -112,6 +122,7 @@ char *strchr(const char *s, int c)
 			return NULL;
 	}
 }
+GRAFT_EXPORT(strchr);
 
 char *strrchr(const char *s, int c)
 {
@@ -124,6 +135,7 @@ char *strrchr(const char *s, int c)
 			return (char *)last;
 	}
 }
+GRAFT_EXPORT(strrchr);
 
 char *strstr(const char *hay, const char *needle)
 {
@@ -136,6 +148,7 @@ char *strstr(const char *hay, const char *needle)
 			return (char *)hay;
 	return NULL;
 }
+GRAFT_EXPORT(strstr);
 
 char *strcpy(char *restrict dst, const char *restrict src)
 {
@@ -171,6 +184,7 @@ size_t strlcpy(char *restrict dst, const char *restrict src, size_t size)
 	}
 	return len;
 }
+GRAFT_EXPORT(strlcpy);
 
 char *strndup(const char *s, size_t n)
 {
@@ -183,11 +197,13 @@ char *strndup(const char *s, size_t n)
 	p[len] = '\0';
 	return p;
 }
+GRAFT_EXPORT(strndup);
 
 char *strdup(const char *s)
 {
 	return strndup(s, SIZE_MAX);
 }
+GRAFT_EXPORT(strdup);
 
 static int lower(int c)
 {
@@ -206,8 +222,10 @@ int strncasecmp(const char *a, const char *b, size_t n)
 	}
 	return 0;
 }
+GRAFT_EXPORT(strncasecmp);
 
 int strcasecmp(const char *a, const char *b)
 {
 	return strncasecmp(a, b, SIZE_MAX);
 }
+GRAFT_EXPORT(strcasecmp);

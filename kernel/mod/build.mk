@@ -1,17 +1,31 @@
-# kernel/mod/: the native module manager (validator, linker, registry).
-# Guest archive $(BUILD)/guest/libmod.a (always built, so that the guest
-# build is checked); the tests link the hosted objects of MOD_SRCS.
+# kernel/mod/: the module manager (validator, linker, registry, formats).
+# Guest archives: $(BUILD)/guest/libmod.a (the manager, the native format
+# and the module API; always built, so that the guest build is checked) and
+# $(BUILD)/guest/libmod-wasm.a (the bytecode format, for images that link
+# lib/wasm too; it registers itself by a boot step, so link it whole).
+# The tests link the hosted objects of MOD_SRCS (and MOD_API_SRCS,
+# MOD_WASM_SRCS for bytecode modules).
 MOD_SRCS := kernel/mod/elf_validate.c kernel/mod/elf_load.c \
 	kernel/mod/reloc_x86_64.c kernel/mod/exports.c kernel/mod/modmgr.c \
-	kernel/mod/mod_err.c
-MOD_GUEST_SRCS := $(MOD_SRCS) kernel/mod/mem_plat.c
+	kernel/mod/mod_err.c kernel/mod/fmt_native.c
+MOD_API_SRCS := kernel/mod/modapi.c
+MOD_WASM_SRCS := kernel/mod/fmt_wasm.c kernel/mod/fmt_wasm_imports.c
+MOD_GUEST_SRCS := $(MOD_SRCS) $(MOD_API_SRCS) kernel/mod/mem_plat.c
 MOD_GUEST_A := $(BUILD)/guest/libmod.a
+MOD_WASM_GUEST_A := $(BUILD)/guest/libmod-wasm.a
+
+CFLAGS_kernel/mod/fmt_wasm.c := -I.
+CFLAGS_kernel/mod/fmt_wasm_imports.c := -I.
 
 $(MOD_GUEST_A): $(call guest_objs,$(MOD_GUEST_SRCS))
 	$(if $(Q),@echo "  AR      $@")
 	$(Q)$(GUEST_AR) rcs $@ $^
 
-ALL += $(MOD_GUEST_A)
+$(MOD_WASM_GUEST_A): $(call guest_objs,$(MOD_WASM_SRCS))
+	$(if $(Q),@echo "  AR      $@")
+	$(Q)$(GUEST_AR) rcs $@ $^
+
+ALL += $(MOD_GUEST_A) $(MOD_WASM_GUEST_A)
 
 # The export tool and the standard declarations (rules in
 # tools/mkexports/build.mk), defined here because this fragment is read

@@ -443,10 +443,11 @@ static int link_describe(struct link *l)
 			entry[i] = (uintptr_t)m->base +
 				   l->secoff[elf->meta.entry[i].shndx] +
 				   elf->meta.entry[i].off;
-	m->init = (graft_module_init_fn)entry[MOD_ENTRY_INIT];
-	m->exit = (graft_module_exit_fn)entry[MOD_ENTRY_EXIT];
-	m->save = (graft_module_save_fn)entry[MOD_ENTRY_SAVE];
-	m->restore = (graft_module_restore_fn)entry[MOD_ENTRY_RESTORE];
+	for (i = 0; i < MOD_NENTRY; i++) {
+		m->entry[i] = entry[i];
+		if (entry[i])
+			m->entries |= MOD_ENTRY_BIT(i);
+	}
 	for (i = 0; i < m->nexports; i++) {
 		const struct elf64_sym *s = export_sym(elf, m->exports[i].name);
 

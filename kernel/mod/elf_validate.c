@@ -532,7 +532,7 @@ static bool is_meta_section(const struct mod_elf *elf, unsigned i)
 }
 
 /* A module or dependency name: 1..31 bytes of [A-Za-z0-9._-]. */
-static bool valid_name(const char *field, size_t size)
+bool mod_name_valid(const char *field, size_t size)
 {
 	size_t n = strnlen(field, size), i;
 
@@ -549,13 +549,10 @@ static bool valid_name(const char *field, size_t size)
 	return true;
 }
 
-static bool terminated(const char *field, size_t size)
+bool mod_field_terminated(const char *field, size_t size)
 {
 	return strnlen(field, size) < size;
 }
-
-static const char *const entry_names[MOD_NENTRY] = {"init", "exit", "save",
-						    "restore"};
 
 /* One metadata record: magic, ABI version, kind, strings terminated and
  * names well formed. */
@@ -579,9 +576,9 @@ static int check_meta_record(struct mod_elf *elf,
 		if (++*ninfo > 1)
 			return mod_fail(e, GRAFT_EFORMAT,
 					"more than one GRAFT_MODULE record");
-		if (!valid_name(r->name, sizeof(r->name)) ||
-		    !terminated(r->version, sizeof(r->version)) ||
-		    !terminated(r->licence, sizeof(r->licence)))
+		if (!mod_name_valid(r->name, sizeof(r->name)) ||
+		    !mod_field_terminated(r->version, sizeof(r->version)) ||
+		    !mod_field_terminated(r->licence, sizeof(r->licence)))
 			return mod_fail(e, GRAFT_EFORMAT,
 					"malformed name, version or licence in "
 					"GRAFT_MODULE record");
@@ -590,7 +587,7 @@ static int check_meta_record(struct mod_elf *elf,
 		memcpy(m->licence, r->licence, sizeof(m->licence));
 		return 0;
 	case GRAFT_MREC_DEPENDS:
-		if (!valid_name(r->name, sizeof(r->name)))
+		if (!mod_name_valid(r->name, sizeof(r->name)))
 			return mod_fail(e, GRAFT_EFORMAT,
 					"malformed GRAFT_MODULE_DEPENDS name");
 		if (m->ndeps == MOD_MAX_DEPS)
@@ -603,6 +600,9 @@ static int check_meta_record(struct mod_elf *elf,
 	case GRAFT_MREC_EXIT:
 	case GRAFT_MREC_SAVE:
 	case GRAFT_MREC_RESTORE:
+	case GRAFT_MREC_TIMER:
+	case GRAFT_MREC_MESSAGE:
+	case GRAFT_MREC_NET:
 		return 0;
 	}
 	return mod_fail(e, GRAFT_EFORMAT, "metadata record of unknown kind %u",
@@ -675,7 +675,7 @@ static int check_entry_rela(struct mod_elf *elf, unsigned meta,
 				"unexpected relocation in .graft_module");
 	memcpy(&rd, elf->buf + elf->sh[meta].sh_offset + rec * sizeof(rd),
 	       sizeof(rd));
-	if (rd.kind < GRAFT_MREC_INIT || rd.kind > GRAFT_MREC_RESTORE)
+	if (rd.kind < GRAFT_MREC_INIT || rd.kind > GRAFT_MREC_NET)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"relocation of a metadata record without an "
 				"entry point");
@@ -683,7 +683,7 @@ static int check_entry_rela(struct mod_elf *elf, unsigned meta,
 	if (ref->set)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"more than one %s entry point",
-				entry_names[rd.kind - GRAFT_MREC_INIT]);
+				mod_entry_names[rd.kind - GRAFT_MREC_INIT]);
 	s = &elf->syms[ELF_R_SYM(r->r_info)];
 	off = s->st_value + (uint64_t)r->r_addend;
 	if (!mod_elf_loaded(elf, s->st_shndx) ||
@@ -691,14 +691,14 @@ static int check_entry_rela(struct mod_elf *elf, unsigned meta,
 	    off >= elf->sh[s->st_shndx].sh_size || r->r_addend < 0)
 		return mod_fail(e, GRAFT_EFORMAT,
 				"%s entry point is not in the module's code",
-				entry_names[rd.kind - GRAFT_MREC_INIT]);
+				mod_entry_names[rd.kind - GRAFT_MREC_INIT]);
 	ref->set = true;
 	ref->shndx = s->st_shndx;
 	ref->off = off;
 	return 0;
 }
 
-/* Entry points: each INIT..RESTORE record has exactly one relocation on its
+/* Entry points: each INIT..NET record has exactly one relocation on its
  * entry field, and its stored value is zero (no absolute addresses). */
 static int check_entries(struct mod_elf *elf, struct mod_err *e)
 {
@@ -787,7 +787,7 @@ static int check_symver(struct mod_elf *elf, struct mod_err *e)
 			       sizeof(*v));
 			if ((v->kind != GRAFT_SYMVER_IMPORT &&
 			     v->kind != GRAFT_SYMVER_EXPORT) ||
-			    !terminated(v->name, sizeof(v->name)) ||
+			    !mod_field_terminated(v->name, sizeof(v->name)) ||
 			    v->name[0] == '\0')
 				return mod_fail(e, GRAFT_EFORMAT,
 						"malformed .graft_symver record"

@@ -54,10 +54,33 @@ extern const size_t mod_kernel_nexports;
 int mod_manager_init(const struct mod_mem_ops *mem,
 		     const struct mod_export *table, size_t n);
 
-/* mod_manager_seal - refuse every native load from now on (GRAFT_ESEALED,
- * "module 'x': instance is sealed: native modules cannot be loaded").
- * The seal code calls this before plat_seal().  Irreversible. */
+/* mod_manager_seal - refuse every native load and upgrade from now on
+ * (GRAFT_ESEALED, "module 'x': instance is sealed: native modules cannot be
+ * loaded").  Bytecode modules still load: they add data, not code.  The
+ * seal code calls this before plat_seal().  Irreversible. */
 void mod_manager_seal(void);
+
+/* mod_format_register - add a module format beside the built-in native
+ * one (the bytecode format registers itself this way at boot: see
+ * mod_wasm_register).  A buffer goes to the first registered format that
+ * recognises it, else to the native loader.  Without a bytecode format, a
+ * WebAssembly module is refused with GRAFT_ENOTSUP ("this image has no
+ * bytecode module support").  GRAFT_ENOSPC past MOD_MAX_FORMATS. */
+struct mod_format;
+int mod_format_register(const struct mod_format *f);
+
+/* mod_wasm_register - register the bytecode module format (kernel/mod/
+ * fmt_wasm.c, in images that link lib/wasm; a boot step calls it). */
+int mod_wasm_register(void);
+
+/* mod_set_report - where the manager reports what nobody asked for: a
+ * module stopped after a trap ("module 'x': trapped in timer callback: out
+ * of bounds memory access (function 3, offset 0x1a2); stopped and
+ * unloaded"), an exit that trapped.  One line, no newline.  The kernel
+ * sends it to the log; NULL: nowhere.  mod_last_stop - the last such stop
+ * ("" if none), for `graft ls` and tests. */
+void mod_set_report(void (*report)(const char *line));
+const char *mod_last_stop(void);
 
 struct mod_load_opts {
 	/* what to call the module in messages until its metadata is read,
@@ -66,15 +89,17 @@ struct mod_load_opts {
 };
 
 /* mod_load - validate, link, protect and initialise the module in buf
- * (an ELF64 x86_64 relocatable object; the caller keeps buf, which is not
+ * (an ELF64 x86_64 relocatable object, or a WebAssembly binary where the
+ * bytecode format is registered; the caller keeps buf, which is not
  * referenced after the call), then register it as live.  *out (may be
  * NULL) receives the module.  On any failure nothing remains allocated or
  * registered.  Errors: GRAFT_EFORMAT (malformed object), GRAFT_EABI (ABI
  * version or a declaration hash differs), GRAFT_ENOSYM (symbol not
  * exported), GRAFT_EEXIST (name or export taken), GRAFT_ENOENT (a
  * dependency is not loaded), GRAFT_ENOTSUP (relocation or section kind),
- * GRAFT_ERANGE (relocation out of reach), GRAFT_ENOMEM, GRAFT_ESEALED, or
- * what the module's init returned. */
+ * GRAFT_ERANGE (relocation out of reach), GRAFT_ENOMEM, GRAFT_ESEALED,
+ * GRAFT_ETRAP (a bytecode module's init trapped), or what the module's
+ * init returned. */
 int mod_load(const void *buf, size_t len, const struct mod_load_opts *opts,
 	     struct mod **out, char *err, size_t errlen);
 
@@ -104,9 +129,11 @@ const char *mod_state_name(enum mod_state s);
 /* What `graft ls` shows. */
 struct mod_info {
 	const char *name, *version, *licence;
+	const char *format; /* "native" or "wasm" */
 	enum mod_state state;
-	uintptr_t base; /* load address: the start of its text */
-	size_t size;	/* bytes of memory it occupies (whole pages) */
+	uintptr_t base; /* native: load address (start of its text); else 0 */
+	size_t size;	/* bytes of memory it occupies (native: whole pages;
+			   wasm: its linear memory) */
 	unsigned refs;	/* modules that link against it */
 	unsigned trampolines, got_entries;
 };
@@ -156,6 +183,30 @@ void mod_leave(struct mod *prev);
 void mod_resource_track(struct mod_resource *r,
 			void (*release)(struct mod_resource *r));
 void mod_resource_untrack(struct mod_resource *r);
+
+/*
+ * Services of the module API (<graft/modapi.h>) that the kernel drives.
+ *
+ * mod_grant - let the module called module open the device called device
+ * (graft_mod_dev_open): a net device whole, or of a block device the count
+ * sectors from first (count 0: to its end), which the module sees as
+ * sectors 0..count-1.  Grants are by name and outlive loads, so an
+ * upgraded module keeps them.  GRAFT_EINVAL (name too long), GRAFT_ENOSPC.
+ * mod_grants_clear - drop every grant (open handles stay open).
+ */
+int mod_grant(const char *module, const char *device, uint64_t first,
+	      uint64_t count);
+void mod_grants_clear(void);
+
+/* mod_msg_send - queue a message from the host (sender "host") for the
+ * module called to; its message callback runs from the event loop.
+ * GRAFT_ENOENT (no such module or no message callback), GRAFT_EMSGSIZE,
+ * GRAFT_EAGAIN (mailbox full), GRAFT_ENOMEM.  mod_set_host_msg - where
+ * messages that modules send to "host" go (the control channel); without
+ * one such sends fail with GRAFT_ENOENT. */
+int mod_msg_send(const char *to, const void *data, size_t len);
+void mod_set_host_msg(void (*fn)(const char *from, const void *data,
+				 size_t len));
 
 /* mod_owner_of - the live module whose memory contains addr, or NULL (for
  * a fault handler naming the module that faulted, or to attribute a

@@ -22,6 +22,10 @@ static struct mod *registry;
 static const struct mod_mem_ops *mem_ops;
 static bool sealed;
 static struct mod *current;
+static const struct mod_format *formats[MOD_MAX_FORMATS];
+static unsigned nformats;
+static void (*report_fn)(const char *line);
+static char last_stop[MOD_REPORT_MAX];
 
 struct mod *mod_registry_first(void)
 {
@@ -44,6 +48,50 @@ int mod_manager_init(const struct mod_mem_ops *mem,
 void mod_manager_seal(void)
 {
 	sealed = true;
+}
+
+int mod_format_register(const struct mod_format *f)
+{
+	unsigned i;
+
+	for (i = 0; i < nformats; i++)
+		if (formats[i] == f)
+			return 0;
+	if (nformats == MOD_MAX_FORMATS)
+		return GRAFT_ENOSPC;
+	formats[nformats++] = f;
+	return 0;
+}
+
+void mod_set_report(void (*report)(const char *line))
+{
+	report_fn = report;
+}
+
+const char *mod_last_stop(void)
+{
+	return last_stop;
+}
+
+/* The format of buf: a registered one that recognises it, else native
+ * (whose validator names what is wrong with anything else).  A bytecode
+ * module in an image without the bytecode format is refused by name. */
+static int format_of(const void *buf, size_t len, const struct mod_format **fmt,
+		     struct mod_err *e)
+{
+	unsigned i;
+
+	for (i = 0; i < nformats; i++)
+		if (formats[i]->match(buf, len)) {
+			*fmt = formats[i];
+			return 0;
+		}
+	if (len >= 4 && memcmp(buf, "\0asm", 4) == 0)
+		return mod_fail(e, GRAFT_ENOTSUP,
+				"a WebAssembly module, but this image has no "
+				"bytecode module support (link lib/wasm)");
+	*fmt = &mod_format_native;
+	return 0;
 }
 
 const char *mod_state_name(enum mod_state s)
@@ -121,8 +169,9 @@ void mod_get_info(const struct mod *m, struct mod_info *info)
 	info->version = m->version;
 	info->licence = m->licence;
 	info->state = m->state;
+	info->format = m->fmt->name;
 	info->base = (uintptr_t)m->base;
-	info->size = m->npages * MOD_PAGE;
+	info->size = m->fmt->size(m);
 	info->refs = m->refs;
 	info->trampolines = m->trampolines;
 	info->got_entries = m->got_entries;
@@ -219,23 +268,45 @@ static void discard(struct mod *m)
 	release_resources(m);
 	registry_remove(m);
 	m->state = MOD_GONE;
-	mod_image_free(m, mem_ops);
+	m->fmt->unlink(m, mem_ops);
 	free(m);
 }
 
-/* Validate and link buf into a new registered module in state LOADING;
+/* Which format buf is in, and whether this instance may load it now. */
+static int check_ready(const void *buf, size_t len,
+		       const struct mod_format **fmt, struct mod_err *e)
+{
+	int rc;
+
+	if (!mem_ops)
+		return mod_fail(e, GRAFT_EINVAL,
+				"the module manager is not initialised");
+	rc = format_of(buf, len, fmt, e);
+	if (rc)
+		return rc;
+	if (sealed && (*fmt)->native_code)
+		return mod_fail(e, GRAFT_ESEALED,
+				"instance is sealed: native modules cannot be "
+				"loaded");
+	return 0;
+}
+
+/* Parse and link buf into a new registered module in state LOADING;
  * init is not called. */
-static int load_object(const void *buf, size_t len, struct mod_err *e,
+static int load_object(const void *buf, size_t len,
+		       const struct mod_format *fmt, struct mod_err *e,
 		       struct mod **out)
 {
-	struct mod_elf elf;
+	char name[GRAFT_MODULE_NAME_MAX];
+	void *parsed;
 	struct mod *m, *old;
 	int rc;
 
-	rc = mod_elf_validate(buf, len, &elf, e);
+	rc = fmt->parse(buf, len, &parsed, name, e);
 	if (rc)
 		return rc;
-	old = mod_find(elf.meta.name);
+	e->label = name;
+	old = mod_find(name);
 	if (old) {
 		rc = mod_fail(e, GRAFT_EEXIST,
 			      "a module of that name is already loaded "
@@ -249,8 +320,12 @@ static int load_object(const void *buf, size_t len, struct mod_err *e,
 		goto out;
 	}
 	m->resources.next = m->resources.prev = &m->resources;
-	rc = mod_elf_link(&elf, m, mem_ops, e);
+	m->fmt = fmt;
+	memcpy(m->name, name, sizeof(m->name));
+	e->label = m->name;
+	rc = fmt->link(parsed, m, mem_ops, e);
 	if (rc) {
+		release_resources(m);
 		free(m);
 		goto out;
 	}
@@ -258,7 +333,7 @@ static int load_object(const void *buf, size_t len, struct mod_err *e,
 	registry_add(m);
 	*out = m;
 out:
-	mod_elf_release(&elf);
+	fmt->parse_free(parsed);
 	return rc;
 }
 
@@ -271,21 +346,18 @@ static void make_live(struct mod *m)
 	m->state = MOD_LIVE;
 }
 
+/* Run entry point k of m (init, exit, save, restore) as m. */
 static int run_init(struct mod *m, struct mod_err *e)
 {
 	struct mod *prev;
-	int rc = 0;
+	int rc;
 
-	if (!m->init)
+	if (!(m->entries & MOD_ENTRY_BIT(MOD_ENTRY_INIT)))
 		return 0;
 	prev = mod_enter(m);
-	rc = m->init();
+	rc = m->fmt->init(m, e);
 	mod_leave(prev);
-	if (rc > 0)
-		rc = GRAFT_EINVAL;
-	if (rc)
-		return mod_fail(e, rc, "init failed: %s", graft_strerror(rc));
-	return 0;
+	return rc;
 }
 
 static void start_err(struct mod_err *e, char *err, size_t errlen,
@@ -298,32 +370,20 @@ static void start_err(struct mod_err *e, char *err, size_t errlen,
 		err[0] = '\0';
 }
 
-static int check_ready(struct mod_err *e)
-{
-	if (!mem_ops)
-		return mod_fail(e, GRAFT_EINVAL,
-				"the module manager is not initialised");
-	if (sealed)
-		return mod_fail(e, GRAFT_ESEALED,
-				"instance is sealed: native modules cannot be "
-				"loaded");
-	return 0;
-}
-
 int mod_load(const void *buf, size_t len, const struct mod_load_opts *opts,
 	     struct mod **out, char *err, size_t errlen)
 {
+	const struct mod_format *fmt;
 	struct mod_err e;
 	struct mod *m;
 	int rc;
 
 	start_err(&e, err, errlen, opts);
-	rc = check_ready(&e);
+	rc = check_ready(buf, len, &fmt, &e);
 	if (!rc)
-		rc = load_object(buf, len, &e, &m);
+		rc = load_object(buf, len, fmt, &e, &m);
 	if (rc)
 		return rc;
-	e.label = m->name;
 	rc = run_init(m, &e);
 	if (rc) {
 		discard(m);
@@ -375,14 +435,52 @@ static void unload_live(struct mod *m)
 	unsigned i;
 
 	m->state = MOD_STOPPING;
-	if (m->exit) {
+	if (m->entries & MOD_ENTRY_BIT(MOD_ENTRY_EXIT)) {
+		char msg[MOD_REPORT_MAX] = "";
+		struct mod_err e = {msg, sizeof(msg), m->name};
+
 		prev = mod_enter(m);
-		m->exit();
+		m->fmt->exit(m, &e);
 		mod_leave(prev);
+		if (msg[0] && report_fn)
+			report_fn(msg);
 	}
 	for (i = 0; i < m->nuses; i++)
 		m->uses[i]->refs--;
 	discard(m);
+}
+
+/* A module that trapped is stopped at once: no exit (its state is not to
+ * be trusted), its resources released, its memory returned.  Only bytecode
+ * modules trap, and nothing links against them. */
+static void stop_trapped(struct mod *m, const char *why)
+{
+	unsigned i;
+
+	snprintf(last_stop, sizeof(last_stop), "%s; stopped and unloaded", why);
+	if (report_fn)
+		report_fn(last_stop);
+	m->state = MOD_STOPPING;
+	for (i = 0; i < m->nuses; i++)
+		m->uses[i]->refs--;
+	discard(m);
+}
+
+int mod_callback(struct mod *m, enum mod_entry_kind k, uint32_t arg)
+{
+	char msg[MOD_REPORT_MAX] = "";
+	struct mod_err e = {msg, sizeof(msg), m->name};
+	struct mod *prev;
+	int rc;
+
+	if (m->state != MOD_LIVE || !(m->entries & MOD_ENTRY_BIT(k)))
+		return GRAFT_ENOENT;
+	prev = mod_enter(m);
+	rc = m->fmt->callback(m, k, arg, &e);
+	mod_leave(prev);
+	if (rc == GRAFT_ETRAP)
+		stop_trapped(m, msg);
+	return rc;
 }
 
 int mod_unload(const char *name, char *err, size_t errlen)
@@ -412,44 +510,42 @@ static int hand_over(struct mod *old, struct mod *new, bool *fresh,
 	size_t n = 0;
 	int rc;
 
-	*fresh = !old->save || !new->restore;
+	*fresh = !(old->entries & MOD_ENTRY_BIT(MOD_ENTRY_SAVE)) ||
+		 !(new->entries &MOD_ENTRY_BIT(MOD_ENTRY_RESTORE));
 	if (*fresh)
 		return 0;
 	prev = mod_enter(old);
-	rc = old->save(&state, &n);
+	rc = old->fmt->save(old, &state, &n, e);
 	mod_leave(prev);
 	if (rc)
-		return mod_fail(e, rc < 0 ? rc : GRAFT_EINVAL,
-				"the old version's save failed: %s",
-				graft_strerror(rc));
+		return rc;
 	prev = mod_enter(new);
-	rc = new->restore(state, n);
+	rc = new->fmt->restore(new, state, n, e);
 	mod_leave(prev);
-	if (rc)
-		return mod_fail(e, rc < 0 ? rc : GRAFT_EINVAL,
-				"the new version's restore failed: %s",
-				graft_strerror(rc));
-	return 0;
+	return rc;
 }
 
 int mod_upgrade(const void *buf, size_t len, const struct mod_load_opts *opts,
 		struct mod **out, bool *fresh, char *err, size_t errlen)
 {
+	const struct mod_format *fmt;
 	struct mod_err e;
-	struct mod_elf elf;
+	char name[GRAFT_MODULE_NAME_MAX];
+	void *parsed;
 	struct mod *old, *new;
 	bool started_fresh = true;
 	int rc;
 
 	start_err(&e, err, errlen, opts);
-	rc = check_ready(&e);
+	rc = check_ready(buf, len, &fmt, &e);
 	if (rc)
 		return rc;
-	rc = mod_elf_validate(buf, len, &elf, &e);
+	rc = fmt->parse(buf, len, &parsed, name, &e);
 	if (rc)
 		return rc;
-	old = mod_find(elf.meta.name);
-	mod_elf_release(&elf);
+	fmt->parse_free(parsed);
+	e.label = name;
+	old = mod_find(name);
 	if (!old)
 		return mod_fail(&e, GRAFT_ENOENT,
 				"no version is loaded to "
@@ -458,9 +554,8 @@ int mod_upgrade(const void *buf, size_t len, const struct mod_load_opts *opts,
 	if (rc)
 		return rc;
 	old->hidden = true;
-	rc = load_object(buf, len, &e, &new);
+	rc = load_object(buf, len, fmt, &e, &new);
 	if (!rc) {
-		e.label = new->name;
 		rc = hand_over(old, new, &started_fresh, &e);
 		if (!rc)
 			rc = run_init(new, &e);

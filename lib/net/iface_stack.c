@@ -10,8 +10,6 @@
 #include <graft/error.h>
 #include "iface.h"
 
-static struct net_stack *default_stack;
-
 static void config_defaults(struct net_config *c)
 {
 	if (c->ip && !c->netmask)
@@ -79,8 +77,6 @@ void net_stack_free(struct net_stack *s)
 {
 	if (!s)
 		return;
-	if (default_stack == s)
-		default_stack = NULL;
 	net_tcp_free_all(s);
 	net_udp_free_all(s);
 	net_dhcp_free(s);
@@ -90,16 +86,6 @@ void net_stack_free(struct net_stack *s)
 	free(s->tx);
 	free(s->big);
 	free(s);
-}
-
-void net_set_default(struct net_stack *s)
-{
-	default_stack = s;
-}
-
-struct net_stack *net_default(void)
-{
-	return default_stack;
 }
 
 uint32_t net_random(struct net_stack *s)

@@ -9,9 +9,12 @@
  *	graft.dhcp                  ask a DHCP server instead of graft.ip
  *
  * starts its driver (net_driver.c) and makes it the default stack
- * (net_default()) before main() runs.  A bad option ends the instance
- * with one line naming it.  TCP buffers and the socket cap are scaled to
- * the instance's memory, so that the sockets' buffers can take at most
+ * before main() runs.  net_default() lives here so that an application
+ * that asks for the default stack pulls this step out of libnet.a: the
+ * step registers only by declaration (GRAFT_INIT), which a linker taking
+ * what is referenced from an archive would otherwise leave out.  A bad option
+ *ends the instance with one line naming it.  TCP buffers and the socket cap are
+ *scaled to the instance's memory, so that the sockets' buffers can take at most
  * half of the heap.
  */
 #include <stdio.h>
@@ -29,6 +32,18 @@
 #define TCP_BUF_MIN	(16u << 10)
 #define TCP_BUF_MAX	(256u << 10)
 #define TCP_SOCKETS_MAX 256u
+
+static struct net_stack *default_stack;
+
+void net_set_default(struct net_stack *s)
+{
+	default_stack = s;
+}
+
+struct net_stack *net_default(void)
+{
+	return default_stack;
+}
 
 /* "A.B.C.D" or "A.B.C.D/N" into *ip and *mask. */
 static int parse_cidr(const char *str, uint32_t *ip, uint32_t *mask)

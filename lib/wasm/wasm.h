@@ -155,6 +155,24 @@ int wasm_module_new(const uint8_t *bytes, size_t len, wasm_module **out,
 /* wasm_module_free - free a module.  Instances made from it must be gone. */
 void wasm_module_free(wasm_module *m);
 
+/*
+ * wasm_module_export_const - the value of an exported immutable i32 global
+ * whose initialiser is a constant (what wasm-ld makes of an exported data
+ * symbol: its address).  GRAFT_ENOENT if there is no such export.
+ */
+int wasm_module_export_const(const wasm_module *m, const char *name,
+			     uint32_t *value);
+
+/*
+ * wasm_module_data_read - the len bytes at addr of memory 0 as the active
+ * data segments with constant offsets initialise it (later segments over
+ * earlier ones, zero elsewhere), without instantiating anything.
+ * GRAFT_ERANGE if the range is not inside the memory's initial size or the
+ * module has no memory of its own.
+ */
+int wasm_module_data_read(const wasm_module *m, uint32_t addr, void *buf,
+			  size_t len);
+
 /* One import of a module, as wasm_module_import() describes it. */
 struct wasm_import_desc {
 	const char *module;
@@ -267,6 +285,14 @@ wasm_memory *wasm_memory_new(wasm_store *st, uint32_t min, uint32_t max);
  * until the memory next grows.
  */
 uint8_t *wasm_memory_data(const wasm_memory *mem, uint64_t *size);
+
+/*
+ * wasm_memory_grow - grow mem by delta pages, as memory.grow would (within
+ * its maximum and the store's limit).  *old (may be NULL) receives the size
+ * before, in pages.  GRAFT_ENOSPC if it cannot grow.
+ */
+int wasm_memory_grow(wasm_store *st, wasm_memory *mem, uint32_t delta,
+		     uint32_t *old);
 
 /* wasm_global_new - a global of type, mutable if mut, holding init. */
 wasm_global *wasm_global_new(wasm_store *st, enum wasm_valtype type, int mut,

@@ -140,8 +140,9 @@ static bool fuse_consumer(struct wasm_cg *cg, unsigned op, uint32_t offset)
 	} else {
 		return false;
 	}
-	imm[0] = cg->cells[at + 1];
-	imm[1] = cg->cells[at + 2];
+	/* the operator has 0, 1 or 2 immediates: read only those emitted */
+	imm[0].u = at + 1 < cg->ncells ? cg->cells[at + 1].u : 0;
+	imm[1].u = at + 2 < cg->ncells ? cg->cells[at + 2].u : 0;
 	cut(cg, at);
 	emit_op(cg, WOP_FUSED(nv, base), offset);
 	if (v == WFUSE_L || v == WFUSE_C || v == WFUSE_LL || v == WFUSE_LC)

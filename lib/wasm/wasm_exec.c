@@ -131,6 +131,17 @@ static int64_t memory_grow(wasm_store *st, struct wasm_memory *m,
 	return old;
 }
 
+int wasm_memory_grow(wasm_store *st, wasm_memory *mem, uint32_t delta,
+		     uint32_t *old)
+{
+	int64_t was = memory_grow(st, mem, delta);
+	if (was < 0)
+		return GRAFT_ENOSPC;
+	if (old)
+		*old = (uint32_t)was;
+	return 0;
+}
+
 static int64_t table_grow(wasm_store *st, struct wasm_table *t, uint32_t n,
 			  void *init)
 {

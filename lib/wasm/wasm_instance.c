@@ -203,6 +203,51 @@ void wasm_module_free(wasm_module *m)
 	free(m);
 }
 
+int wasm_module_export_const(const wasm_module *m, const char *name,
+			     uint32_t *value)
+{
+	size_t len = strlen(name);
+	for (uint32_t i = 0; i < m->nexports; i++) {
+		const struct wasm_export *ex = &m->exports[i];
+		const struct wasm_global_def *g;
+		if (ex->kind != WASM_EXTERN_GLOBAL || ex->name_len != len ||
+		    memcmp(ex->name, name, len) != 0)
+			continue;
+		if (ex->idx < m->nglobal_imports)
+			return GRAFT_ENOENT;
+		g = &m->globals[ex->idx];
+		if (g->type.type != WASM_I32 || g->type.mut ||
+		    g->init.op != 0x41)
+			return GRAFT_ENOENT;
+		*value = (uint32_t)g->init.val;
+		return 0;
+	}
+	return GRAFT_ENOENT;
+}
+
+int wasm_module_data_read(const wasm_module *m, uint32_t addr, void *buf,
+			  size_t len)
+{
+	uint64_t end = (uint64_t)addr + len;
+	if (m->nmems == 0 || m->nmem_imports > 0 ||
+	    end > (uint64_t)m->mems[0].min * WASM_PAGE_SIZE)
+		return GRAFT_ERANGE;
+	memset(buf, 0, len);
+	for (uint32_t i = 0; i < m->ndatas; i++) {
+		const struct wasm_data *d = &m->datas[i];
+		uint64_t at, lo, hi;
+		if (d->mode != WASM_SEG_ACTIVE || d->offset.op != 0x41)
+			continue;
+		at = (uint32_t)d->offset.val;
+		lo = at > addr ? at : addr;
+		hi = at + d->len < end ? at + d->len : end;
+		if (lo < hi)
+			memcpy((uint8_t *)buf + (lo - addr),
+			       d->bytes + (lo - at), (size_t)(hi - lo));
+	}
+	return 0;
+}
+
 uint32_t wasm_module_import_count(const wasm_module *m)
 {
 	return m->nimports;

@@ -3,6 +3,7 @@
  * to kernel_main.  Sets up the clock, the page pool for page-table splits,
  * and the plat_boot_info the kernel reads.
  */
+#include <string.h>
 #include <graft/platform.h>
 #include "hvt_guest.h"
 
@@ -13,6 +14,7 @@ void hvt_boot_main(const struct hvt_boot_info *bi);
 void hvt_boot_main(const struct hvt_boot_info *bi)
 {
 	static struct plat_boot_info pbi;
+	static struct plat_boot_module modules[HVT_MAX_MODULES];
 	uintptr_t heap_start = bi->heap_start;
 
 	hvt_bi = bi;
@@ -27,5 +29,16 @@ void hvt_boot_main(const struct hvt_boot_info *bi)
 	pbi.mem_size = bi->mem_size;
 	pbi.ndevices = bi->ndevices;
 	pbi.target = "hvt";
+	for (uint32_t i = 0; i < bi->nmodules && i < HVT_MAX_MODULES; i++) {
+		const struct hvt_module *m = &bi->modules[i];
+
+		modules[i].data = (const void *)(uintptr_t)m->addr;
+		modules[i].len = m->len;
+		modules[i].name = memchr(m->name, '\0', sizeof(m->name))
+					  ? m->name
+					  : "(boot module)";
+		pbi.nmodules = i + 1;
+	}
+	pbi.modules = modules;
 	kernel_main(&pbi);
 }

@@ -22,14 +22,12 @@
 #define PTE_ADDR 0x000ffffffffff000ULL
 
 #define POOL_PAGES 32
-#define MAX_SEAL_RANGES 64
 
 static uintptr_t pool_start;
 static unsigned pool_used;
 static uintptr_t heap_lo;
 static uint64_t mem_top;
 static int sealed;
-static const int hvt_tlb_gate_broken = 1;
 
 void hvt_mem_init(uintptr_t *heap_start, uint64_t mem_size)
 {
@@ -74,11 +72,6 @@ int plat_mem_protect(uintptr_t addr, size_t len, int prot)
 
 	if (sealed)
 		return GRAFT_ESEALED;
-	/* The ring-0 TLB gate (int $0x80) raises #UD under PVM; until that
-	 * is understood, page protection is reported unsupported on hvt and
-	 * callers fall back (fiber stacks use canaries). */
-	if (hvt_tlb_gate_broken)
-		return GRAFT_ENOTSUP;
 	if ((addr | len) & (PLAT_PAGE_SIZE - 1) || addr < heap_lo ||
 	    addr > mem_top || len > mem_top - addr)
 		return GRAFT_EINVAL;
@@ -104,7 +97,7 @@ int plat_mem_protect(uintptr_t addr, size_t len, int prot)
 }
 
 struct ranges {
-	uint64_t r[2 * MAX_SEAL_RANGES];
+	uint64_t r[2 * HVT_SEAL_MAX_RANGES];
 	unsigned n;
 };
 
@@ -114,7 +107,7 @@ static int add_range(struct ranges *rs, uint64_t start, uint64_t end)
 		rs->r[2 * rs->n - 1] = end;
 		return 0;
 	}
-	if (rs->n == MAX_SEAL_RANGES)
+	if (rs->n == HVT_SEAL_MAX_RANGES)
 		return GRAFT_ENOMEM;
 	rs->r[2 * rs->n] = start;
 	rs->r[2 * rs->n + 1] = end;

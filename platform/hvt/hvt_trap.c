@@ -1,17 +1,20 @@
 /*
- * Ring 0 on hvt: descriptor tables and exceptions.  hvt_ring0_init() runs
- * once at boot, before the switch to ring 3: our own GDT (kernel and user
- * segments, a TSS), an IDT whose exception gates use the TSS's IST1 stack,
- * so a fault on an overflowing fiber stack still reaches hvt_trap(), and
- * the ring-3-callable service gate (int $0x80, see hvt_start.S).  This file
- * is built with -mgeneral-regs-only: it runs in ring 0, where no SSE state
- * is set up for it and where a KVM without hardware virtualization
- * emulates every instruction.
- *  hvt_trap() names the exception, prints the registers,
- * the faulting address and a frame-pointer backtrace, and aborts through the
- * tender.  No exception is recoverable: the kernel runs in ring 0 and a
- * fault there is a bug.  (A module's faults are caught at a higher level
- * only for bytecode modules, which cannot fault the CPU.)
+ * Exceptions on hvt.  hvt_traps_init() runs first thing at boot, in ring 3
+ * like everything else: it writes the IDT and the TSS's stacks in the pages
+ * the tender set aside for them (include/abi/hvt.h).  Every exception gate
+ * switches to the TSS's IST1 stack, so a fault on an overflowing fiber
+ * stack still reaches hvt_trap(); #UD doubles as the gate for the TLB
+ * maintenance page protection needs (hvt_start.S).  This file is built with
+ * -mgeneral-regs-only: the trap path runs in ring 0, where a KVM without
+ * hardware virtualization emulates every instruction and no SSE state is set up
+ * for it.
+ *
+ * hvt_trap() names the exception, prints the registers, the faulting
+ * address and a frame-pointer backtrace, and aborts through the tender.
+ * Only a fault the kernel contains (kernel_fault: a module's entry point
+ * faulted) returns, through the stub, to the context the kernel chose;
+ * every other fault ends the instance: a fault in the kernel is a bug,
+ * and a protection fault is the point of protecting.
  */
 #include <stdint.h>
 #include <string.h>
@@ -48,39 +51,49 @@ struct dtr {
 } __attribute__((packed));
 
 #define NVECTORS 22
-#define PRIV_VECTOR 0x80
 static uint8_t trap_stack[16384] __attribute__((aligned(16)));
-static uint8_t priv_stack[4096] __attribute__((aligned(16)));
-static struct tss tss;
-static uint64_t gdt[7];
-static struct idt_entry idt[PRIV_VECTOR + 1];
-extern char hvt_priv_gate[];
 
 #define T(n) extern char hvt_trap_##n[];
-T(0) T(1) T(2) T(3) T(4) T(5) T(6) T(7) T(8) T(9) T(10) T(11) T(12) T(13)
-T(14) T(15) T(16) T(17) T(18) T(19) T(20) T(21)
+T(0)
+T(1) T(2) T(3) T(4) T(5) T(6) T(7) T(8) T(9) T(10) T(11) T(12) T(13) T(14) T(15)
+    T(16) T(17) T(18) T(19) T(20) T(21)
 #undef T
-static char *const stubs[NVECTORS] = {
-	hvt_trap_0, hvt_trap_1, hvt_trap_2, hvt_trap_3, hvt_trap_4,
-	hvt_trap_5, hvt_trap_6, hvt_trap_7, hvt_trap_8, hvt_trap_9,
-	hvt_trap_10, hvt_trap_11, hvt_trap_12, hvt_trap_13, hvt_trap_14,
-	hvt_trap_15, hvt_trap_16, hvt_trap_17, hvt_trap_18, hvt_trap_19,
-	hvt_trap_20, hvt_trap_21,
+	static char *const stubs[NVECTORS] = {
+	    hvt_trap_0,	 hvt_trap_1,  hvt_trap_2,  hvt_trap_3,	hvt_trap_4,
+	    hvt_trap_5,	 hvt_trap_6,  hvt_trap_7,  hvt_trap_8,	hvt_trap_9,
+	    hvt_trap_10, hvt_trap_11, hvt_trap_12, hvt_trap_13, hvt_trap_14,
+	    hvt_trap_15, hvt_trap_16, hvt_trap_17, hvt_trap_18, hvt_trap_19,
+	    hvt_trap_20, hvt_trap_21,
 };
 
 static const char *const names[NVECTORS] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint",
-	"#OF overflow", "#BR bound range", "#UD invalid opcode",
-	"#NM device not available", "#DF double fault", "coprocessor overrun",
-	"#TS invalid TSS", "#NP segment not present", "#SS stack fault",
-	"#GP general protection fault", "#PF page fault", "reserved",
-	"#MF x87 floating-point error", "#AC alignment check",
-	"#MC machine check", "#XM SIMD floating-point error",
-	"#VE virtualization exception", "#CP control protection",
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range",
+    "#UD invalid opcode",
+    "#NM device not available",
+    "#DF double fault",
+    "coprocessor overrun",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack fault",
+    "#GP general protection fault",
+    "#PF page fault",
+    "reserved",
+    "#MF x87 floating-point error",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD floating-point error",
+    "#VE virtualization exception",
+    "#CP control protection",
 };
 
 static void set_gate(int vec, void *fn, int ist, int dpl)
 {
+	struct idt_entry *idt = (struct idt_entry *)HVT_IDT_ADDR;
 	uint64_t off = (uintptr_t)fn;
 
 	idt[vec].off_lo = off;
@@ -92,33 +105,15 @@ static void set_gate(int vec, void *fn, int ist, int dpl)
 	idt[vec].zero = 0;
 }
 
-void hvt_ring0_init(void);
+void hvt_traps_init(void);
 
-void hvt_ring0_init(void)
+void hvt_traps_init(void)
 {
-	uint64_t base = (uintptr_t)&tss;
-	struct dtr gdtr = { sizeof(gdt) - 1, (uintptr_t)gdt };
-	struct dtr idtr = { sizeof(idt) - 1, (uintptr_t)idt };
+	struct tss *tss = (struct tss *)HVT_TSS_ADDR;
 
-	tss.rsp[0] = (uintptr_t)(priv_stack + sizeof(priv_stack));
-	tss.ist[0] = (uintptr_t)(trap_stack + sizeof(trap_stack));
-	tss.iomap_base = sizeof(tss);
-	gdt[1] = 0x00af9b000000ffffULL; /* 0x08 kernel code */
-	gdt[2] = 0x00cf93000000ffffULL; /* 0x10 kernel data */
-	gdt[3] = 0x00cff3000000ffffULL; /* 0x1b user data */
-	gdt[4] = 0x00affb000000ffffULL; /* 0x23 user code */
-	gdt[5] = (sizeof(tss) - 1) | ((base & 0xffffff) << 16) |
-		 (0x89ULL << 40) | ((base >> 24 & 0xff) << 56);
-	gdt[6] = base >> 32;
+	tss->ist[0] = (uintptr_t)(trap_stack + sizeof(trap_stack));
 	for (int i = 0; i < NVECTORS; i++)
 		set_gate(i, stubs[i], 1, 0);
-	set_gate(PRIV_VECTOR, hvt_priv_gate, 0, 3);
-	__asm__ __volatile__("lgdt %0\n\t"
-			     "ltr %w1\n\t"
-			     "lidt %2"
-			     :
-			     : "m"(gdtr), "r"(0x28), "m"(idtr)
-			     : "memory");
 }
 
 /* A small formatter: the trap path must not depend on anything that could
@@ -158,6 +153,42 @@ static int readable(uint64_t addr)
 	return addr >= 4096 && addr + 16 <= hvt_bi->mem_size && !(addr & 7);
 }
 
+/* Offer the fault to the kernel, which may contain it (a module's entry
+ * point faulted): then the stub returns to the context it rewrote. */
+static int offer_fault(struct trap_frame *t, uint64_t cr2)
+{
+	struct plat_fault f = {
+	    .kind = t->vector == 14 ? PLAT_FAULT_PAGE : PLAT_FAULT_OTHER,
+	    .write = (t->error & 2) != 0,
+	    .what = t->vector < NVECTORS ? names[t->vector] : "exception",
+	    .addr = cr2,
+	    .rip = t->rip,
+	    .rsp = t->rsp,
+	    .rbp = t->rbp,
+	    .rbx = t->rbx,
+	    .r12 = t->r12,
+	    .r13 = t->r13,
+	    .r14 = t->r14,
+	    .r15 = t->r15,
+	    .rax = t->rax,
+	};
+
+	/* Only faults in ring 3, where all guest code runs. */
+	if ((t->cs & 3) != 3 || !kernel_fault(&f))
+		return 0;
+	t->rip = f.rip;
+	t->rsp = f.rsp;
+	t->rbp = f.rbp;
+	t->rbx = f.rbx;
+	t->r12 = f.r12;
+	t->r13 = f.r13;
+	t->r14 = f.r14;
+	t->r15 = f.r15;
+	t->rax = f.rax;
+	return 1;
+}
+
+/* Returns only when the kernel contained the fault. */
 void hvt_trap(struct trap_frame *f);
 
 void hvt_trap(struct trap_frame *f)
@@ -166,6 +197,8 @@ void hvt_trap(struct trap_frame *f)
 	uint64_t cr2, rbp;
 
 	__asm__ __volatile__("mov %%cr2, %0" : "=r"(cr2));
+	if (offer_fault(f, cr2))
+		return;
 	o.len = 0;
 	put(&o, "trap ");
 	put(&o, f->vector < NVECTORS ? names[f->vector] : "unknown");

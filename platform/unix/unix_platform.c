@@ -14,6 +14,7 @@
 #define POLLIN 1
 #define MSG_DONTWAIT 0x40
 #define MSG_TRUNC 0x20
+#define MSG_PEEK 0x02
 #define MSG_NOSIGNAL 0x4000
 #define SOCK_NONBLOCK 04000
 #define SOCK_CLOEXEC 02000000
@@ -242,8 +243,15 @@ int plat_ctl_read(plat_handle_t h, void *buf, size_t size, size_t *len)
 	ctl_accept(d);
 	if (ctl_client < 0)
 		return GRAFT_EAGAIN;
+	if (!buf && !size) {
+		unix_syscall6(SYS_recvfrom, ctl_client, 0, 0,
+			      MSG_DONTWAIT | MSG_TRUNC, 0, 0);
+		return 0;
+	}
+	/* Peek first: a message too big for buf stays queued, so that the
+	 * caller can come back with a bigger one. */
 	n = unix_syscall6(SYS_recvfrom, ctl_client, (long)buf, size,
-			  MSG_DONTWAIT | MSG_TRUNC, 0, 0);
+			  MSG_DONTWAIT | MSG_TRUNC | MSG_PEEK, 0, 0);
 	if (n == -EAGAIN)
 		return GRAFT_EAGAIN;
 	if (n <= 0) { /* the client went away */
@@ -252,7 +260,11 @@ int plat_ctl_read(plat_handle_t h, void *buf, size_t size, size_t *len)
 		return GRAFT_EAGAIN;
 	}
 	*len = n;
-	return (size_t)n > size ? GRAFT_EMSGSIZE : 0;
+	if ((size_t)n > size)
+		return GRAFT_EMSGSIZE;
+	unix_syscall6(SYS_recvfrom, ctl_client, (long)buf, size, MSG_DONTWAIT,
+		      0, 0);
+	return 0;
 }
 
 int plat_ctl_write(plat_handle_t h, const void *buf, size_t len)

@@ -8,6 +8,14 @@ _start:
 	call unix_boot_main
 1:	jmp 1b
 
+/* The return from a signal handler: the kernel restores the interrupted
+ * (or rewritten) context. */
+	.global unix_sigreturn
+unix_sigreturn:
+	movq $15, %rax           /* SYS_rt_sigreturn */
+	syscall
+	hlt
+
 	.section .note.graft, "a", @note
 	.p2align 2
 	.long 6          /* namesz: "graft\0" */

@@ -24,6 +24,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <abi/ctl.h>
 #include <abi/image.h>
 
 int host_parse_size(const char *s, uint64_t *out)
@@ -131,6 +132,31 @@ int host_disk_open(const char *path, int ro, uint64_t *size, int *read_only)
 	}
 	*size = st.st_size;
 	*read_only = ro;
+	return fd;
+}
+
+int host_module_open(const char *path, uint64_t *len, char *name,
+		     size_t size)
+{
+	struct stat st;
+	const char *base = strrchr(path, '/');
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		warn("module '%s'", path);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+	    st.st_size > CTL_MAX_MESSAGE) {
+		warnx("module '%s': %s", path,
+		      !S_ISREG(st.st_mode) ? "not a regular file"
+		      : st.st_size == 0    ? "empty file"
+					   : "larger than 8 MiB");
+		close(fd);
+		return -1;
+	}
+	*len = st.st_size;
+	snprintf(name, size, "%s", base ? base + 1 : path);
 	return fd;
 }
 

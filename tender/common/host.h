@@ -27,6 +27,13 @@ void host_tap_mac(unsigned seed, uint8_t mac[6]);
  * Returns an fd or -1 after warning "disk 'x': reason". */
 int host_disk_open(const char *path, int ro, uint64_t *size, int *read_only);
 
+/* host_module_open - open a module file given with --module for reading;
+ * *len receives its size, name (size bytes) its base name.  Returns an fd
+ * or -1 after warning "module 'x': reason" (missing, not a regular file,
+ * empty, larger than the control channel takes). */
+int host_module_open(const char *path, uint64_t *len, char *name,
+		     size_t size);
+
 /* host_image_target - read the target named by an image's graft note into
  * buf.  Returns 0, or -1 with a one-line reason in why (not an ELF file,
  * truncated, no graft note). */

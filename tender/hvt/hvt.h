@@ -1,6 +1,7 @@
 /*
  * The hvt tender: graft's own KVM monitor.  One VM, one vCPU in long mode,
- * guest memory identity-mapped, hypercalls over port I/O (include/abi/hvt.h).
+ * guest memory identity-mapped, hypercalls as MMIO stores
+ * (include/abi/hvt.h).
  *
  * The tender is split by concern: hvt_main.c (options, instance, teardown),
  * hvt_elf.c (loading the image), hvt_kvm_x86_64.c (the VM, the vCPU, the run
@@ -36,23 +37,47 @@ struct hvt {
 
 	struct hvt_dev devs[HVT_MAX_DEVICES];
 	unsigned ndevs;
+	struct {
+		int fd;
+		uint64_t len;
+		char name[48];
+	} mods[HVT_MAX_MODULES]; /* --module, copied in at boot */
+	unsigned nmods;
+	uint64_t mods_len;       /* their pages in all */
 	int ctl_handle;        /* -1 if no control channel */
 	struct host_instance inst;
 	int ctl_client;        /* accepted control connection or -1 */
 
 	int sealed;
+	uint64_t seal[2 * HVT_SEAL_MAX_RANGES]; /* read-only after seal */
+	unsigned nseal;
 	int exit_status;
 	int done;
 };
 
 /* hvt_gpa - a host pointer for guest range [gpa, gpa + len), or NULL when
- * the range is not inside guest memory.  Every guest address the tender
+ * the range is not inside guest memory (page 0, the hypercall page, is
+ * not).  Every guest address the tender
  * uses goes through here. */
 static inline void *hvt_gpa(struct hvt *h, uint64_t gpa, uint64_t len)
 {
-	if (gpa >= h->mem_size || len > h->mem_size - gpa)
+	if (gpa < 4096 || gpa >= h->mem_size || len > h->mem_size - gpa)
 		return NULL;
 	return h->mem + gpa;
+}
+
+/* hvt_vm_sealed - whether guest range [gpa, gpa + len) touches sealed
+ * memory (always 0 before seal). */
+int hvt_vm_sealed(const struct hvt *h, uint64_t gpa, uint64_t len);
+
+/* hvt_gpa_out - hvt_gpa for a range the tender will write into: after
+ * seal, also NULL when the range touches sealed memory, which the guest
+ * could otherwise have the tender write for it. */
+static inline void *hvt_gpa_out(struct hvt *h, uint64_t gpa, uint64_t len)
+{
+	if (hvt_vm_sealed(h, gpa, len))
+		return NULL;
+	return hvt_gpa(h, gpa, len);
 }
 
 uint64_t hvt_now_ns(void);
@@ -63,6 +88,8 @@ int hvt_vm_boot_setup(struct hvt *h, int argc, char **argv);
 int hvt_vm_run(struct hvt *h);
 void hvt_vm_dump(struct hvt *h, const char *why);
 int hvt_vm_seal(struct hvt *h, const uint64_t *ranges, unsigned n);
+/* hvt_vm_fault_address - the guest's %cr2, its last page-fault address. */
+uint64_t hvt_vm_fault_address(struct hvt *h);
 
 /* hvt_hypercall - serve hypercall nr whose struct is at guest address gpa.
  * Returns 0 to continue, 1 when the guest has exited, -1 on a fatal error

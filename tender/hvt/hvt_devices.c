@@ -1,8 +1,11 @@
 /*
  * The hypercalls: console, clock, yield, net (tap), block (file), the
  * control channel (relayed to the instance's control socket) and seal.
- * Each handler finds its struct in guest memory through hvt_gpa(), checks
- * every guest address and length in it, and answers in its OUT fields.
+ * Each handler finds its struct in guest memory through hvt_gpa_out(),
+ * checks every guest address and length in it, and answers in its OUT
+ * fields.  Whatever the tender writes into the guest goes through
+ * hvt_gpa_out(), so that after seal the guest cannot have the tender
+ * write its code or page tables for it.
  */
 #include <err.h>
 #include <errno.h>
@@ -17,15 +20,18 @@
 #include <graft/platform.h>
 #include "hvt.h"
 
-#define HC_STRUCT(h, gpa, type) ((type *)hvt_gpa((h), (gpa), sizeof(type)))
+#define HC_STRUCT(h, gpa, type) \
+	((type *)hvt_gpa_out((h), (gpa), sizeof(type)))
 
 static int bad_address(struct hvt *h, const char *what, uint64_t addr,
 		       uint64_t len)
 {
 	char why[128];
 
-	snprintf(why, sizeof(why), "%s: bad guest address 0x%llx+0x%llx", what,
-		 (unsigned long long)addr, (unsigned long long)len);
+	snprintf(why, sizeof(why), "%s: bad guest address 0x%llx+0x%llx%s",
+		 what, (unsigned long long)addr, (unsigned long long)len,
+		 hvt_vm_sealed(h, addr, len) ? " (sealed memory is read-only)"
+					     : "");
 	hvt_vm_dump(h, why);
 	return -1;
 }
@@ -139,7 +145,8 @@ static int hc_net(struct hvt *h, uint64_t gpa, int is_write)
 
 	if (!a)
 		return bad_address(h, "net", gpa, sizeof(*a));
-	buf = hvt_gpa(h, a->data, a->len);
+	buf = is_write ? hvt_gpa(h, a->data, a->len)
+		       : hvt_gpa_out(h, a->data, a->len);
 	if (!buf)
 		return bad_address(h, "net", a->data, a->len);
 	d = dev_of(h, a->handle, PLAT_DEV_NET);
@@ -186,7 +193,8 @@ static int hc_block(struct hvt *h, uint64_t gpa, unsigned nr)
 		a->ret = fdatasync(d->fd) == 0 ? 0 : GRAFT_EIO;
 		return 0;
 	}
-	buf = hvt_gpa(h, a->data, a->len);
+	buf = nr == HVT_HC_BLOCK_WRITE ? hvt_gpa(h, a->data, a->len)
+				       : hvt_gpa_out(h, a->data, a->len);
 	if (!buf)
 		return bad_address(h, "block", a->data, a->len);
 	if (a->offset % d->info.sector_size || a->len % d->info.sector_size ||
@@ -215,8 +223,12 @@ static int hc_ctl(struct hvt *h, uint64_t gpa, int is_write)
 
 	if (!a)
 		return bad_address(h, "ctl", gpa, sizeof(*a));
-	buf = hvt_gpa(h, a->data, a->len);
-	if (!buf)
+	if (a->len)
+		buf = is_write ? hvt_gpa(h, a->data, a->len)
+			       : hvt_gpa_out(h, a->data, a->len);
+	else
+		buf = NULL;
+	if (!buf && a->len)
 		return bad_address(h, "ctl", a->data, a->len);
 	if ((int)a->handle != h->ctl_handle) {
 		a->ret = GRAFT_EBADF;
@@ -233,7 +245,15 @@ static int hc_ctl(struct hvt *h, uint64_t gpa, int is_write)
 		a->ret = n == (ssize_t)a->len ? 0 : GRAFT_ENOTCONN;
 		return 0;
 	}
-	n = recv(h->ctl_client, buf, a->len, MSG_DONTWAIT | MSG_TRUNC);
+	if (!a->len) { /* drop the next message */
+		recv(h->ctl_client, NULL, 0, MSG_DONTWAIT | MSG_TRUNC);
+		a->ret = 0;
+		return 0;
+	}
+	/* Peek first: a message too big for the guest's buffer stays queued
+	 * until it comes back with a bigger one. */
+	n = recv(h->ctl_client, buf, a->len,
+		 MSG_DONTWAIT | MSG_TRUNC | MSG_PEEK);
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
 		ctl_close_client(h); /* the client went away */
 		a->ret = GRAFT_EAGAIN;
@@ -246,7 +266,7 @@ static int hc_ctl(struct hvt *h, uint64_t gpa, int is_write)
 		a->len = n;
 	} else {
 		a->ret = 0;
-		a->len = n;
+		a->len = recv(h->ctl_client, buf, a->len, MSG_DONTWAIT);
 	}
 	return 0;
 }
@@ -263,7 +283,7 @@ static int hc_seal(struct hvt *h, uint64_t gpa)
 		a->ret = GRAFT_ESEALED;
 		return 0;
 	}
-	if (a->nranges == 0 || a->nranges > 64) {
+	if (a->nranges == 0 || a->nranges > HVT_SEAL_MAX_RANGES) {
 		a->ret = GRAFT_EINVAL;
 		return 0;
 	}
@@ -274,7 +294,7 @@ static int hc_seal(struct hvt *h, uint64_t gpa)
 		uint64_t s = r[2 * i], e = r[2 * i + 1];
 
 		if ((s | e) & 4095 || s < prev || e <= s || e > h->mem_size ||
-		    (s <= HVT_HYPERCALL_MMIO && HVT_HYPERCALL_MMIO < e)) {
+		    s < 4096) {
 			a->ret = GRAFT_EINVAL;
 			return 0;
 		}
@@ -301,6 +321,18 @@ static int hc_abort(struct hvt *h, uint64_t gpa)
 		return bad_address(h, "abort", a->msg, a->len);
 	fprintf(stderr, "graft-hvt: guest aborted: %.*s\n",
 		(int)strnlen(msg, a->len), msg);
+	/* The guest's own page tables stop most writes to sealed memory
+	 * before the read-only slots do; say so from what the vCPU holds,
+	 * not from what the guest wrote. */
+	if (h->sealed) {
+		uint64_t cr2 = hvt_vm_fault_address(h);
+
+		if (hvt_vm_sealed(h, cr2, 1))
+			fprintf(stderr,
+				"graft-hvt: the last page fault, at 0x%llx, is "
+				"in sealed memory (code or page tables)\n",
+				(unsigned long long)cr2);
+	}
 	h->exit_status = 255;
 	return 1;
 }

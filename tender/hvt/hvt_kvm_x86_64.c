@@ -6,11 +6,16 @@
  * memory mapped lazily: only pages the guest touches cost anything, which
  * is what keeps boot fast at large memory sizes.
  *
- * Every page is user-accessible: the guest drops to ring 3 right after
- * setting up its descriptor tables (platform/hvt/hvt_start.S), because
- * KVM implementations without hardware virtualization (PVM, as on our CI
- * machines) run ring-3 code natively but emulate ring-0 code instruction
- * by instruction.
+ * Every page is user-accessible and the vCPU starts in ring 3, on a GDT,
+ * TSS and (empty) IDT we provide, because KVM implementations without
+ * hardware virtualization (PVM, as on our CI machines) run ring-3 code
+ * natively but emulate ring-0 code instruction by instruction.
+ *
+ * Boot is kept short: no CPUID set-up (KVM_GET_SUPPORTED_CPUID alone costs
+ * a fifth of a bare VM's life; the guest never executes CPUID and gets
+ * the TSC frequency in its boot information), no guest-memory writes but
+ * the page tables, descriptors, boot information and the image, and one
+ * vCPU entry to the guest's first hypercall.
  *
  * Seal splits the memory slot so that the code ranges the guest names sit
  * in read-only slots: a write to them, from any privilege level, leaves
@@ -99,10 +104,9 @@ int hvt_vm_create(struct hvt *h)
 		h->mem = NULL;
 		return -1;
 	}
-	/* The hypercall page is the one hole: stores there exit as MMIO. */
-	if (set_slot(h, 0, 0, HVT_HYPERCALL_MMIO, 0) < 0 ||
-	    set_slot(h, 1, HVT_HYPERCALL_MMIO + 4096,
-		     h->mem_size - HVT_HYPERCALL_MMIO - 4096, 0) < 0) {
+	/* Page 0, behind the hypercall page, is the one hole: stores there
+	 * exit as MMIO. */
+	if (set_slot(h, 0, 4096, h->mem_size - 4096, 0) < 0) {
 		warn("KVM_SET_USER_MEMORY_REGION");
 		return -1;
 	}
@@ -170,34 +174,51 @@ static void setup_page_tables(struct hvt *h)
 			pt[j] = addr | base | image_page_flags(h, addr);
 		}
 	}
+	((uint64_t *)(h->mem + HVT_PT0_ADDR))[HVT_HYPERCALL_MMIO >> 12] =
+		HVT_HYPERCALL_GPA | base | PTE_W | PTE_NX;
 }
 
+/* The GDT, with a TSS whose stack pointers the guest fills in.  The guest
+ * starts in ring 3 on these descriptors; see include/abi/hvt.h. */
 static void setup_gdt(struct hvt *h)
 {
 	uint64_t *gdt = (uint64_t *)(h->mem + HVT_GDT_ADDR);
+	uint16_t *tss = (uint16_t *)(h->mem + HVT_TSS_ADDR);
+	const uint64_t base = HVT_TSS_ADDR;
 
 	gdt[0] = 0;
-	gdt[HVT_GDT_CODE / 8] = 0x00af9b000000ffffULL; /* 64-bit code */
-	gdt[HVT_GDT_DATA / 8] = 0x00cf93000000ffffULL; /* data */
-	gdt[3] = 0x00008b0000000067ULL;                /* busy TSS */
+	gdt[HVT_GDT_CODE / 8] = 0x00af9b000000ffffULL;      /* 64-bit code */
+	gdt[HVT_GDT_DATA / 8] = 0x00cf93000000ffffULL;      /* data */
+	gdt[HVT_GDT_USER_DATA / 8] = 0x00cff3000000ffffULL; /* ring-3 data */
+	gdt[HVT_GDT_USER_CODE / 8] = 0x00affb000000ffffULL; /* ring-3 code */
+	gdt[HVT_GDT_TSS / 8] = (HVT_TSS_SIZE - 1) | (base & 0xffffff) << 16 |
+			       0x8bULL << 40 | (base >> 24 & 0xff) << 56;
+	gdt[HVT_GDT_TSS / 8 + 1] = base >> 32;
+	tss[HVT_TSS_SIZE / 2 - 1] = HVT_TSS_SIZE; /* no I/O bitmap */
 }
 
-static int setup_cpuid(struct hvt *h)
+/* The --module files, page after page from heap_start, which moves past
+ * them.  hvt_main.c checked that they fit. */
+static int setup_boot_modules(struct hvt *h, struct hvt_boot_info *bi)
 {
-	struct kvm_cpuid2 *c;
-	int n = 128, rc;
+	for (unsigned i = 0; i < h->nmods; i++) {
+		uint64_t at = bi->heap_start, len = h->mods[i].len;
+		uint8_t *dst = hvt_gpa(h, at, len);
 
-	c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
-	if (!c)
-		return -1;
-	c->nent = n;
-	rc = ioctl(h->kvm_fd, KVM_GET_SUPPORTED_CPUID, c);
-	if (rc == 0)
-		rc = ioctl(h->vcpu_fd, KVM_SET_CPUID2, c);
-	if (rc < 0)
-		warn("KVM_SET_CPUID2");
-	free(c);
-	return rc;
+		if (!dst || pread(h->mods[i].fd, dst, len, 0) != (ssize_t)len) {
+			warnx("module '%s': cannot read it into guest memory",
+			      h->mods[i].name);
+			return -1;
+		}
+		close(h->mods[i].fd);
+		bi->modules[i].addr = at;
+		bi->modules[i].len = len;
+		memcpy(bi->modules[i].name, h->mods[i].name,
+		       sizeof(bi->modules[i].name));
+		bi->heap_start = (at + len + 4095) & ~4095ULL;
+	}
+	bi->nmodules = h->nmods;
+	return 0;
 }
 
 static int setup_boot_info(struct hvt *h, int argc, char **argv)
@@ -230,6 +251,8 @@ static int setup_boot_info(struct hvt *h, int argc, char **argv)
 	bi->abi_version = HVT_ABI_VERSION;
 	bi->mem_size = h->mem_size;
 	bi->heap_start = (h->image_end + 4095) & ~4095ULL;
+	if (setup_boot_modules(h, bi) < 0)
+		return -1;
 	bi->argc = argc;
 	bi->argv = vec;
 	bi->ndevices = h->ndevs;
@@ -246,6 +269,7 @@ static void seg(struct kvm_segment *s, uint16_t sel, uint8_t type, int code)
 {
 	memset(s, 0, sizeof(*s));
 	s->selector = sel;
+	s->dpl = sel & 3;
 	s->limit = 0xffffffff;
 	s->type = type;
 	s->present = 1;
@@ -262,24 +286,25 @@ int hvt_vm_boot_setup(struct hvt *h, int argc, char **argv)
 
 	setup_page_tables(h);
 	setup_gdt(h);
-	if (setup_cpuid(h) < 0 || setup_boot_info(h, argc, argv) < 0)
+	if (setup_boot_info(h, argc, argv) < 0)
 		return -1;
 	if (ioctl(h->vcpu_fd, KVM_GET_SREGS, &sr) < 0) {
 		warn("KVM_GET_SREGS");
 		return -1;
 	}
-	seg(&sr.cs, HVT_GDT_CODE, 11, 1);
-	seg(&sr.ds, HVT_GDT_DATA, 3, 0);
+	seg(&sr.cs, HVT_GDT_USER_CODE, 11, 1);
+	seg(&sr.ds, HVT_GDT_USER_DATA, 3, 0);
 	sr.es = sr.fs = sr.gs = sr.ss = sr.ds;
 	memset(&sr.tr, 0, sizeof(sr.tr));
-	sr.tr.selector = 0x18;
-	sr.tr.limit = 0x67;
-	sr.tr.type = 11;
+	sr.tr.selector = HVT_GDT_TSS;
+	sr.tr.base = HVT_TSS_ADDR;
+	sr.tr.limit = HVT_TSS_SIZE - 1;
+	sr.tr.type = 11; /* busy 64-bit TSS */
 	sr.tr.present = 1;
 	sr.gdt.base = HVT_GDT_ADDR;
-	sr.gdt.limit = 4 * 8 - 1;
-	sr.idt.base = 0;
-	sr.idt.limit = 0;
+	sr.gdt.limit = HVT_GDT_ENTRIES * 8 - 1;
+	sr.idt.base = HVT_IDT_ADDR;
+	sr.idt.limit = 4095;
 	sr.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
 	sr.cr3 = HVT_PML4_ADDR;
 	sr.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
@@ -323,26 +348,43 @@ void hvt_vm_dump(struct hvt *h, const char *why)
 		r.r15, s.cr0, s.cr2, s.cr3, s.cr4);
 }
 
+uint64_t hvt_vm_fault_address(struct hvt *h)
+{
+	struct kvm_sregs s;
+
+	if (ioctl(h->vcpu_fd, KVM_GET_SREGS, &s) < 0)
+		return 0;
+	return s.cr2;
+}
+
+int hvt_vm_sealed(const struct hvt *h, uint64_t gpa, uint64_t len)
+{
+	uint64_t end = gpa + len < gpa ? UINT64_MAX : gpa + len;
+
+	for (unsigned i = 0; i < h->nseal; i++)
+		if (gpa < h->seal[2 * i + 1] && h->seal[2 * i] < end)
+			return 1;
+	return 0;
+}
+
 /* Lay memory out again in read-write and read-only slots.  Ranges arrive
- * sorted, page-aligned and clear of the hypercall page (checked by the
- * caller). */
+ * sorted, page-aligned and above page 0 (checked by the caller), at most
+ * HVT_SEAL_MAX_RANGES of them. */
 int hvt_vm_seal(struct hvt *h, const uint64_t *ranges, unsigned n)
 {
-	uint64_t hole = HVT_HYPERCALL_MMIO, at = 0;
+	uint64_t at = 4096;
 	unsigned slot = 0;
 
-	/* Delete the two boot slots, then lay out the pieces. */
-	if (set_slot(h, 0, 0, 0, 0) < 0 || set_slot(h, 1, 0, 0, 0) < 0)
+	memcpy(h->seal, ranges, n * 2 * sizeof(ranges[0]));
+	h->nseal = n;
+
+	/* Delete the boot slot, then lay out the pieces. */
+	if (set_slot(h, 0, 4096, 0, 0) < 0)
 		return -1;
 	for (unsigned i = 0; i <= n; i++) {
 		uint64_t start = i < n ? ranges[2 * i] : h->mem_size;
 		uint64_t end = i < n ? ranges[2 * i + 1] : h->mem_size;
 
-		if (at <= hole && hole < start) {
-			if (hole > at && set_slot(h, slot++, at, hole - at, 0) < 0)
-				return -1;
-			at = hole + 4096;
-		}
 		if (start > at && set_slot(h, slot++, at, start - at, 0) < 0)
 			return -1;
 		if (end > start && set_slot(h, slot++, start, end - start, 1) < 0)
@@ -362,17 +404,15 @@ static int handle_mmio(struct hvt *h)
 	uint32_t gpa;
 
 	if (run->mmio.is_write && run->mmio.len == 4 &&
-	    addr >= HVT_HYPERCALL_MMIO &&
-	    addr < HVT_HYPERCALL_MMIO + 4 * HVT_HC_MAX && !(addr & 3)) {
+	    addr - HVT_HYPERCALL_GPA < 4 * HVT_HC_MAX && !(addr & 3)) {
 		memcpy(&gpa, run->mmio.data, 4);
-		return hvt_hypercall(h, (addr - HVT_HYPERCALL_MMIO) / 4, gpa);
+		return hvt_hypercall(h, (addr - HVT_HYPERCALL_GPA) / 4, gpa);
 	}
 	snprintf(why, sizeof(why), "%s at 0x%llx (%s)",
 		 run->mmio.is_write ? "write" : "read",
 		 (unsigned long long)addr,
-		 h->sealed && addr < h->mem_size
-			 ? "sealed memory is read-only"
-			 : "not guest memory");
+		 hvt_vm_sealed(h, addr, 1) ? "sealed memory is read-only"
+					: "not guest memory");
 	hvt_vm_dump(h, why);
 	return -1;
 }

@@ -2,7 +2,7 @@
  * graft-hvt: run one graft image in a KVM virtual machine.
  *
  *   graft-hvt [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...
- *             [--name NAME] [--no-ctl] IMAGE [-- ARGS...]
+ *             [--name NAME] [--no-ctl] [--module FILE]... IMAGE [-- ARGS...]
  *
  * Usually started by `graft run -t hvt`.  The console goes to stdout; the
  * exit status is the guest's, or 255 after a guest fault or abort, or 1 when
@@ -24,7 +24,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: graft-hvt [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...\n"
-		"                 [--name NAME] [--no-ctl] IMAGE [-- ARGS...]\n"
+		"                 [--name NAME] [--no-ctl] [--module FILE]... IMAGE [-- ARGS...]\n"
 		"\n"
 		"Runs a graft image built for the hvt target in a KVM virtual machine.\n"
 		"  --mem SIZE     guest memory, e.g. 64M or 1G (default 32M, at most 4G)\n"
@@ -32,6 +32,7 @@ static void usage(FILE *f)
 		"  --disk FILE    attach a disk image as the next block device (:ro for read-only)\n"
 		"  --name NAME    the instance's name for graft ps and the control socket\n"
 		"  --no-ctl       no control socket\n"
+		"  --module FILE  load this module at boot, before main (repeatable)\n"
 		"  -h, --help     this text\n");
 }
 
@@ -66,6 +67,25 @@ static int attach_net(struct hvt *h, const char *tap, unsigned index)
 	return 0;
 }
 
+static int attach_module(struct hvt *h, const char *path)
+{
+	unsigned i = h->nmods;
+
+	if (i >= HVT_MAX_MODULES) {
+		warnx("module '%s': too many modules (at most %d)", path,
+		      HVT_MAX_MODULES);
+		return -1;
+	}
+	h->mods[i].fd = host_module_open(path, &h->mods[i].len,
+					 h->mods[i].name,
+					 sizeof(h->mods[i].name));
+	if (h->mods[i].fd < 0)
+		return -1;
+	h->mods_len += (h->mods[i].len + 4095) & ~4095ULL;
+	h->nmods++;
+	return 0;
+}
+
 static int attach_disk(struct hvt *h, char *spec, unsigned index)
 {
 	int i = add_dev(h, PLAT_DEV_BLOCK, "disk", index), ro = 0, is_ro;
@@ -96,6 +116,7 @@ int main(int argc, char **argv)
 		{ "disk", required_argument, NULL, 'd' },
 		{ "name", required_argument, NULL, 'N' },
 		{ "no-ctl", no_argument, NULL, 'C' },
+		{ "module", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -130,6 +151,10 @@ int main(int argc, char **argv)
 		case 'C':
 			ctl = 0;
 			break;
+		case 'M':
+			if (attach_module(&h, optarg) < 0)
+				exit(1);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -156,12 +181,14 @@ int main(int argc, char **argv)
 		     target);
 	if (hvt_vm_create(&h) < 0 || hvt_elf_load(&h, image) < 0)
 		exit(1);
-	if (h.image_end + (64 << 10) > h.mem_size - HVT_STACK_SIZE)
-		errx(1, "--mem %lluM is too small for image '%s' (it needs at "
-		     "least %lluM)", (unsigned long long)(h.mem_size >> 20),
-		     image,
-		     (unsigned long long)((h.image_end + HVT_STACK_SIZE +
-					   (64 << 10) + (2 << 20) - 1) >> 20));
+	if (h.image_end + h.mods_len + (64 << 10) >
+	    h.mem_size - HVT_STACK_SIZE)
+		errx(1, "--mem %lluM is too small for image '%s'%s (it needs "
+		     "at least %lluM)", (unsigned long long)(h.mem_size >> 20),
+		     image, h.nmods ? " and its modules" : "",
+		     (unsigned long long)((h.image_end + h.mods_len +
+					   HVT_STACK_SIZE + (64 << 10) +
+					   (2 << 20) - 1) >> 20));
 	if (ctl) {
 		h.ctl_handle = add_dev(&h, PLAT_DEV_CTL, "ctl", 0);
 		if (h.ctl_handle < 0)

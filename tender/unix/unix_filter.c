@@ -84,6 +84,8 @@ int unix_filter_run(const struct unix_launch *l, void **bpf, size_t *len)
 	rc |= ALLOW(ctx, clock_gettime, 0);
 	rc |= ALLOW(ctx, exit_group, 0);
 	rc |= ALLOW(ctx, restart_syscall, 0);
+	/* the return from a fault the kernel contained (kernel_fault) */
+	rc |= ALLOW(ctx, rt_sigreturn, 0);
 	/* mprotect, but never writable and executable at once */
 	rc |= ALLOW(ctx, mprotect, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, wx, 0));
 	rc |= ALLOW(ctx, mprotect, 1,

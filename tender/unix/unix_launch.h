@@ -8,7 +8,10 @@
 
 struct unix_launch {
 	struct unix_boot boot;
-	int host_fd[UNIX_MAX_DEVICES]; /* the launcher's descriptors */
+	/* the launcher's descriptors: devices and modules, in the order of
+	 * their numbers in the image (CHILD_FD_BASE + i) */
+	int host_fd[UNIX_MAX_DEVICES + UNIX_MAX_MODULES];
+	unsigned nfds;
 	struct host_instance inst;
 };
 

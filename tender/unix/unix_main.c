@@ -2,7 +2,7 @@
  * graft-unix: the unix target's launcher.
  *
  *   graft-unix [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...
- *              [--name NAME] [--no-ctl] IMAGE [-- ARGS...]
+ *              [--name NAME] [--no-ctl] [--module FILE]... IMAGE [-- ARGS...]
  *
  * Usually started by `graft run -t unix`.  Opens the devices, creates the
  * instance's control socket, builds the seccomp filters, and runs the image
@@ -35,7 +35,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: graft-unix [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...\n"
-		"                  [--name NAME] [--no-ctl] IMAGE [-- ARGS...]\n"
+		"                  [--name NAME] [--no-ctl] [--module FILE]... IMAGE [-- ARGS...]\n"
 		"\n"
 		"Runs a graft image built for the unix target as a sandboxed process.\n"
 		"  --mem SIZE     memory for the instance's heap, e.g. 64M (default 32M)\n"
@@ -43,6 +43,7 @@ static void usage(FILE *f)
 		"  --disk FILE    attach a disk image as the next block device (:ro for read-only)\n"
 		"  --name NAME    the instance's name for graft ps and the control socket\n"
 		"  --no-ctl       no control socket\n"
+		"  --module FILE  load this module at boot, before main (repeatable)\n"
 		"  -h, --help     this text\n");
 }
 
@@ -55,12 +56,32 @@ static struct unix_device *add_dev(struct unix_launch *l, uint32_t kind,
 		warnx("too many devices (at most %d)", UNIX_MAX_DEVICES);
 		return NULL;
 	}
-	d = &l->boot.devices[l->boot.ndevices];
-	l->host_fd[l->boot.ndevices] = fd;
-	d->fd = CHILD_FD_BASE + l->boot.ndevices++;
+	d = &l->boot.devices[l->boot.ndevices++];
+	l->host_fd[l->nfds] = fd;
+	d->fd = CHILD_FD_BASE + l->nfds++;
 	d->info.kind = kind;
 	snprintf(d->info.name, sizeof(d->info.name), "%s%u", prefix, index);
 	return d;
+}
+
+static int attach_module(struct unix_launch *l, const char *path)
+{
+	struct unix_module *m;
+	int fd;
+
+	if (l->boot.nmodules >= UNIX_MAX_MODULES) {
+		warnx("module '%s': too many modules (at most %d)", path,
+		      UNIX_MAX_MODULES);
+		return -1;
+	}
+	m = &l->boot.modules[l->boot.nmodules];
+	fd = host_module_open(path, &m->len, m->name, sizeof(m->name));
+	if (fd < 0)
+		return -1;
+	l->boot.nmodules++;
+	l->host_fd[l->nfds] = fd;
+	m->fd = CHILD_FD_BASE + l->nfds++;
+	return 0;
 }
 
 static int attach_net(struct unix_launch *l, const char *tap, unsigned index)
@@ -139,10 +160,10 @@ static void exec_child(struct unix_launch *l, int boot_fd, const char *image,
 		       char **argv)
 {
 	char *envp[] = { NULL };
-	int hi = CHILD_FD_BASE + (int)l->boot.ndevices;
+	int hi = CHILD_FD_BASE + (int)l->nfds;
 
 	/* Move the sources out of the way first so no dup2 clobbers one. */
-	for (unsigned i = 0; i < l->boot.ndevices; i++) {
+	for (unsigned i = 0; i < l->nfds; i++) {
 		l->host_fd[i] = fcntl(l->host_fd[i], F_DUPFD, hi + 64);
 		if (l->host_fd[i] < 0)
 			_exit(127);
@@ -150,7 +171,7 @@ static void exec_child(struct unix_launch *l, int boot_fd, const char *image,
 	boot_fd = fcntl(boot_fd, F_DUPFD, hi + 64);
 	if (boot_fd < 0 || dup2(boot_fd, UNIX_BOOT_FD) < 0)
 		_exit(127);
-	for (unsigned i = 0; i < l->boot.ndevices; i++)
+	for (unsigned i = 0; i < l->nfds; i++)
 		if (dup2(l->host_fd[i], CHILD_FD_BASE + i) < 0)
 			_exit(127);
 	close_range(UNIX_BOOT_FD + 1, CHILD_FD_BASE - 1, 0);
@@ -195,6 +216,7 @@ int main(int argc, char **argv)
 		{ "disk", required_argument, NULL, 'd' },
 		{ "name", required_argument, NULL, 'N' },
 		{ "no-ctl", no_argument, NULL, 'C' },
+		{ "module", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -226,6 +248,10 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			ctl = 0;
+			break;
+		case 'M':
+			if (attach_module(&l, optarg) < 0)
+				exit(1);
 			break;
 		case 'h':
 			usage(stdout);

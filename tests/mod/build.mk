@@ -97,3 +97,46 @@ fuzz-mod: $(MOD_FUZZ) $(MOD_FUZZ_SEEDS)/.stamp
 		$(MOD_T)/fuzz-corpus $(MOD_FUZZ_SEEDS)
 
 TEST_DEPS += $(MOD_FUZZ) $(MOD_FUZZ_SEEDS)/.stamp
+
+# Bytecode modules through the manager (tests/mod/wasm_modules.c): the
+# example modules of modules/, the fixtures of tests/mod/wasm (C ones built
+# with graft-module-build.sh --wasm, hand-written .wat ones with wat2wasm),
+# the hosted kernel core over the fake platform, and an export table of the
+# module API for the native loads.
+MOD_WASM_FIX := $(BUILD)/tests/mod/wasm
+MOD_WASM_FIX_C := trapper pinger init_trap
+MOD_WASM_FIX_WAT := noinfo badimport badentry bigmem
+MOD_WASM_FIXTURES := $(MOD_WASM_FIX_C:%=$(MOD_WASM_FIX)/%.wasm) \
+	$(MOD_WASM_FIX_WAT:%=$(MOD_WASM_FIX)/%.wasm)
+
+$(MOD_WASM_FIX)/%.wasm: tests/mod/wasm/%.c $(MODULES_BUILD)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  WASMMOD $@")
+	$(Q)sh tools/graft-module-build.sh --wasm -o $@ $<
+
+$(MOD_WASM_FIX)/%.wasm: tests/mod/wasm/%.wat
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  WAT2WASM $@")
+	$(Q)wat2wasm $< -o $@
+
+MOD_WASM_EXPORTS_C := $(MOD_T)/wasm_test_exports.c
+$(MOD_WASM_EXPORTS_C): $(call host_objs,$(MOD_API_SRCS)) $(MOD_MKEXPORTS) \
+		$(MOD_DECLS)
+	$(Q)$(MOD_MKEXPORTS) table -n wasm_test_exports -d $(MOD_DECLS) \
+		-o $@ $(call host_objs,$(MOD_API_SRCS))
+$(MOD_T)/wasm_test_exports.o: $(MOD_WASM_EXPORTS_C)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+CFLAGS_tests/mod/wasm_modules.c := -I.
+
+$(MOD_T)/wasm_modules.t: $(call host_objs,tests/mod/wasm_modules.c \
+		$(MOD_SRCS) $(MOD_API_SRCS) $(MOD_WASM_SRCS)) \
+		$(MOD_T)/wasm_test_exports.o $(KERNEL_FAKEPLAT_O) \
+		$(KERNEL_HOST_A) $(WASM_HOST_A) \
+		| $(MOD_WASM_FIXTURES) $(MODULES_WASM) $(MODULES_NATIVE)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(HOST_CC) -o $@ $(filter %.o %.a,$^) -lm
+
+TEST_BINS += $(MOD_T)/wasm_modules.t
+TEST_DEPS += $(MOD_WASM_FIXTURES)

@@ -1,6 +1,8 @@
 /* Fibers and the event loop (kernel/fiber.c) on the fake platform: yield
  * interleaving, wait and wake, deadlines on the fake clock, sleep order,
- * device waits, many fibers, loop end and stop, and the stack canary. */
+ * device waits, many fibers, loop end and stop, fibers ended from outside
+ * by the address of their entry (a module's unload), and the stack
+ * canary. */
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "fakeplat.h"
 #include "kfiber.h"
 #include "kheap.h"
+#include "krange.h"
 #include <graft/error.h>
 #include <graft/fiber.h>
 
@@ -205,6 +208,60 @@ static void test_loop_end_and_stop(void)
 	is_int(graft_fiber_count(), 0, "nothing left");
 }
 
+/* Three kinds of fiber a departing module can leave: waiting with a
+ * deadline, waiting on a device, runnable.  The "module" is the section
+ * their entry functions sit in. */
+#define DOOMED __attribute__((section("doomed_text"), noinline))
+extern const char __start_doomed_text[], __stop_doomed_text[];
+
+DOOMED static void doomed_sleeper(void *arg)
+{
+	graft_sleep_ns(1000000);
+	note('X');
+}
+
+DOOMED static void doomed_device(void *arg)
+{
+	graft_wait_device(5, GRAFT_FOREVER);
+	note('Y');
+}
+
+DOOMED static void doomed_yielder(void *arg)
+{
+	for (;;)
+		graft_fiber_yield();
+}
+
+static void survivor(void *arg)
+{
+	graft_sleep_ns(2000000);
+	note('s');
+}
+
+static void killer(void *arg)
+{
+	*(unsigned *)arg = fiber_end_range((uintptr_t)__start_doomed_text,
+					   (uintptr_t)__stop_doomed_text);
+}
+
+static void test_end_range(void)
+{
+	unsigned ended = 99;
+
+	trace[0] = '\0';
+	fakeplat_set_time(0);
+	fakeplat_set_ready(0);
+	graft_fiber_spawn("sleeper", doomed_sleeper, NULL, 0, NULL);
+	graft_fiber_spawn("device", doomed_device, NULL, 0, NULL);
+	graft_fiber_spawn("survivor", survivor, NULL, 0, NULL);
+	graft_fiber_spawn("yielder", doomed_yielder, NULL, 0, NULL);
+	graft_fiber_spawn("killer", killer, &ended, 0, NULL);
+	graft_loop_run();
+	is_int(ended, 3, "the three fibers of the range are ended");
+	is_str(trace, "s", "none of them ran again; the other one did");
+	is_int(graft_fiber_count(), 0, "nothing left, the loop ended");
+}
+
 static int recurse(int n)
 {
 	volatile char pad[200];
@@ -264,6 +321,7 @@ int main(void)
 	test_device_wait();
 	test_many();
 	test_loop_end_and_stop();
+	test_end_range();
 	test_canary();
 	return done_testing();
 }

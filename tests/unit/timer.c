@@ -1,9 +1,11 @@
 /* Timers (kernel/timer.c): deadline order, ties in arming order, cancel,
- * re-arm, and many timers in a shuffled order. */
+ * re-arm, many timers in a shuffled order, and cancelling by address range
+ * (what a module's unload does). */
 #include <stdint.h>
 
 #include "tap.h"
 #include <graft/timer.h>
+#include "krange.h"
 
 static char fired[64];
 static int nfired;
@@ -120,11 +122,33 @@ static void test_many(void)
 	is_int(out_of_order, 0, "in deadline order");
 }
 
+static void test_cancel_range(void)
+{
+	static struct graft_timer in_range[10], outside[10];
+	uintptr_t lo = (uintptr_t)in_range, hi = (uintptr_t)(in_range + 10);
+
+	reset();
+	for (int i = 0; i < 10; i++) {
+		graft_timer_init(&in_range[i], record, "x");
+		graft_timer_init(&outside[i], record, "o");
+		graft_timer_arm(&in_range[i], 100 + i);
+		graft_timer_arm(&outside[i], 100 + i);
+	}
+	graft_timer_init(&many[0], record, "f");
+	graft_timer_arm(&many[0], 50);
+	is_int(timer_cancel_range(lo, hi), 10, "the timers inside the range");
+	is_int(timer_cancel_range((uintptr_t)record, (uintptr_t)record + 1), 11,
+	       "and by callback: every timer calling into the range");
+	is_int(graft_timers_run(UINT64_MAX - 1), 0, "none of them fires");
+	is_int(timer_cancel_range(lo, hi), 0, "nothing left to cancel");
+}
+
 int main(void)
 {
 	test_order_and_ties();
 	test_cancel_rearm();
 	test_rearm_from_callback();
 	test_many();
+	test_cancel_range();
 	return done_testing();
 }

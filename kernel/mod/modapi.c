@@ -1,0 +1,621 @@
+/*
+ * The module API (<graft/modapi.h>): log, time, timers, messages and
+ * granted devices, for modules of every format.  The mod_api_* functions
+ * take the calling module explicitly and trusted pointers; native modules
+ * reach them through the exported graft_mod_* wrappers at the end of this
+ * file (the caller is mod_current()), bytecode modules through the import
+ * glue of fmt_wasm_imports.c, which checks every guest range first.
+ *
+ * What a module holds here lives in one struct mod_svc, created at its
+ * first call and tracked as a module resource: at unload (or when a trap
+ * stops the module) its release cancels the timers, drops the mailbox,
+ * closes the handles and tells the net pollers to end.
+ *
+ * Invariants: a callback runs only from a kernel timer or a poller fiber,
+ * never inside another module's call, so modules never reenter each other;
+ * once mod_callback returns GRAFT_ETRAP the svc is gone and its caller
+ * returns without touching it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <graft/device.h>
+#include <graft/error.h>
+#include <graft/fiber.h>
+#include <graft/log.h>
+#include <graft/modapi.h>
+#include <graft/module.h>
+#include <graft/time.h>
+#include <graft/timer.h>
+#include "mod_internal.h"
+
+#define MOD_MAX_GRANTS	32u
+#define NET_POLL_PERIOD GRAFT_NSEC_PER_SEC /* bounds a poller's life */
+#define NET_POLL_STACK	(16 * 1024)
+
+struct grant {
+	char module[GRAFT_MODULE_NAME_MAX];
+	char device[GRAFT_MODULE_NAME_MAX];
+	uint64_t first, count;
+};
+
+static struct grant grants[MOD_MAX_GRANTS];
+static unsigned ngrants;
+static void (*host_msg_fn)(const char *from, const void *data, size_t len);
+
+struct msg {
+	struct msg *next;
+	char from[GRAFT_MODULE_NAME_MAX];
+	size_t len;
+	uint8_t data[];
+};
+
+/* A fiber that waits for frames on one net handle and runs the module's
+ * net callback.  It outlives the svc: release sets stop, the fiber frees
+ * the poller when it next wakes. */
+struct net_poller {
+	struct mod *m; /* NULL once stopped */
+	bool stop;
+	struct graft_netdev *dev;
+	int handle;
+};
+
+struct handle {
+	int kind; /* GRAFT_DEVICE_BLOCK, GRAFT_DEVICE_NET; 0: free */
+	void *dev;
+	uint64_t first, count; /* block: the granted sectors */
+	struct net_poller *poller;
+};
+
+struct mod_svc {
+	struct mod_resource res;
+	struct mod *m;
+	struct graft_timer timers[GRAFT_MOD_TIMERS];
+	uint64_t periods[GRAFT_MOD_TIMERS];
+	struct graft_timer deliver; /* runs the message callback */
+	struct msg *head, *tail;
+	unsigned nmsgs;
+	struct handle handles[GRAFT_MOD_HANDLES];
+};
+
+/* ---- the svc ---- */
+
+static void svc_release(struct mod_resource *r)
+{
+	struct mod_svc *svc = (struct mod_svc *)r;
+	struct msg *msg, *next;
+	unsigned i;
+
+	for (i = 0; i < GRAFT_MOD_TIMERS; i++)
+		graft_timer_cancel(&svc->timers[i]);
+	graft_timer_cancel(&svc->deliver);
+	for (msg = svc->head; msg; msg = next) {
+		next = msg->next;
+		free(msg);
+	}
+	for (i = 0; i < GRAFT_MOD_HANDLES; i++)
+		if (svc->handles[i].poller) {
+			svc->handles[i].poller->stop = true;
+			svc->handles[i].poller->m = NULL;
+		}
+	svc->m->svc = NULL;
+	free(svc);
+}
+
+static void timer_fire(struct graft_timer *t, void *arg);
+static void deliver_fire(struct graft_timer *t, void *arg);
+
+/* m's svc, created (and owned by m) at the first call that needs it. */
+static struct mod_svc *svc_of(struct mod *m)
+{
+	struct mod_svc *svc;
+	struct mod *prev;
+	unsigned i;
+
+	if (m->svc)
+		return m->svc;
+	svc = calloc(1, sizeof(*svc));
+	if (!svc)
+		return NULL;
+	svc->m = m;
+	for (i = 0; i < GRAFT_MOD_TIMERS; i++)
+		graft_timer_init(&svc->timers[i], timer_fire, svc);
+	graft_timer_init(&svc->deliver, deliver_fire, svc);
+	prev = mod_enter(m);
+	mod_resource_track(&svc->res, svc_release);
+	mod_leave(prev);
+	m->svc = svc;
+	return svc;
+}
+
+/* ---- log and time ---- */
+
+void mod_api_log(struct mod *m, int level, const char *msg, size_t len)
+{
+	char line[GRAFT_MOD_LOG_MAX + 1];
+	size_t i;
+
+	if (len > GRAFT_MOD_LOG_MAX)
+		len = GRAFT_MOD_LOG_MAX;
+	for (i = 0; i < len; i++)
+		line[i] = msg[i] >= ' ' && msg[i] < 0x7f ? msg[i] : '?';
+	line[len] = '\0';
+	if (level < GRAFT_LOG_ERROR)
+		level = GRAFT_LOG_ERROR;
+	if (level > GRAFT_LOG_DEBUG)
+		level = GRAFT_LOG_DEBUG;
+	graft_log(level, "mod", "module '%s': %s", m ? m->name : "?", line);
+}
+
+/* ---- timers ---- */
+
+static void timer_fire(struct graft_timer *t, void *arg)
+{
+	struct mod_svc *svc = arg;
+	uint32_t id = (uint32_t)(t - svc->timers);
+	uint64_t now;
+
+	if (svc->periods[id]) {
+		now = graft_now();
+		t->deadline += svc->periods[id];
+		graft_timer_arm(t, t->deadline > now ? t->deadline
+						     : now + svc->periods[id]);
+	}
+	mod_callback(svc->m, MOD_ENTRY_TIMER, id);
+}
+
+int mod_api_timer_start(struct mod *m, uint32_t id, uint64_t delay,
+			uint64_t period)
+{
+	struct mod_svc *svc;
+	uint64_t now = graft_now();
+
+	if (id >= GRAFT_MOD_TIMERS ||
+	    !(m->entries & MOD_ENTRY_BIT(MOD_ENTRY_TIMER)))
+		return GRAFT_EINVAL;
+	svc = svc_of(m);
+	if (!svc)
+		return GRAFT_ENOMEM;
+	svc->periods[id] = period;
+	return graft_timer_arm(&svc->timers[id], delay > UINT64_MAX - now
+						     ? UINT64_MAX
+						     : now + delay);
+}
+
+int mod_api_timer_stop(struct mod *m, uint32_t id)
+{
+	if (id >= GRAFT_MOD_TIMERS)
+		return GRAFT_EINVAL;
+	if (m->svc) {
+		graft_timer_cancel(&m->svc->timers[id]);
+		m->svc->periods[id] = 0;
+	}
+	return 0;
+}
+
+/* ---- messages ---- */
+
+static void deliver_fire(struct graft_timer *t, void *arg)
+{
+	struct mod_svc *svc = arg;
+
+	mod_callback(svc->m, MOD_ENTRY_MESSAGE, 0);
+}
+
+void mod_set_host_msg(void (*fn)(const char *from, const void *data,
+				 size_t len))
+{
+	host_msg_fn = fn;
+}
+
+static int deliver(struct mod *to, const char *from, const void *data,
+		   size_t len)
+{
+	struct mod_svc *svc;
+	struct msg *msg;
+
+	if (!(to->entries & MOD_ENTRY_BIT(MOD_ENTRY_MESSAGE)) ||
+	    to->state != MOD_LIVE)
+		return GRAFT_ENOENT;
+	svc = svc_of(to);
+	if (!svc)
+		return GRAFT_ENOMEM;
+	if (svc->nmsgs >= GRAFT_MOD_MAILBOX)
+		return GRAFT_EAGAIN;
+	msg = malloc(sizeof(*msg) + len);
+	if (!msg)
+		return GRAFT_ENOMEM;
+	msg->next = NULL;
+	snprintf(msg->from, sizeof(msg->from), "%s", from);
+	msg->len = len;
+	memcpy(msg->data, data, len);
+	if (svc->tail)
+		svc->tail->next = msg;
+	else
+		svc->head = msg;
+	svc->tail = msg;
+	svc->nmsgs++;
+	if (!graft_timer_armed(&svc->deliver) &&
+	    graft_timer_arm(&svc->deliver, graft_now()) != 0) {
+		/* the message stays queued; the next send arms it again */
+		return GRAFT_ENOMEM;
+	}
+	return 0;
+}
+
+int mod_api_send(struct mod *m, const char *to, const void *data, size_t len)
+{
+	struct mod *dst;
+
+	if (len > GRAFT_MOD_MSG_MAX)
+		return GRAFT_EMSGSIZE;
+	if (strcmp(to, GRAFT_MOD_HOST) == 0) {
+		if (!host_msg_fn)
+			return GRAFT_ENOENT;
+		host_msg_fn(m->name, data, len);
+		return 0;
+	}
+	dst = mod_find(to);
+	if (!dst)
+		return GRAFT_ENOENT;
+	return deliver(dst, m->name, data, len);
+}
+
+int mod_msg_send(const char *to, const void *data, size_t len)
+{
+	struct mod *dst = mod_find(to);
+
+	if (len > GRAFT_MOD_MSG_MAX)
+		return GRAFT_EMSGSIZE;
+	if (!dst)
+		return GRAFT_ENOENT;
+	return deliver(dst, GRAFT_MOD_HOST, data, len);
+}
+
+int mod_api_recv(struct mod *m, char *from, void *buf, size_t size)
+{
+	struct mod_svc *svc = m->svc;
+	struct msg *msg = svc ? svc->head : NULL;
+	int len;
+
+	if (!msg)
+		return GRAFT_EAGAIN;
+	if (msg->len > size)
+		return GRAFT_EMSGSIZE;
+	memcpy(buf, msg->data, msg->len);
+	memcpy(from, msg->from, GRAFT_MODULE_NAME_MAX);
+	len = (int)msg->len;
+	svc->head = msg->next;
+	if (!svc->head)
+		svc->tail = NULL;
+	svc->nmsgs--;
+	free(msg);
+	return len;
+}
+
+/* ---- grants and devices ---- */
+
+int mod_grant(const char *module, const char *device, uint64_t first,
+	      uint64_t count)
+{
+	struct grant *g;
+
+	if (strlen(module) >= GRAFT_MODULE_NAME_MAX ||
+	    strlen(device) >= GRAFT_MODULE_NAME_MAX)
+		return GRAFT_EINVAL;
+	if (ngrants == MOD_MAX_GRANTS)
+		return GRAFT_ENOSPC;
+	g = &grants[ngrants++];
+	snprintf(g->module, sizeof(g->module), "%s", module);
+	snprintf(g->device, sizeof(g->device), "%s", device);
+	g->first = first;
+	g->count = count;
+	return 0;
+}
+
+void mod_grants_clear(void)
+{
+	ngrants = 0;
+}
+
+static const struct grant *grant_find(const char *module, const char *device)
+{
+	unsigned i;
+
+	for (i = 0; i < ngrants; i++)
+		if (strcmp(grants[i].module, module) == 0 &&
+		    strcmp(grants[i].device, device) == 0)
+			return &grants[i];
+	return NULL;
+}
+
+static void net_poll(void *arg)
+{
+	struct net_poller *p = arg;
+
+	while (!p->stop) {
+		int rc = p->dev->wait(p->dev, graft_now() + NET_POLL_PERIOD);
+
+		if (p->stop)
+			break;
+		if (rc == 0)
+			mod_callback(p->m, MOD_ENTRY_NET, (uint32_t)p->handle);
+	}
+	free(p);
+}
+
+/* A poller for a net handle, if the module has a net callback. */
+static int net_poller_start(struct mod *m, struct handle *h, int handle)
+{
+	struct net_poller *p;
+	int rc;
+
+	if (!(m->entries & MOD_ENTRY_BIT(MOD_ENTRY_NET)))
+		return 0;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return GRAFT_ENOMEM;
+	p->m = m;
+	p->dev = h->dev;
+	p->handle = handle;
+	rc = graft_fiber_spawn(m->name, net_poll, p, NET_POLL_STACK, NULL);
+	if (rc) {
+		free(p);
+		return rc;
+	}
+	h->poller = p;
+	return 0;
+}
+
+static int open_block(struct handle *h, const struct grant *g,
+		      struct graft_blkdev *d)
+{
+	if (g->first > d->sectors)
+		return GRAFT_ERANGE;
+	h->first = g->first;
+	h->count = d->sectors - g->first;
+	if (g->count && g->count < h->count)
+		h->count = g->count;
+	return 0;
+}
+
+int mod_api_dev_open(struct mod *m, const char *name)
+{
+	const struct grant *g = grant_find(m->name, name);
+	struct mod_svc *svc;
+	struct handle *h = NULL;
+	void *dev;
+	unsigned i;
+	int rc;
+
+	if (!g)
+		return GRAFT_EPERM;
+	svc = svc_of(m);
+	if (!svc)
+		return GRAFT_ENOMEM;
+	for (i = 0; i < GRAFT_MOD_HANDLES && !h; i++)
+		if (!svc->handles[i].kind)
+			h = &svc->handles[i];
+	if (!h)
+		return GRAFT_ENOSPC;
+	if ((dev = graft_device_find(GRAFT_DEVICE_BLOCK, name)) != NULL) {
+		rc = open_block(h, g, dev);
+		if (rc)
+			return rc;
+		h->kind = GRAFT_DEVICE_BLOCK;
+	} else if ((dev = graft_device_find(GRAFT_DEVICE_NET, name)) != NULL) {
+		h->kind = GRAFT_DEVICE_NET;
+	} else {
+		return GRAFT_ENOENT;
+	}
+	h->dev = dev;
+	i = (unsigned)(h - svc->handles);
+	if (h->kind == GRAFT_DEVICE_NET) {
+		rc = net_poller_start(m, h, (int)i + 1);
+		if (rc) {
+			h->kind = 0;
+			return rc;
+		}
+	}
+	return (int)i + 1;
+}
+
+static struct handle *handle_of(struct mod *m, int handle, int kind)
+{
+	struct handle *h;
+
+	if (!m->svc || handle < 1 || handle > (int)GRAFT_MOD_HANDLES)
+		return NULL;
+	h = &m->svc->handles[handle - 1];
+	return h->kind == kind ? h : NULL;
+}
+
+int mod_api_blk_info(struct mod *m, int handle, uint64_t *sectors,
+		     uint32_t *sector_size)
+{
+	struct handle *h = handle_of(m, handle, GRAFT_DEVICE_BLOCK);
+
+	if (!h)
+		return GRAFT_EBADF;
+	*sectors = h->count;
+	*sector_size = ((struct graft_blkdev *)h->dev)->sector_size;
+	return 0;
+}
+
+int mod_api_blk_io(struct mod *m, int handle, uint64_t lba, void *buf,
+		   uint32_t count, bool write)
+{
+	struct handle *h = handle_of(m, handle, GRAFT_DEVICE_BLOCK);
+	struct graft_blkdev *d;
+
+	if (!h)
+		return GRAFT_EBADF;
+	if (lba > h->count || count > h->count - lba)
+		return GRAFT_ERANGE;
+	d = h->dev;
+	if (write)
+		return d->write(d, h->first + lba, buf, count);
+	return d->read(d, h->first + lba, buf, count);
+}
+
+int mod_api_net_mac(struct mod *m, int handle, uint8_t *mac)
+{
+	struct handle *h = handle_of(m, handle, GRAFT_DEVICE_NET);
+
+	if (!h)
+		return GRAFT_EBADF;
+	memcpy(mac, ((struct graft_netdev *)h->dev)->mac, 6);
+	return 0;
+}
+
+int mod_api_net_send(struct mod *m, int handle, const void *frame, size_t len)
+{
+	struct handle *h = handle_of(m, handle, GRAFT_DEVICE_NET);
+	struct graft_netdev *d;
+
+	if (!h)
+		return GRAFT_EBADF;
+	d = h->dev;
+	if (len < 14 || len > (size_t)d->mtu + 14)
+		return GRAFT_EINVAL;
+	return d->send(d, frame, len);
+}
+
+int mod_api_net_recv(struct mod *m, int handle, void *buf, size_t size)
+{
+	struct handle *h = handle_of(m, handle, GRAFT_DEVICE_NET);
+	struct graft_netdev *d;
+	size_t len = 0;
+	int rc;
+
+	if (!h)
+		return GRAFT_EBADF;
+	d = h->dev;
+	rc = d->recv(d, buf, size, &len);
+	return rc ? rc : (int)len;
+}
+
+/* ---- what native modules link against ---- */
+
+void graft_mod_log(int level, const char *msg, size_t len)
+{
+	mod_api_log(mod_current(), level, msg, len);
+}
+GRAFT_EXPORT(graft_mod_log);
+
+uint64_t graft_mod_now(void)
+{
+	return graft_now();
+}
+GRAFT_EXPORT(graft_mod_now);
+
+void *graft_mod_state_copy(const void *p, size_t len)
+{
+	void *copy = malloc(len ? len : 1);
+
+	if (copy)
+		memcpy(copy, p, len);
+	return copy;
+}
+GRAFT_EXPORT(graft_mod_state_copy);
+
+void graft_mod_state_free(void *p)
+{
+	free(p);
+}
+GRAFT_EXPORT(graft_mod_state_free);
+
+/* The rest need a calling module: kernel code has none (GRAFT_EPERM). */
+
+int graft_mod_timer_start(uint32_t id, uint64_t delay_ns, uint64_t period_ns)
+{
+	struct mod *m = mod_current();
+
+	return m ? mod_api_timer_start(m, id, delay_ns, period_ns)
+		 : GRAFT_EPERM;
+}
+GRAFT_EXPORT(graft_mod_timer_start);
+
+int graft_mod_timer_stop(uint32_t id)
+{
+	struct mod *m = mod_current();
+
+	return m ? mod_api_timer_stop(m, id) : GRAFT_EPERM;
+}
+GRAFT_EXPORT(graft_mod_timer_stop);
+
+int graft_mod_send(const char *to, const void *data, size_t len)
+{
+	struct mod *m = mod_current();
+
+	return m ? mod_api_send(m, to, data, len) : GRAFT_EPERM;
+}
+GRAFT_EXPORT(graft_mod_send);
+
+int graft_mod_recv(char *from, void *buf, size_t size)
+{
+	struct mod *m = mod_current();
+
+	return m ? mod_api_recv(m, from, buf, size) : GRAFT_EPERM;
+}
+GRAFT_EXPORT(graft_mod_recv);
+
+int graft_mod_dev_open(const char *name)
+{
+	struct mod *m = mod_current();
+
+	return m ? mod_api_dev_open(m, name) : GRAFT_EPERM;
+}
+GRAFT_EXPORT(graft_mod_dev_open);
+
+int graft_mod_blk_info(int handle, uint64_t *sectors, uint32_t *sector_size)
+{
+	struct mod *m = mod_current();
+
+	return m ? mod_api_blk_info(m, handle, sectors, sector_size)
+		 : GRAFT_EPERM;
+}
+GRAFT_EXPORT(graft_mod_blk_info);
+
+int graft_mod_blk_read(int handle, uint64_t lba, void *buf, uint32_t count)
+{
+	struct mod *m = mod_current();
+
+	return m ? mod_api_blk_io(m, handle, lba, buf, count, false)
+		 : GRAFT_EPERM;
+}
+GRAFT_EXPORT(graft_mod_blk_read);
+
+int graft_mod_blk_write(int handle, uint64_t lba, const void *buf,
+			uint32_t count)
+{
+	struct mod *m = mod_current();
+
+	return m ? mod_api_blk_io(m, handle, lba, (void *)buf, count, true)
+		 : GRAFT_EPERM;
+}
+GRAFT_EXPORT(graft_mod_blk_write);
+
+int graft_mod_net_mac(int handle, uint8_t *mac)
+{
+	struct mod *m = mod_current();
+
+	return m ? mod_api_net_mac(m, handle, mac) : GRAFT_EPERM;
+}
+GRAFT_EXPORT(graft_mod_net_mac);
+
+int graft_mod_net_send(int handle, const void *frame, size_t len)
+{
+	struct mod *m = mod_current();
+
+	return m ? mod_api_net_send(m, handle, frame, len) : GRAFT_EPERM;
+}
+GRAFT_EXPORT(graft_mod_net_send);
+
+int graft_mod_net_recv(int handle, void *buf, size_t size)
+{
+	struct mod *m = mod_current();
+
+	return m ? mod_api_net_recv(m, handle, buf, size) : GRAFT_EPERM;
+}
+GRAFT_EXPORT(graft_mod_net_recv);

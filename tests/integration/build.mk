@@ -1,0 +1,14 @@
+# tests/integration: modules that the instance tests load into running
+# instances, built by tools/graft-module-build.sh against the kernel's own
+# exports (no test API: what any module author has).
+INTEG_MOD_DIR := $(BUILD)/tests/integration/modules
+INTEG_MODS := $(patsubst tests/integration/modules/%.c,$(INTEG_MOD_DIR)/%.o,\
+	$(wildcard tests/integration/modules/*.c))
+
+$(INTEG_MOD_DIR)/%.o: tests/integration/modules/%.c tools/graft-module-build.sh \
+		tools/graft-decls.sh $(MOD_MKEXPORTS) include/graft/module.h
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  MODULE  $@")
+	$(Q)GRAFT_MKEXPORTS=$(MOD_MKEXPORTS) sh tools/graft-module-build.sh -o $@ $<
+
+TEST_DEPS += $(INTEG_MODS)

@@ -1,0 +1,496 @@
+/*
+ * Proves that bytecode modules go through the module manager like native
+ * ones: the example modules (modules/) load, run their timers and message
+ * callbacks, talk to each other and the host, serve a granted block range,
+ * upgrade with their state handed over and unload with their timers
+ * released; a module that traps or loops is stopped and reported while the
+ * manager and the other modules carry on; malformed binaries are refused
+ * with a one-line message; and after seal, bytecode modules still load
+ * while native ones are refused.  The kernel core (timers, log, devices)
+ * is the hosted one over the fake platform, whose clock the test drives.
+ */
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <graft/device.h>
+#include <graft/error.h>
+#include <graft/modapi.h>
+#include <graft/platform.h>
+#include <graft/time.h>
+#include <graft/timer.h>
+#include "kernel/mod/mod_internal.h"
+#include "tests/unit/fakeplat.h"
+#include "../tap.h"
+
+extern const struct mod_export wasm_test_exports[];
+extern const size_t wasm_test_exports_n;
+
+static char err[256];
+static char dir[512];
+
+/* ---- module memory for the native loads: plain mmap ---- */
+
+static void *pages_alloc(size_t npages)
+{
+	void *p = mmap(NULL, npages * PLAT_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void pages_free(void *p, size_t npages)
+{
+	munmap(p, npages * PLAT_PAGE_SIZE);
+}
+
+static int pages_protect(void *p, size_t len, int prot)
+{
+	int host = (prot & PLAT_PROT_READ ? PROT_READ : 0) |
+		   (prot & PLAT_PROT_WRITE ? PROT_WRITE : 0) |
+		   (prot & PLAT_PROT_EXEC ? PROT_EXEC : 0);
+
+	return mprotect(p, len, host) ? GRAFT_EINVAL : 0;
+}
+
+static const struct mod_mem_ops test_mem = {pages_alloc, pages_free,
+					    pages_protect};
+
+/* ---- what the host sees ---- */
+
+static char host_msgs[8192];
+static char reports[2048];
+
+static void host_msg(const char *from, const void *data, size_t len)
+{
+	size_t n = strlen(host_msgs);
+
+	snprintf(host_msgs + n, sizeof(host_msgs) - n, "%s: %.*s\n", from,
+		 (int)len, (const char *)data);
+}
+
+static void report(const char *line)
+{
+	size_t n = strlen(reports);
+
+	snprintf(reports + n, sizeof(reports) - n, "%s\n", line);
+}
+
+static void reset_seen(void)
+{
+	host_msgs[0] = reports[0] = '\0';
+	fakeplat_console_reset();
+}
+
+/* Let time pass in steps of 1 ms, running due timers. */
+static void run_for(uint64_t ns)
+{
+	uint64_t end = graft_now() + ns;
+
+	do {
+		fakeplat_advance(GRAFT_NSEC_PER_MSEC);
+		graft_timers_run(graft_now());
+	} while (graft_now() < end);
+}
+
+/* ---- files ---- */
+
+static uint8_t *slurp(const char *name, size_t *len)
+{
+	char path[700];
+	uint8_t *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f) {
+		diag("cannot open %s", path);
+		return NULL;
+	}
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc(n > 0 ? (size_t)n : 1);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		free(buf);
+		return NULL;
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static int load(const char *name, struct mod **m)
+{
+	struct mod_load_opts opts = {.source = name};
+	size_t len;
+	uint8_t *buf = slurp(name, &len);
+	int rc;
+
+	if (!buf)
+		return GRAFT_ENOENT;
+	rc = mod_load(buf, len, &opts, m, err, sizeof(err));
+	free(buf);
+	return rc;
+}
+
+static int upgrade(const char *name, bool *fresh)
+{
+	struct mod_load_opts opts = {.source = name};
+	size_t len;
+	uint8_t *buf = slurp(name, &len);
+	int rc;
+
+	if (!buf)
+		return GRAFT_ENOENT;
+	rc = mod_upgrade(buf, len, &opts, NULL, fresh, err, sizeof(err));
+	free(buf);
+	return rc;
+}
+
+static bool contains(const char *hay, const char *needle)
+{
+	if (!strstr(hay, needle)) {
+		diag("'%s' not in:\n%s", needle, hay);
+		return false;
+	}
+	return true;
+}
+
+/* ---- the tests ---- */
+
+static void test_hello_both_formats(void)
+{
+	struct mod *m = NULL;
+	struct mod_info info;
+
+	reset_seen();
+	is_int(load("modules/hello.wasm", &m), 0, "bytecode hello loads");
+	if (!m)
+		return;
+	mod_get_info(m, &info);
+	is_str(info.name, "hello", "its name comes from graft_module_info");
+	is_str(info.version, "1.0", "and its version");
+	is_str(info.format, "wasm", "its format is wasm");
+	is_int(info.state, MOD_LIVE, "it is live");
+	ok(info.size >= 65536, "its size is its linear memory (%zu)",
+	   info.size);
+	ok(contains(fakeplat_console(),
+		    "module 'hello': hello from a bytecode module at "),
+	   "its init logged through graft.log");
+	is_int(load("modules/hello.o", NULL), GRAFT_EEXIST,
+	       "the native hello is refused while the bytecode one is live");
+	is_int(mod_unload("hello", err, sizeof(err)), 0, "it unloads");
+	ok(contains(fakeplat_console(), "module 'hello': goodbye"),
+	   "its exit ran");
+	is_int(load("modules/hello.o", &m), 0,
+	       "the native hello, from the same source, loads");
+	ok(contains(fakeplat_console(),
+		    "module 'hello': hello from a native module at "),
+	   "and greets through the same API");
+	mod_get_info(m, &info);
+	is_str(info.format, "native", "its format is native");
+	is_int(mod_unload("hello", err, sizeof(err)), 0, "and unloads");
+	is_int(mod_count(), 0, "nothing is loaded");
+}
+
+static void test_ticker_upgrade(const char *v1, const char *v2)
+{
+	bool fresh = true;
+	char want[64];
+
+	reset_seen();
+	is_int(load(v1, NULL), 0, "ticker loads");
+	run_for(350 * GRAFT_NSEC_PER_MSEC);
+	ok(contains(host_msgs, "ticker: tick 3 (v1)\n") &&
+	       !strstr(host_msgs, "tick 4"),
+	   "its timer called back every 100 ms (3 ticks in 350 ms)");
+	is_int(upgrade(v2, &fresh), 0, "it upgrades to version 2");
+	ok(!fresh, "the state was handed over");
+	is_str(mod_find("ticker")->version, "2", "version 2 is live");
+	run_for(100 * GRAFT_NSEC_PER_MSEC);
+	snprintf(want, sizeof(want), "ticker: tick 4 (v2)\n");
+	ok(contains(host_msgs, want), "version 2 counts on from 3");
+	ok(!strstr(host_msgs, "(v1)\nticker: tick 4 (v1)"),
+	   "version 1's timer is gone");
+	is_int(mod_unload("ticker", err, sizeof(err)), 0, "ticker unloads");
+	ok(graft_timers_next() == UINT64_MAX, "no timer is left armed");
+	host_msgs[0] = '\0';
+	run_for(300 * GRAFT_NSEC_PER_MSEC);
+	is_str(host_msgs, "", "and nothing ticks after unload");
+}
+
+static void test_messages(void)
+{
+	reset_seen();
+	is_int(load("modules/echo.wasm", NULL), 0, "echo loads");
+	is_int(mod_msg_send("echo", "hi there", 8), 0,
+	       "the host sends echo a message");
+	run_for(GRAFT_NSEC_PER_MSEC);
+	ok(contains(host_msgs, "echo: hi there\n"),
+	   "echo sends it back to the host");
+	is_int(load("tests/mod/wasm/pinger.wasm", NULL), 0,
+	       "pinger loads and sends echo 'ping' from its init");
+	run_for(2 * GRAFT_NSEC_PER_MSEC);
+	ok(contains(host_msgs, "pinger: pinger got 'ping' from echo\n"),
+	   "module to module and back: pinger got echo's reply");
+	is_int(mod_msg_send("nosuch", "x", 1), GRAFT_ENOENT,
+	       "a message to no module is refused");
+	is_int(mod_msg_send("echo", host_msgs, GRAFT_MOD_MSG_MAX + 1),
+	       GRAFT_EMSGSIZE, "an oversized message is refused");
+	is_int(mod_unload("pinger", err, sizeof(err)), 0, "pinger unloads");
+}
+
+static void trap_case(const char *what, const char *reason)
+{
+	char want[160];
+
+	reset_seen();
+	if (load("tests/mod/wasm/trapper.wasm", NULL))
+		diag("trapper: %s", err);
+	mod_msg_send("trapper", what, strlen(what));
+	run_for(GRAFT_NSEC_PER_MSEC);
+	ok(mod_find("trapper") == NULL, "%s: the module is stopped", what);
+	snprintf(want, sizeof(want),
+		 "module 'trapper': trapped in its message callback: %s",
+		 reason);
+	ok(contains(reports, want) &&
+	       contains(reports, "stopped and unloaded") &&
+	       contains(reports, ", offset 0x"),
+	   "%s: reported with reason, function and offset", what);
+	ok(contains(mod_last_stop(), want), "%s: mod_last_stop says so too",
+	   what);
+	mod_msg_send("echo", "still here", 10);
+	run_for(GRAFT_NSEC_PER_MSEC);
+	ok(contains(host_msgs, "echo: still here\n"), "%s: echo still answers",
+	   what);
+}
+
+static void test_traps(void)
+{
+	struct mod *m = NULL;
+
+	trap_case("oob", "out of bounds memory access");
+	trap_case("div", "integer divide by zero");
+	trap_case("unreachable", "unreachable");
+	trap_case("loop", "out of fuel");
+	trap_case("recurse", "call stack exhausted");
+	trap_case("badptr", "host function failed: graft.log: bytes "
+			    "4294963200..+100 are outside its memory");
+	reset_seen();
+	is_int(load("tests/mod/wasm/trapper.wasm", NULL), 0, "trapper loads");
+	mod_msg_send("trapper", "grow", 4);
+	run_for(GRAFT_NSEC_PER_MSEC);
+	ok(contains(host_msgs, "trapper: grow -1\n"),
+	   "memory.grow past the module limit returns -1");
+	ok(mod_find("trapper") != NULL, "and does not stop it");
+	is_int(mod_unload("trapper", err, sizeof(err)), 0, "trapper unloads");
+
+	reset_seen();
+	is_int(load("tests/mod/wasm/init_trap.wasm", &m), GRAFT_ETRAP,
+	       "a module whose init traps is refused");
+	ok(contains(err, "module 'init-trap': trapped in its init entry "
+			 "point: unreachable"),
+	   "with the reason");
+	ok(mod_find("init-trap") == NULL && graft_timers_next() == UINT64_MAX,
+	   "and the timer its init started is released");
+}
+
+/* A RAM disk of 64 sectors of 512 bytes. */
+static uint8_t disk[64 * 512];
+
+static int disk_read(struct graft_blkdev *d, uint64_t lba, void *buf,
+		     uint32_t count)
+{
+	if (lba + count > 64)
+		return GRAFT_EINVAL;
+	memcpy(buf, disk + lba * 512, count * 512);
+	return 0;
+}
+
+static int disk_write(struct graft_blkdev *d, uint64_t lba, const void *buf,
+		      uint32_t count)
+{
+	if (lba + count > 64)
+		return GRAFT_EINVAL;
+	memcpy(disk + lba * 512, buf, count * 512);
+	return 0;
+}
+
+static struct graft_blkdev ramdisk = {
+    .name = "disk0",
+    .sector_size = 512,
+    .sectors = 64,
+    .read = disk_read,
+    .write = disk_write,
+};
+
+static void ask(const char *to, const char *req)
+{
+	host_msgs[0] = '\0';
+	mod_msg_send(to, req, strlen(req));
+	run_for(GRAFT_NSEC_PER_MSEC);
+}
+
+static void test_blkserve(void)
+{
+	reset_seen();
+	graft_device_register(GRAFT_DEVICE_BLOCK, "disk0", &ramdisk);
+	graft_device_register(GRAFT_DEVICE_BLOCK, "disk1", &ramdisk);
+	is_int(mod_grant("blkserve", "disk0", 8, 16), 0,
+	       "blkserve is granted sectors 8..23 of disk0");
+	is_int(load("modules/blkserve.wasm", NULL), 0, "blkserve loads");
+	ask("blkserve", "open disk1");
+	is_str(host_msgs, "blkserve: error -16\n",
+	       "a device it was not granted: GRAFT_EPERM");
+	ask("blkserve", "open disk0");
+	is_str(host_msgs, "blkserve: ok 16\n",
+	       "the granted device opens, 16 sectors");
+	ask("blkserve", "write 3 hello, disk");
+	is_str(host_msgs, "blkserve: ok 0\n", "a write succeeds");
+	ok(memcmp(disk + 11 * 512, "hello, disk", 11) == 0,
+	   "and lands in sector 8 + 3 of the device");
+	ask("blkserve", "read 3");
+	ok(strncmp(host_msgs, "blkserve: hello, disk", 21) == 0,
+	   "a read returns it");
+	ask("blkserve", "read 16");
+	is_str(host_msgs, "blkserve: error -12\n",
+	       "past the granted range: GRAFT_ERANGE");
+	ask("blkserve", "write 99999999999 x");
+	is_str(host_msgs, "blkserve: error -12\n",
+	       "far past it too, and nothing outside was written");
+	is_int(mod_unload("blkserve", err, sizeof(err)), 0, "blkserve unloads");
+	mod_grants_clear();
+}
+
+static void malformed(const char *name, int want_rc, const char *want_msg)
+{
+	int rc = load(name, NULL);
+
+	is_int(rc, want_rc, name);
+	ok(contains(err, want_msg) && !strchr(err, '\n'),
+	   "%s: one line naming the problem", name);
+}
+
+static void test_malformed(void)
+{
+	size_t len;
+	uint8_t *buf = slurp("modules/hello.wasm", &len);
+	struct mod_load_opts opts = {.source = "short.wasm"};
+	int rc;
+
+	rc = mod_load(buf, len / 2, &opts, NULL, err, sizeof(err));
+	ok(rc == GRAFT_EFORMAT &&
+	       contains(err, "module 'short.wasm': not a valid WebAssembly "
+			     "module: "),
+	   "a truncated module is refused: %s", err);
+	buf[len - 1] ^= 0xff;
+	free(buf);
+	malformed("tests/mod/wasm/noinfo.wasm", GRAFT_EFORMAT,
+		  "module 'tests/mod/wasm/noinfo.wasm': no graft_module_info "
+		  "export");
+	malformed("tests/mod/wasm/badimport.wasm", GRAFT_ENOSYM,
+		  "imports 'env.memcpy', which is not in the graft namespace");
+	malformed("tests/mod/wasm/badentry.wasm", GRAFT_EFORMAT,
+		  "module 'badentry': export 'graft_module_init' is not the "
+		  "init entry point");
+	malformed("tests/mod/wasm/bigmem.wasm", GRAFT_ENOSPC,
+		  "module 'bigmem': cannot instantiate");
+	is_int(mod_count(), 1, "nothing but echo stays loaded");
+}
+
+static void test_sealed(void)
+{
+	bool fresh = true;
+
+	mod_manager_seal();
+	is_int(load("modules/hello.o", NULL), GRAFT_ESEALED,
+	       "after seal a native module is refused");
+	ok(contains(err, "native modules cannot be loaded"), "and says why");
+	is_int(load("modules/hello.wasm", NULL), 0,
+	       "a bytecode module still loads");
+	is_int(load("modules/ticker.wasm", NULL), 0, "ticker loads too");
+	run_for(100 * GRAFT_NSEC_PER_MSEC);
+	is_int(upgrade("modules/ticker-v2.wasm", &fresh), 0,
+	       "and upgrades after seal");
+	ok(!fresh, "with its state");
+	is_int(upgrade("modules/ticker-v2.o", &fresh), GRAFT_ESEALED,
+	       "but not to a native version");
+	is_int(mod_unload("ticker", err, sizeof(err)), 0, "ticker unloads");
+	is_int(mod_unload("hello", err, sizeof(err)), 0, "hello unloads");
+}
+
+static void test_no_bytecode_support(void)
+{
+	int rc;
+
+	/* A manager without the bytecode format: an image that does not
+	 * link lib/wasm behaves so. */
+	rc = load("modules/hello.wasm", NULL);
+	is_int(rc, GRAFT_ENOTSUP,
+	       "without the bytecode format, a .wasm is "
+	       "refused");
+	ok(contains(err, "module 'modules/hello.wasm': a WebAssembly module, "
+			 "but this image has no bytecode module support"),
+	   "by name");
+}
+
+static void load_run_unload(void)
+{
+	load("modules/ticker.wasm", NULL);
+	load("modules/echo.wasm", NULL);
+	mod_msg_send("echo", "x", 1);
+	mod_msg_send("echo", "y", 1);
+	run_for(200 * GRAFT_NSEC_PER_MSEC);
+	mod_msg_send("echo", "queued", 6); /* never delivered */
+	mod_unload("ticker", err, sizeof(err));
+	mod_unload("echo", err, sizeof(err));
+}
+
+static void test_heap_returned(void)
+{
+	struct mallinfo2 before, after;
+
+	/* warm up: stdio, the timer heap and the allocator's own tables
+	 * grow in the first rounds, and stay */
+	load_run_unload();
+	load_run_unload();
+	before = mallinfo2();
+	for (int i = 0; i < 3; i++)
+		load_run_unload();
+	after = mallinfo2();
+	is_int(after.uordblks, before.uordblks,
+	       "load, run, unload (3 times): every heap byte is given back");
+}
+
+int main(int argc, char **argv)
+{
+	const char *at = strstr(argv[0], "/tests/mod/");
+
+	/* the build tree: argv[0] is <build>/tests/mod/wasm_modules.t */
+	snprintf(dir, sizeof(dir), "%.*s", at ? (int)(at - argv[0]) : 5,
+		 at ? argv[0] : "build");
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	fakeplat_set_time(GRAFT_NSEC_PER_SEC);
+	if (mod_manager_init(&test_mem, wasm_test_exports, wasm_test_exports_n))
+		printf("Bail out! mod_manager_init failed\n");
+	test_no_bytecode_support();
+	is_int(mod_wasm_register(), 0, "the bytecode format registers");
+	mod_set_report(report);
+	mod_set_host_msg(host_msg);
+	test_hello_both_formats();
+	test_ticker_upgrade("modules/ticker.wasm", "modules/ticker-v2.wasm");
+	test_ticker_upgrade("modules/ticker.o", "modules/ticker-v2.wasm");
+	test_messages();
+	test_traps();
+	test_blkserve();
+	test_malformed();
+	is_int(mod_unload("echo", err, sizeof(err)), 0, "echo unloads");
+	test_heap_returned();
+	test_sealed();
+	is_int(mod_count(), 0, "nothing is left loaded");
+	return done_testing();
+}
