@@ -17,7 +17,7 @@ ALL += $(NET_GUEST_A)
 # Unit tests: tests/net/<name>.c -> build/tests/net/<name>.t, linked with
 # the in-memory link (tests/net/netlink.c).
 NET_TEST_SRCS := $(filter-out tests/net/netlink.c tests/net/tapnode.c \
-	tests/net/fuzz_frames.c,$(wildcard tests/net/*.c))
+	tests/net/fuzz_frames.c tests/net/driver_loop.c,$(wildcard tests/net/*.c))
 NET_TEST_BINS := $(patsubst tests/net/%.c,$(BUILD)/tests/net/%.t,$(NET_TEST_SRCS))
 
 $(BUILD)/tests/net/%.t: $(BUILD)/host/tests/net/%.o \
@@ -26,6 +26,16 @@ $(BUILD)/tests/net/%.t: $(BUILD)/host/tests/net/%.o \
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+
+# The driver on the kernel's loop, hosted over the fake platform.
+NET_DRIVER_TEST := $(BUILD)/tests/net/driver_loop.t
+$(NET_DRIVER_TEST): tests/net/driver_loop.c lib/net/net_driver.c \
+		$(NET_HOST_A) $(KERNEL_FAKEPLAT_O) $(KERNEL_HOST_A)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  TEST    $@")
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itests -Itests/unit -Ikernel -Ilib/net \
+		-o $@ tests/net/driver_loop.c lib/net/net_driver.c \
+		$(NET_HOST_A) $(KERNEL_FAKEPLAT_O) $(KERNEL_HOST_A)
 
 # The harness that runs the stack over a Linux tap device.
 NET_TAPNODE := $(BUILD)/tests/net/tapnode
@@ -46,7 +56,7 @@ $(NET_FUZZ): tests/net/fuzz_frames.c tests/net/netlink.c $(NET_SRCS) \
 		-Iinclude -Ilib/net -o $@ tests/net/fuzz_frames.c \
 		tests/net/netlink.c $(NET_SRCS)
 
-TEST_BINS += $(NET_TEST_BINS)
+TEST_BINS += $(NET_TEST_BINS) $(NET_DRIVER_TEST)
 TEST_DEPS += $(NET_TAPNODE) $(NET_FUZZ)
 
 .PHONY: fuzz-net
