@@ -3,7 +3,7 @@
 # device) beside Linux's own stack (over a veth pair into a second
 # namespace), in the same run:
 #   - TCP echo: NET_BENCH_MIB MiB each way through examples/echo, and
-#     through socat's echo on Linux; MiB/s each way;
+#     through socat running cat on Linux; MiB/s each way;
 #   - HTTP: wrk against examples/httpd and against nginx (one worker)
 #     serving the same directory, with keep-alive and with a new
 #     connection per request; requests/s.
@@ -100,7 +100,7 @@ halt() {
 }
 
 # Linux's side: socat's echo and nginx (one worker) on the same files.
-ip netns exec $S socat TCP-LISTEN:7,reuseaddr,fork PIPE &
+ip netns exec $S socat -b 131072 TCP-LISTEN:7,reuseaddr,fork EXEC:cat &
 cat >"$work/nginx.conf" <<EOF
 worker_processes 1;
 daemon off;
@@ -117,7 +117,13 @@ http {
 }
 EOF
 ip netns exec $S nginx -c "$work/nginx.conf" -p "$work" &
-sleep 0.5
+for port in 7 80; do
+	for _ in $(seq 1 100); do
+		ip netns exec $C socat -T 1 /dev/null TCP:$LINUX:$port \
+			2>/dev/null && break
+		sleep 0.1
+	done
+done
 
 declare -A echo_mbs ka_rps close_rps
 echo_mbs[linux]=$(echo_rate $LINUX $mib)
@@ -159,7 +165,7 @@ table="<!-- net:begin -->
 
 graft's stack in an instance over a tap device beside Linux's over a veth
 pair, same run (\`bash bench/net/run.sh\`).  Echo: $mib MiB each way
-($hvt_mib MiB on hvt) through examples/echo and through socat's echo.
+($hvt_mib MiB on hvt) through examples/echo and through socat running cat.
 HTTP: wrk, one thread, 16 connections, ${secs} s, GET / (451 bytes) from
 examples/httpd and from nginx (one worker) serving the same directory.
 Ratio = graft / Linux.
@@ -168,9 +174,14 @@ Ratio = graft / Linux.
 | --- | --- | --- | --- | --- | --- |
 $rows
 
-On hvt each frame in or out is one hypercall, an MMIO exit of about
-70 us under this machine's KVM (PVM, no hardware virtualization), which
-bounds what hvt reaches; unix pays one system call per frame.
+Instances run with --mem 256M (256 KiB TCP buffers a direction).
+Linux's veth moves 64 KiB segments (GSO, no checksums computed), the tap
+1500-byte frames, one system call each on unix.  On hvt each frame in or
+out is one hypercall, an MMIO exit of about 70 us under this machine's
+KVM (PVM, no hardware virtualization), which bounds what hvt reaches; a
+batched frame ring in the hvt ABI would lift it.  The machine is shared
+(load average $(cut -d' ' -f1 /proc/loadavg) when the run ended), so
+figures move from run to run.
 <!-- net:end -->"
 echo "$table"
 doc=docs/PERFORMANCE.md
