@@ -156,6 +156,7 @@ int net_dhcp_start(struct net_stack *s, void (*done)(void *ctx, int err),
 	struct net_dhcp *d;
 	int err;
 
+	net_app_enter(s);
 	if (s->dhcp)
 		return GRAFT_EBUSY;
 	d = calloc(1, sizeof(*d));

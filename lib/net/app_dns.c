@@ -94,6 +94,7 @@ int net_dns_resolve(struct net_stack *s, const char *name,
 	uint32_t ip;
 	int err;
 
+	net_app_enter(s);
 	if (!name || !done || strlen(name) > WIRE_DNS_NAME_MAX)
 		return GRAFT_EINVAL;
 	q = calloc(1, sizeof(*q));

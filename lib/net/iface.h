@@ -85,15 +85,31 @@ struct net_stack {
 	uint32_t chal_sent;
 	int busy; /* depth of input/poll: reap when 0 */
 	struct net_stats st;
-	/* called when an application's call (not input or poll) may have
-	 * moved net_poll_at() earlier: the driver re-arms its timer */
+	/* Set by a driver that runs the stack beside application fibers.
+	 * clock: read at the start of an application's call, so that what
+	 * the call arms counts from now and not from the last poll;
+	 * app_called: after the call, which may have moved net_poll_at()
+	 * earlier (the driver re-arms its timer). */
+	uint64_t (*clock)(void);
 	void (*app_called)(void *arg);
 	void *app_called_arg;
 };
 
 uint32_t net_random(struct net_stack *s);
-/* net_app_done - the end of every application call that may send or arm a
- * timer: outside input/poll, reap closed sockets and tell the driver. */
+/* net_app_enter / net_app_done - the start and the end of every
+ * application call that may send or arm a timer.  Outside input/poll,
+ * enter brings the clock up to date and done reaps closed sockets and
+ * tells the driver. */
+static inline void net_app_enter(struct net_stack *s)
+{
+	uint64_t now;
+
+	if (s->busy || !s->clock)
+		return;
+	now = s->clock();
+	if (now > s->now)
+		s->now = now;
+}
 void net_app_done(struct net_stack *s);
 uint16_t net_ephemeral_port(struct net_stack *s);
 

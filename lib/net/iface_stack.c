@@ -166,6 +166,7 @@ uint64_t net_poll_at(struct net_stack *s)
 void net_set_addr(struct net_stack *s, uint32_t ip, uint32_t netmask,
 		  uint32_t gateway, uint32_t dns)
 {
+	net_app_enter(s);
 	s->ip = ip;
 	s->mask = netmask ? netmask : NET_IP4(255, 255, 255, 0);
 	s->gw = gateway;

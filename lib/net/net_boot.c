@@ -31,6 +31,7 @@
 #define BOOT_DEVICE	"net0"
 #define TCP_BUF_MIN	(16u << 10)
 #define TCP_BUF_MAX	(256u << 10)
+#define TCP_SOCKETS_MIN 16u
 #define TCP_SOCKETS_MAX 256u
 
 static struct net_stack *default_stack;
@@ -124,7 +125,7 @@ static int boot_options(struct net_config *cfg, bool *dhcp)
 }
 
 /* Buffers per direction: a power of two, heap/512 within [16, 256] KiB;
- * sockets: as many as fit in half the heap, at most 256. */
+ * sockets: as many as fit in half the heap, within [16, 256]. */
 static void boot_scale(struct net_config *cfg)
 {
 	struct graft_heap_stats hs;
@@ -135,10 +136,12 @@ static void boot_scale(struct net_config *cfg)
 	while (buf < TCP_BUF_MAX && (size_t)buf * 2 <= hs.total / 512)
 		buf *= 2;
 	n = hs.total / 2 / (2 * (size_t)buf);
+	if (n < TCP_SOCKETS_MIN)
+		n = TCP_SOCKETS_MIN;
+	if (n > TCP_SOCKETS_MAX)
+		n = TCP_SOCKETS_MAX;
 	cfg->tcp_sndbuf = cfg->tcp_rcvbuf = buf;
-	cfg->tcp_max = n < 16		     ? 16
-		       : n > TCP_SOCKETS_MAX ? TCP_SOCKETS_MAX
-					     : (uint32_t)n;
+	cfg->tcp_max = (uint32_t)n;
 }
 
 static void log_addr(struct net_stack *s, const char *dev, const char *how)

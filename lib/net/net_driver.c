@@ -13,9 +13,11 @@
  *
  * Applications call into the stack from their own fibers, which can arm
  * an earlier deadline (a retransmission after a send, an ARP retry, a DNS
- * timeout).  The stack reports every such call (net_app_done() calls
- * app_called); the driver then arms its timer for now, so the loop polls
- * the stack once after the round, however many calls the round made.
+ * timeout).  Such a call first reads the clock (s->clock), so that the
+ * deadline counts from now even after a long idle time, and then reports
+ * itself (net_app_done() calls app_called); the driver arms its timer for
+ * now, so the loop polls the stack once after the round, however many
+ * calls the round made.
  * The instance therefore sleeps in plat_yield until a frame arrives or the
  * stack's earliest deadline, and nowhere else.
  */
@@ -142,6 +144,7 @@ int net_driver_start(struct net_stack *s)
 	rc = graft_fiber_spawn("net-rx", driver_rx_fiber, d, 0, NULL);
 	if (rc < 0)
 		goto fail;
+	s->clock = graft_now;
 	s->app_called = driver_app_called;
 	s->app_called_arg = d;
 	driver_rearm(d);

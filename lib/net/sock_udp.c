@@ -122,6 +122,7 @@ int net_udp_sendto(struct net_udp *u, uint32_t ip, uint16_t port,
 	uint8_t *p;
 	int err;
 
+	net_app_enter(s);
 	if (port == 0)
 		return GRAFT_EINVAL;
 	if (len > 65535 - WIRE_IPV4_HLEN - WIRE_UDP_HLEN)

@@ -242,6 +242,7 @@ int net_tcp_connect(struct net_stack *s, uint32_t ip, uint16_t port,
 	uint32_t hop;
 	unsigned tries;
 
+	net_app_enter(s);
 	if (!net_ipv4_route(s, ip, &hop) || !s->ip)
 		return GRAFT_EHOSTUNREACH;
 	if (port == 0)
@@ -340,6 +341,7 @@ long net_tcp_send(struct net_tcp *t, const void *buf, size_t len)
 {
 	uint32_t n;
 
+	net_app_enter(t->s);
 	if (t->state != TCP_ESTABLISHED && t->state != TCP_CLOSE_WAIT) {
 		if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RCVD)
 			return GRAFT_EAGAIN;
@@ -382,6 +384,7 @@ long net_tcp_recv(struct net_tcp *t, void *buf, size_t len)
 {
 	uint32_t n;
 
+	net_app_enter(t->s);
 	if (t->state == TCP_LISTEN)
 		return GRAFT_EINVAL;
 	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RCVD)
@@ -410,6 +413,7 @@ long net_tcp_recv(struct net_tcp *t, void *buf, size_t len)
 
 int net_tcp_shutdown(struct net_tcp *t)
 {
+	net_app_enter(t->s);
 	switch (t->state) {
 	case TCP_ESTABLISHED:
 		tcp_set_state(t, TCP_FIN_WAIT_1);
@@ -451,6 +455,7 @@ void net_tcp_abort(struct net_tcp *t)
 {
 	struct net_stack *s = t->s;
 
+	net_app_enter(s);
 	if (t->state == TCP_LISTEN)
 		abort_children(t);
 	else if (tcp_synchronized(t) && t->state != TCP_TIME_WAIT)
@@ -465,6 +470,7 @@ void net_tcp_close(struct net_tcp *t)
 {
 	struct net_stack *s = t->s;
 
+	net_app_enter(s);
 	if (t->state == TCP_LISTEN || t->state == TCP_SYN_SENT ||
 	    t->state == TCP_CLOSED) {
 		net_tcp_abort(t);
@@ -487,6 +493,7 @@ void net_tcp_close(struct net_tcp *t)
 void net_tcp_set_keepalive(struct net_tcp *t, uint32_t idle_ms,
 			   uint32_t interval_ms, uint32_t count)
 {
+	net_app_enter(t->s);
 	t->ka_idle = (uint64_t)idle_ms * NET_MS;
 	t->ka_intvl = (uint64_t)(interval_ms ? interval_ms : 1000) * NET_MS;
 	t->ka_count = count ? count : 1;

@@ -3,8 +3,9 @@
  * platform (tests/unit/fakeplat.c, whose yield jumps the clock to the
  * deadline): frames that arrive together are read in batches, with one
  * read finding the queue empty; a deadline armed by an application's call
- * (an ARP retry after a connect) is kept without any input; and the
- * instance sleeps in plat_yield meanwhile instead of polling.
+ * (an ARP retry after a connect) is kept without any input, and counts
+ * from the call even after a long idle time; and the instance sleeps in
+ * plat_yield meanwhile instead of polling.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,30 @@ static void test_app_deadline(void)
 	graft_loop_run();
 }
 
+static void idle_send_fiber(void *arg)
+{
+	struct net_udp *u;
+
+	graft_sleep_ns(100 * GRAFT_NSEC_PER_SEC); /* nothing polls the stack */
+	is_int(net_udp_bind(stack, 0, NULL, NULL, &u), 0, "UDP socket bound");
+	fd.arp_requests = 0;
+	net_udp_sendto(u, NET_IP4(192, 0, 2, 9), 9, "x", 1);
+	graft_sleep_ns(GRAFT_NSEC_PER_MSEC);
+	is_int(fd.arp_requests, 1,
+	       "after 100 s idle, a send's ARP retry counts from now, not "
+	       "from the last poll");
+	graft_sleep_ns(1100 * GRAFT_NSEC_PER_MSEC);
+	is_int(fd.arp_requests, 2, "and comes 1 s later");
+	net_udp_close(u);
+	graft_loop_stop();
+}
+
+static void test_stale_clock(void)
+{
+	graft_fiber_spawn("idle-send", idle_send_fiber, NULL, 0, NULL);
+	graft_loop_run();
+}
+
 int main(void)
 {
 	static char region[16 << 20] __attribute__((aligned(4096)));
@@ -147,5 +172,6 @@ int main(void)
 		return 1;
 	test_rx_batches();
 	test_app_deadline();
+	test_stale_clock();
 	return done_testing();
 }
