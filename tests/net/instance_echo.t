@@ -3,8 +3,8 @@
 # in the test's namespace: no CPU used while idle, ping (also large pings
 # that fragment both ways), arping, UDP echo with socat (also a fragmented
 # datagram), TCP echo, 64 MiB each way with matching sha256, 100
-# concurrent connections, a refused connection, and the instance still
-# answering after.
+# concurrent connections, a refused connection, the instance still
+# answering after, and a reset for a connection of its previous run.
 . "$(dirname "$0")/lib.sh"
 inst_require echo ping arping socat sha256sum
 net_setup
@@ -60,6 +60,23 @@ for T in $INST_TARGETS; do
 	check "$T: echo still answers after all that" \
 		sh -c "echo again | ip netns exec $NS timeout 5 socat -t 5 - TCP:$NODE:7 | grep -q again"
 	check "$T: the instance is still running" kill -0 "$NODE_PID"
+
+	# A connection that outlives its instance: the next one, which has
+	# never heard of it, answers its data with a reset.
+	rm -f "$WORK/restarted"
+	in_ns timeout 30 bash -c "exec 3<>/dev/tcp/$NODE/7 && echo one >&3 &&
+		read -r l <&3 && echo \"\$l\" &&
+		until [ -e '$WORK/restarted' ]; do sleep 0.1; done &&
+		echo two >&3 && cat <&3" >"$WORK/reset.out" 2>&1 &
+	client=$!
+	timeout 10 sh -c "until grep -q one '$WORK/reset.out'; do sleep 0.1; done"
+	inst_stop
+	inst_start $T echo -- graft.ip=$NODE/24
+	inst_wait "echo: listening" 20
+	touch "$WORK/restarted"
+	wait $client
+	check "$T: data for a connection the instance does not know is reset" \
+		grep -q "Connection reset" "$WORK/reset.out"
 	inst_stop
 done
 finish
