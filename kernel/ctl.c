@@ -1,8 +1,8 @@
 /*
  * The control service: the kernel's side of the host's `graft` commands
- * (load, unload, upgrade, ls, seal, stop, stats, ping), over the platform's
- * control channel (include/abi/ctl.h).  One fiber, one request at a time:
- * read a whole message, check its header, act, answer with one response
+ * (load, unload, upgrade, ls, seal, stop, stats, ping, send, recv), over the
+ * platform's control channel (include/abi/ctl.h).  One fiber, one request at a
+ * time: read a whole message, check its header, act, answer with one response
  * whose payload is text for a person to read.
  *
  * It also starts the module manager and loads the modules the host handed
@@ -39,6 +39,18 @@ struct ctl_reply {
 	int status;
 };
 
+/* Messages modules sent to the host, kept until `graft recv` takes them;
+ * past HOST_MSG_MAX the oldest go. */
+#define HOST_MSG_MAX 64
+struct host_msg {
+	struct host_msg *next;
+	char from[GRAFT_MODULE_NAME_MAX];
+	size_t len;
+	char data[];
+};
+static struct host_msg *host_head, *host_tail;
+static unsigned host_count, host_dropped;
+
 static plat_handle_t ctl_handle;
 static const char *ctl_target = "?";
 static bool ctl_sealed;
@@ -69,9 +81,11 @@ static void describe_module(struct ctl_reply *r, const struct mod *m,
 	struct mod_info in;
 
 	mod_get_info(m, &in);
-	reply_add(r, "module '%s' %s version %s at %#lx (%zu KiB) in %llu us\n",
-		  in.name, verb, in.version, (unsigned long)in.base,
-		  in.size >> 10, (unsigned long long)(ns / 1000));
+	reply_add(r, "module '%s' %s version %s", in.name, verb, in.version);
+	if (in.base) /* native code has an address, bytecode none */
+		reply_add(r, " at %#lx", (unsigned long)in.base);
+	reply_add(r, " (%zu KiB) in %llu us\n", in.size >> 10,
+		  (unsigned long long)(ns / 1000));
 }
 
 static void op_load(struct ctl_reply *r, const void *p, size_t len,
@@ -92,8 +106,8 @@ static void op_load(struct ctl_reply *r, const void *p, size_t len,
 		reply_add(r, "%s\n", err[0] ? err : graft_strerror(r->status));
 		return;
 	}
-	describe_module(r, m, upgrade ? "upgraded to" : "loaded:",
-			graft_now() - start);
+	describe_module(
+	    r, m, upgrade ? "upgraded to" : "loaded:", graft_now() - start);
 	if (upgrade)
 		reply_add(r, "%s\n",
 			  fresh ? "started fresh: no state handed over"
@@ -127,6 +141,89 @@ static void op_unload(struct ctl_reply *r, const void *p, size_t len)
 		reply_add(r, "module '%s' unloaded\n", name);
 }
 
+static void host_msg_drop_oldest(void)
+{
+	struct host_msg *m = host_head;
+
+	host_head = m->next;
+	if (!host_head)
+		host_tail = NULL;
+	host_count--;
+	free(m);
+}
+
+static void host_msg_queue(const char *from, const void *data, size_t len)
+{
+	struct host_msg *m = malloc(sizeof(*m) + len);
+
+	if (!m) {
+		host_dropped++;
+		return;
+	}
+	if (host_count == HOST_MSG_MAX) {
+		host_msg_drop_oldest();
+		host_dropped++;
+	}
+	m->next = NULL;
+	strlcpy(m->from, from, sizeof(m->from));
+	m->len = len;
+	memcpy(m->data, data, len);
+	if (host_tail)
+		host_tail->next = m;
+	else
+		host_head = m;
+	host_tail = m;
+	host_count++;
+}
+
+static void op_send(struct ctl_reply *r, const char *p, size_t len)
+{
+	const char *nul = memchr(p, '\0', len);
+
+	if (!nul || nul == p || nul - p >= GRAFT_MODULE_NAME_MAX) {
+		r->status = GRAFT_EINVAL;
+		reply_add(r, "send: the request does not start with a module "
+			     "name\n");
+		return;
+	}
+	r->status = mod_msg_send(p, nul + 1, len - (size_t)(nul + 1 - p));
+	if (r->status == GRAFT_ENOENT)
+		reply_add(r,
+			  "module '%s': message not delivered: no such "
+			  "module, or it takes no messages\n",
+			  p);
+	else if (r->status < 0)
+		reply_add(r, "module '%s': message not delivered: %s\n", p,
+			  graft_strerror(r->status));
+	else
+		reply_add(r, "message queued for module '%s'\n", p);
+}
+
+/* Oldest first, while they fit; the rest wait for the next request.
+ * Bytes that are not printable are shown as '.'. */
+static void op_recv(struct ctl_reply *r)
+{
+	if (host_dropped) {
+		reply_add(r, "(%u messages dropped: nobody took them)\n",
+			  host_dropped);
+		host_dropped = 0;
+	}
+	while (host_head &&
+	       r->len + host_head->len + GRAFT_MODULE_NAME_MAX + 4 <
+		   sizeof(r->text)) {
+		struct host_msg *m = host_head;
+
+		reply_add(r, "%s: ", m->from);
+		for (size_t i = 0; i < m->len; i++) {
+			char c = m->data[i];
+
+			r->text[r->len++] = c >= 0x20 && c < 0x7f ? c : '.';
+		}
+		reply_add(r, "\n");
+		host_msg_drop_oldest();
+	}
+}
+
 static void op_list(struct ctl_reply *r)
 {
 	unsigned n = mod_count();
@@ -137,9 +234,14 @@ static void op_list(struct ctl_reply *r)
 		struct mod_info in;
 
 		mod_get_info(mod_nth(i), &in);
-		reply_add(r, "%-24s %-10s %-8s %7zuK %#18lx %4u\n", in.name,
-			  in.version, mod_state_name(in.state), in.size >> 10,
-			  (unsigned long)in.base, in.refs);
+		reply_add(r, "%-24s %-10s %-8s %7zuK ", in.name, in.version,
+			  mod_state_name(in.state), in.size >> 10);
+		/* Bytecode lives in no address of its own. */
+		if (in.base)
+			reply_add(r, "%#18lx", (unsigned long)in.base);
+		else
+			reply_add(r, "%18s", "-");
+		reply_add(r, " %4u\n", in.refs);
 	}
 }
 
@@ -258,6 +360,12 @@ static bool handle(const void *msg, size_t len, struct ctl_reply *r,
 		return false;
 	case CTL_OP_STATS:
 		op_stats(r);
+		return false;
+	case CTL_OP_SEND:
+		op_send(r, payload, h.length);
+		return false;
+	case CTL_OP_RECV:
+		op_recv(r);
 		return false;
 	case CTL_OP_STOP:
 		reply_add(r, "stopping\n");
@@ -401,6 +509,7 @@ void ctl_init(const struct plat_boot_info *bi)
 			      mod_kernel_nexports);
 	if (rc < 0)
 		graft_panic("module manager: %s", graft_strerror(rc));
+	mod_set_host_msg(host_msg_queue);
 }
 
 void ctl_start(const struct plat_boot_info *bi)

@@ -41,21 +41,29 @@ echo "== the same C file as a bytecode module (WebAssembly)"
 step $G unload demo hello
 step $G load demo $M/hello.wasm
 console
+step $G load demo $M/echo.wasm
+step $G send demo echo "are you there?"
+sleep 0.1
+step $G recv demo
 
 echo
 echo "== a ticker, upgraded in place from native v1 to bytecode v2, count kept"
 step $G load demo $M/ticker.o
-console 0.5
+sleep 0.35
+step $G recv demo
 step $G upgrade demo $M/ticker-v2.wasm
-console 0.3
+sleep 0.25
+step $G recv demo
 step $G ls demo
 
 echo
 echo "== seal: code can no longer change"
 step $G seal demo
-step $G load demo $M/echo.o || true
+step $G load demo $M/hello.o || true
 echo "   (bytecode adds no code, so it still loads)"
-step $G load demo $M/echo.wasm
+step $G unload demo hello
+step $G load demo $M/hello.wasm
+console
 step $G stats demo
 step $G stop demo
 wait

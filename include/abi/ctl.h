@@ -27,6 +27,9 @@ enum ctl_op {
 	CTL_OP_STOP = 7,    /* -> text, then the instance exits with 0 */
 	CTL_OP_STATS = 8,   /* -> text: heap and fiber statistics */
 	CTL_OP_LIST_GDB = 9, /* -> add-symbol-file commands */
+	CTL_OP_SEND = 10,   /* payload: module name, NUL, message -> text */
+	CTL_OP_RECV = 11,   /* -> the messages modules sent the host, one
+			     * "FROM: TEXT" line each, oldest first */
 	CTL_OP_RESPONSE = 0x100, /* set in every response's op */
 };
 

@@ -7,6 +7,7 @@
 #include <graft/platform.h>
 #include <graft/log.h>
 
+#include "../kfault.h"
 #include "../krange.h"
 #include "mod.h"
 
@@ -40,4 +41,5 @@ const struct mod_mem_ops mod_mem_platform = {
     .alloc = plat_pages_alloc,
     .free = plat_pages_free,
     .protect = plat_pages_protect,
+    .guard = kfault_call,
 };

@@ -38,6 +38,11 @@ struct mod_mem_ops {
 	void (*free)(void *p, size_t npages);
 	/* set whole pages to PLAT_PROT_* (never WRITE|EXEC); 0 or GRAFT_E* */
 	int (*protect)(void *p, size_t len, int prot);
+	/* run *ret = fn(arg) so that a fault inside it returns GRAFT_ETRAP
+	 * with a description in why instead of ending the instance; 0 or
+	 * GRAFT_ETRAP.  NULL: native entry points are called directly. */
+	int (*guard)(int (*fn)(void *), void *arg, int *ret, char *why,
+		     size_t whylen);
 };
 extern const struct mod_mem_ops mod_mem_platform;
 

@@ -212,6 +212,9 @@ int mod_elf_link(const struct mod_elf *elf, struct mod *m,
 		 const struct mod_mem_ops *mem, struct mod_err *e);
 void mod_image_free(struct mod *m, const struct mod_mem_ops *mem);
 
+/* modmgr.c: the memory operations the manager was started with. */
+const struct mod_mem_ops *mod_mem(void);
+
 /* modmgr.c: the registry, for exports.c */
 struct mod *mod_registry_first(void);
 

@@ -32,6 +32,11 @@ struct mod *mod_registry_first(void)
 	return registry;
 }
 
+const struct mod_mem_ops *mod_mem(void)
+{
+	return mem_ops;
+}
+
 int mod_manager_init(const struct mod_mem_ops *mem,
 		     const struct mod_export *table, size_t n)
 {

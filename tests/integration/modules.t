@@ -73,7 +73,9 @@ for t in $targets; do
 	ok "$t: a truncated object is refused" '[ $rc -ne 0 ] && grep -qi "module .*:" <<<"$err"'
 	err=$($G load $i /etc/hostname 2>&1); rc=$?
 	ok "$t: a file that is not an object is refused" '[ $rc -ne 0 ] && [ -n "$err" ]'
-	ok "$t: the instance is unharmed by bad modules" '[ "$(in_use $i)" = "$base" ] && $G ping $i >/dev/null'
+	err=$($G load $i $M/faults_in_init.o 2>&1); rc=$?
+	ok "$t: a module that faults in init is refused, naming the fault" '[ $rc -ne 0 ] && grep -q "module .faulty.: faulted in init: .*page fault at 0 (write)" <<<"$err"'
+	ok "$t: the instance is unharmed by bad modules" '[ "$(in_use $i)" = "$base" ] && $G ping $i >/dev/null && ! $G ls $i | grep -q faulty'
 
 	$G load $i $M/leaky.o >/dev/null && wait_out $i "leaky: started" && sleep 0.1
 	$G unload $i leaky >/dev/null; rc=$?

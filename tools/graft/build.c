@@ -4,7 +4,8 @@
  * The image is what every graft image is: the platform binding (linked
  * whole, so that its target note and entry point stay), the application's
  * objects, the export table of everything linked (tools/mkexports), the
- * manifest's libraries, the module manager, the kernel and libgcc, laid
+ * manifest's libraries (whole, so that their boot steps stay), the module
+ * manager, the kernel and libgcc, laid
  * out by the platform's linker script.  The compiler, its flags and the
  * rest come from the build configuration (tools/graft/build.mk), so an
  * application is compiled exactly as the tree's own guest code is.
@@ -351,8 +352,14 @@ static int link_image(struct build *b)
 	graft_argv_add(&a, "-Wl,--no-whole-archive");
 	for (size_t i = 0; i < b->objs.n; i++)
 		graft_argv_add(&a, b->objs.v[i]);
+	/* The manifest's libraries whole: a library registers itself with
+	 * boot steps (GRAFT_INIT) that nothing else references. */
 	graft_argv_add(&a, "-Wl,--start-group");
-	for (size_t i = 0; i < b->archives.n; i++)
+	graft_argv_add(&a, "-Wl,--whole-archive");
+	for (size_t i = 0; i < b->m.libs.n; i++)
+		graft_argv_add(&a, b->archives.v[i]);
+	graft_argv_add(&a, "-Wl,--no-whole-archive");
+	for (size_t i = b->m.libs.n; i < b->archives.n; i++)
 		graft_argv_add(&a, b->archives.v[i]);
 	graft_argv_add(&a, graft_config("libgcc"));
 	graft_argv_add(&a, "-Wl,--end-group");

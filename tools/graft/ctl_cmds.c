@@ -1,6 +1,6 @@
 /*
  * The control-channel commands: graft ping, load, upgrade, unload, ls,
- * seal, stop, stats.  Each sends one request (ctl.c) and prints the
+ * seal, stop, stats, send, recv.  Each sends one request (ctl.c) and prints the
  * instance's answer: on stdout, or on stderr as "graft: INSTANCE: TEXT"
  * with status 1 when the instance refused.
  */
@@ -23,8 +23,9 @@
 /* What a command sends besides its op. */
 enum ctl_arg {
 	CTL_ARG_NONE,
-	CTL_ARG_FILE, /* a module file's bytes */
-	CTL_ARG_NAME, /* a module name */
+	CTL_ARG_FILE,	 /* a module file's bytes */
+	CTL_ARG_NAME,	 /* a module name */
+	CTL_ARG_MESSAGE, /* a module name, NUL, the message */
 };
 
 struct ctl_cmd {
@@ -93,6 +94,21 @@ GRAFT_COMMAND(stats, .name = "stats",
 	      .summary = "print an instance's heap and fiber statistics",
 	      .options = CTL_OPTIONS, .run = ctl_command,
 	      .data = &(const struct ctl_cmd){CTL_OP_STATS, CTL_ARG_NONE});
+
+GRAFT_COMMAND(send, .name = "send",
+	      .synopsis = "send [--timeout SECS] INSTANCE MODULE MESSAGE",
+	      .summary = "send a message to a module",
+	      .options = "Queues MESSAGE for MODULE's message callback (from "
+			 "\"host\").\n" CTL_OPTIONS,
+	      .run = ctl_command,
+	      .data = &(const struct ctl_cmd){CTL_OP_SEND, CTL_ARG_MESSAGE});
+GRAFT_COMMAND(recv, .name = "recv",
+	      .synopsis = "recv [--timeout SECS] INSTANCE",
+	      .summary = "print the messages modules sent to the host",
+	      .options = "One line per message, 'FROM: TEXT', oldest first; "
+			 "they are then gone.\n" CTL_OPTIONS,
+	      .run = ctl_command,
+	      .data = &(const struct ctl_cmd){CTL_OP_RECV, CTL_ARG_NONE});
 
 /* A module file, whole, checked against what one request carries. */
 static char *read_module(const char *path, size_t *len)
@@ -173,7 +189,9 @@ static int ctl_command(const struct graft_cmd *self, int argc, char **argv)
 	    {0},
 	};
 	int c, timeout = CTL_TIMEOUT_DEFAULT,
-	       nargs = arg == CTL_ARG_NONE ? 1 : 2;
+	       nargs = arg == CTL_ARG_NONE	? 1
+		       : arg == CTL_ARG_MESSAGE ? 3
+						: 2;
 	struct ctl_response r;
 	const char *instance;
 	char *payload = NULL;
@@ -204,6 +222,13 @@ static int ctl_command(const struct graft_cmd *self, int argc, char **argv)
 	} else if (arg == CTL_ARG_NAME) {
 		payload = graft_xstrdup(argv[optind + 1]);
 		len = strlen(payload);
+	} else if (arg == CTL_ARG_MESSAGE) {
+		size_t n = strlen(argv[optind + 1]);
+
+		len = n + 1 + strlen(argv[optind + 2]);
+		payload = graft_xmalloc(len);
+		memcpy(payload, argv[optind + 1], n + 1);
+		memcpy(payload + n + 1, argv[optind + 2], len - n - 1);
 	}
 	ctl_request(instance, op, payload, len, timeout, &r);
 	free(payload);
