@@ -3,12 +3,18 @@
 # namespace: 200 with the embedded file's exact body, Content-Length and
 # Content-Type; HEAD; 404; a directory's redirect and index; 405;
 # keep-alive (several requests on one connection, and pipelined ones);
-# an oversized request cut off; 30 concurrent clients.
+# an oversized request cut off; 30 concurrent clients; and, built by
+# graft build with a 300000-byte file added, that file whole to four
+# clients at once.
 . "$(dirname "$0")/lib.sh"
 inst_require httpd curl socat
 net_setup
 WWW=$NET_ROOT/examples/httpd/www
 URL=http://$NODE
+[ -x "$NET_BUILD/bin/graft" ] || skip_all "graft not built"
+mkdir -p "$WORK/app"
+cp -r "$NET_ROOT/examples/httpd/." "$WORK/app/"
+head -c 300000 /dev/urandom >"$WORK/app/www/big.bin"
 
 # header name url: the value of a response header (curl -I is HEAD)
 header() {
@@ -75,6 +81,28 @@ for T in $INST_TARGETS; do
 	check "$T: 30 concurrent clients, 10 requests each, all answered right" \
 		test $bad = 0
 	check "$T: the instance is still running" kill -0 "$NODE_PID"
+	inst_stop
+
+	# The same app with a large file in its directory, built by graft
+	# build: a body of many chunks, whole and exact.
+	check "$T: graft build embeds a 300000-byte file in httpd" \
+		timeout 120 "$NET_BUILD/bin/graft" build -t $T \
+		-o "$WORK/app/httpd.$T" --objdir "$WORK/app/obj.$T" "$WORK/app"
+	inst_start $T "$WORK/app/httpd" -- graft.ip=$NODE/24
+	check "$T: httpd with the large file boots" inst_wait "httpd: serving" 20
+	check "$T: its Content-Length is exact" \
+		test "$(header content-length "$URL/big.bin")" = 300000
+	check "$T: an unknown extension is application/octet-stream" \
+		test "$(header content-type "$URL/big.bin")" = application/octet-stream
+	pids=()
+	for i in 1 2 3 4; do
+		in_ns timeout 60 curl -s -o "$WORK/big.$i" "$URL/big.bin" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	bad=0
+	for i in 1 2 3 4; do cmp -s "$WORK/big.$i" "$WORK/app/www/big.bin" || bad=$((bad + 1)); done
+	check "$T: four clients at once get the large file byte for byte" test $bad = 0
 	inst_stop
 done
 finish

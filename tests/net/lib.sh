@@ -147,8 +147,9 @@ inst_require() {
 	mkdir -p "$GRAFT_RUNTIME_DIR"
 }
 
-# inst_start target app [launcher options] -- kernel options...: boot it
-# in the namespace on $TAP; its output goes to $WORK/inst.out
+# inst_start target app [launcher options] -- kernel options...: boot
+# build/images/<app>.<target> (or /path/app.<target>) in the namespace on
+# $TAP; its output goes to $WORK/inst.out
 inst_start() {
 	local target=$1 app=$2 opts=()
 	shift 2
@@ -157,8 +158,9 @@ inst_start() {
 		shift
 	done
 	[ "${1:-}" = -- ] && shift
+	case $app in /*) ;; *) app=$NET_BUILD/images/$app ;; esac
 	ip netns exec "$NS" timeout 600 "$NET_BUILD/bin/graft-$target" \
-		"${opts[@]}" --net "$TAP" "$NET_BUILD/images/$app.$target" \
+		"${opts[@]}" --net "$TAP" "$app.$target" \
 		-- "$@" >"$WORK/inst.out" 2>&1 &
 	NODE_PID=$!
 }
