@@ -17,7 +17,7 @@ want_udp=$(sha256sum <"$WORK/udp.in")
 for T in $INST_TARGETS; do
 	inst_start $T echo -- graft.ip=$NODE/24
 	check "$T: echo boots with graft.ip and listens" \
-		inst_wait "echo: listening" 20
+		inst_wait "echo: listening" 30
 	check "$T: the boot log names the address" \
 		grep -q "net0: $NODE/24 gw none" "$WORK/inst.out"
 	before=$(ns_cpu_ticks)
@@ -72,7 +72,7 @@ for T in $INST_TARGETS; do
 	timeout 10 sh -c "until grep -q one '$WORK/reset.out'; do sleep 0.1; done"
 	inst_stop
 	inst_start $T echo -- graft.ip=$NODE/24
-	inst_wait "echo: listening" 20
+	inst_wait "echo: listening" 30
 	touch "$WORK/restarted"
 	wait $client
 	check "$T: data for a connection the instance does not know is reset" \

@@ -16,16 +16,16 @@ mkdir -p "$WORK/app"
 cp -r "$NET_ROOT/examples/httpd/." "$WORK/app/"
 head -c 300000 /dev/urandom >"$WORK/app/www/big.bin"
 
-# header name url: the value of a response header (curl -I is HEAD)
+# header name url: the value of a response header to a GET
 header() {
-	in_ns timeout 10 curl -s -D - -o /dev/null "$2" |
+	in_ns timeout 30 curl -s -D - -o /dev/null "$2" |
 		tr -d '\r' | sed -n "s/^$1: //Ip"
 }
-status() { in_ns timeout 10 curl -s -o /dev/null -w '%{http_code}' "$@"; }
+status() { in_ns timeout 30 curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
 for T in $INST_TARGETS; do
 	inst_start $T httpd -- graft.ip=$NODE/24
-	check "$T: httpd boots and listens" inst_wait "httpd: serving" 20
+	check "$T: httpd boots and listens" inst_wait "httpd: serving" 30
 
 	in_ns timeout 10 curl -s -o "$WORK/index" "$URL/"
 	check "$T: / serves index.html byte for byte" cmp "$WORK/index" "$WWW/index.html"
@@ -89,7 +89,7 @@ for T in $INST_TARGETS; do
 		timeout 120 "$NET_BUILD/bin/graft" build -t $T \
 		-o "$WORK/app/httpd.$T" --objdir "$WORK/app/obj.$T" "$WORK/app"
 	inst_start $T "$WORK/app/httpd" -- graft.ip=$NODE/24
-	check "$T: httpd with the large file boots" inst_wait "httpd: serving" 20
+	check "$T: httpd with the large file boots" inst_wait "httpd: serving" 30
 	check "$T: its Content-Length is exact" \
 		test "$(header content-length "$URL/big.bin")" = 300000
 	check "$T: an unknown extension is application/octet-stream" \
