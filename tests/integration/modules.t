@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Live native modules in running instances, on unix and hvt, through the
+# Live native modules in running instances, on unix, hvt and virtio, through the
 # graft tool and the instance's control channel: a module given at boot,
 # load, ls, upgrade with state handed over, references between modules,
 # refusals that name the problem, a careless module's leftovers dropped,
@@ -40,6 +40,7 @@ in_use() { $G stats "$1" | sed -n 's/^heap_in_use //p'; }
 
 targets="unix"
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then targets="unix hvt"; else echo "# hvt skipped: no usable /dev/kvm"; fi
+if command -v qemu-system-x86_64 >/dev/null; then targets="$targets virtio"; else echo "# virtio skipped: no qemu-system-x86_64"; fi
 for t in $targets; do
 	i=mod-$t
 	start $i $t --module $M/counter_v1.o
