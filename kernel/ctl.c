@@ -228,8 +228,8 @@ static void op_list(struct ctl_reply *r)
 {
 	unsigned n = mod_count();
 
-	reply_add(r, "%-24s %-10s %-8s %8s %18s %4s\n", "NAME", "VERSION",
-		  "STATE", "SIZE", "ADDRESS", "REFS");
+	reply_add(r, "%-24s %-10s %-8s %8s %18s %4s %s\n", "NAME", "VERSION",
+		  "STATE", "SIZE", "ADDRESS", "REFS", "FORMAT");
 	for (unsigned i = 0; i < n; i++) {
 		struct mod_info in;
 
@@ -241,7 +241,7 @@ static void op_list(struct ctl_reply *r)
 			reply_add(r, "%#18lx", (unsigned long)in.base);
 		else
 			reply_add(r, "%18s", "-");
-		reply_add(r, " %4u\n", in.refs);
+		reply_add(r, " %4u %s\n", in.refs, in.format);
 	}
 }
 
@@ -253,10 +253,14 @@ static void op_list_gdb(struct ctl_reply *r)
 
 	for (unsigned i = 0; i < n; i++) {
 		const struct mod *m = mod_nth(i);
+		struct mod_info in;
 		const char *sec;
 		uintptr_t addr;
 		size_t size;
 
+		mod_get_info(m, &in);
+		if (strcmp(in.format, "native") != 0)
+			continue; /* bytecode: nothing for gdb to map */
 		reply_add(r, "add-symbol-file %s.o", mod_name(m));
 		for (unsigned s = 0; mod_section_nth(m, s, &sec, &addr, &size);
 		     s++)

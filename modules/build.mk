@@ -2,7 +2,7 @@
 # tools/graft-module-build.sh: $(BUILD)/modules/<name>.o (native) and
 # $(BUILD)/modules/<name>.wasm (bytecode).  ticker is built a second time as
 # version 2 (ticker-v2.*) for the upgrade tests.
-MODULES := hello ticker echo blkserve
+MODULES := hello ticker echo blkserve udpecho
 MODULES_OUT := $(BUILD)/modules
 MODULES_BUILD := tools/graft-module-build.sh include/graft/module.h \
 	include/graft/modapi.h

@@ -6,6 +6,7 @@
 # them to docs/PERFORMANCE.md under "## wasm".
 set -eu
 cd "$(dirname "$0")/../.."
+. bench/wasm/section.sh
 build=${BUILD:-build}
 out=$build/bench/wasm
 mkdir -p "$out"
@@ -44,9 +45,6 @@ table=$(awk -v have_node=$have_node '
 		exit bad
 	}' "$out/native.txt" "$out/graft.txt" ${have_node:+"$out/node.txt"})
 echo "$table"
-doc=docs/PERFORMANCE.md
-mkdir -p docs
-[ -f "$doc" ] || printf '# Performance\n\nFigures written by the benchmarks (`make bench`).\n' >"$doc"
 section=$(cat <<EOS
 ## wasm
 
@@ -59,9 +57,4 @@ Module load (decode+validate+compile): $(sed -n 's/^load \(.*\)$/\1/p' "$out/gra
 $table
 EOS
 )
-# replace our section (up to the next "## ") and keep everyone else's
-awk -v sec="$section" '
-	/^## / { if (skip) skip = 0; if ($0 == "## wasm") { skip = 1; print sec; print ""; done = 1; next } }
-	!skip { print }
-	END { if (!done) { print ""; print sec } }' "$doc" >"$doc.tmp"
-mv "$doc.tmp" "$doc"
+write_section wasm "$section"

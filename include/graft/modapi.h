@@ -14,8 +14,10 @@
  * bound.  Errors are negative GRAFT_E* codes (<graft/error.h>).
  *
  * Callbacks (timer, message, net) are declared with the macros of
- * <graft/module.h>.  Each runs from the kernel's event loop, one at a time;
- * a bytecode module's every call (init, callback...) has a fuel budget.
+ * <graft/module.h>.  Each runs from the kernel's event loop, one at a time,
+ * and must not block (a native module must not sleep or wait in one: it
+ * could be unloaded meanwhile); a bytecode module's every call (init,
+ * callback...) has a fuel budget.
  */
 #ifndef GRAFT_MODAPI_H
 #define GRAFT_MODAPI_H
@@ -30,13 +32,18 @@
 #define GRAFT_MODAPI_(name)
 #endif
 
-/* Limits that every module sees. */
-#define GRAFT_MOD_TIMERS  16	 /* timer ids 0..15 */
-#define GRAFT_MOD_MSG_MAX 4096	 /* bytes in one message */
-#define GRAFT_MOD_MAILBOX 32	 /* messages waiting per module */
-#define GRAFT_MOD_HANDLES 8	 /* open devices per module */
-#define GRAFT_MOD_LOG_MAX 512	 /* bytes of one log line */
-#define GRAFT_MOD_HOST	  "host" /* the address of the host */
+/* Limits that every module sees: timer ids below GRAFT_MOD_TIMERS, timer
+ * periods of at least GRAFT_MOD_TIMER_MIN_PERIOD ns (shorter ones are
+ * raised), messages of at most GRAFT_MOD_MSG_MAX bytes, GRAFT_MOD_MAILBOX
+ * of them waiting, GRAFT_MOD_HANDLES open devices, log lines cut at
+ * GRAFT_MOD_LOG_MAX bytes.  GRAFT_MOD_HOST is the host's address. */
+#define GRAFT_MOD_TIMERS	   16
+#define GRAFT_MOD_TIMER_MIN_PERIOD 1000000
+#define GRAFT_MOD_MSG_MAX	   4096
+#define GRAFT_MOD_MAILBOX	   32
+#define GRAFT_MOD_HANDLES	   8
+#define GRAFT_MOD_LOG_MAX	   512
+#define GRAFT_MOD_HOST		   "host"
 
 /* graft_mod_log (log) - print "[level] module 'name': msg" through the
  * kernel log; level is a GRAFT_LOG_* value (<graft/log.h>).  msg need not
@@ -47,7 +54,8 @@ GRAFT_MODAPI_(log) void graft_mod_log(int level, const char *msg, size_t len);
 GRAFT_MODAPI_(now) uint64_t graft_mod_now(void);
 
 /* graft_mod_timer_start (timer_start) - call the module's timer callback
- * with id after delay_ns, then every period_ns if that is not 0.  Starting
+ * with id after delay_ns, then every period_ns if that is not 0 (at least
+ * GRAFT_MOD_TIMER_MIN_PERIOD, so that no module can hog the loop).  Starting
  * an id that is running restarts it.  The timer ends at unload.
  * GRAFT_EINVAL (id >= GRAFT_MOD_TIMERS, or no timer callback), GRAFT_ENOMEM. */
 GRAFT_MODAPI_(timer_start)
@@ -59,7 +67,8 @@ GRAFT_MODAPI_(timer_stop) int graft_mod_timer_stop(uint32_t id);
 
 /* graft_mod_send (send) - queue len bytes for the module called to (a
  * NUL-terminated name, at most 31 bytes), or for the host when to is
- * GRAFT_MOD_HOST.  Delivery is asynchronous: the receiver's message
+ * GRAFT_MOD_HOST (the control channel's listener, else the log).
+ * Delivery is asynchronous: the receiver's message
  * callback runs later from the event loop.  GRAFT_ENOENT (no such module,
  * or it has no message callback), GRAFT_EMSGSIZE (len > GRAFT_MOD_MSG_MAX),
  * GRAFT_EAGAIN (its mailbox is full), GRAFT_ENOMEM. */

@@ -25,7 +25,14 @@ $(MOD_WASM_GUEST_A): $(call guest_objs,$(MOD_WASM_SRCS))
 	$(if $(Q),@echo "  AR      $@")
 	$(Q)$(GUEST_AR) rcs $@ $^
 
-ALL += $(MOD_GUEST_A) $(MOD_WASM_GUEST_A)
+# Hosted: the manager with both formats and the module API, for programs
+# that run modules on the hosted kernel core (bench/wasm/modcall.c).
+MOD_HOST_A := $(BUILD)/host/libmod-host.a
+$(MOD_HOST_A): $(call host_objs,$(MOD_SRCS) $(MOD_API_SRCS) $(MOD_WASM_SRCS) \
+		kernel/mod/mem_host.c)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+ALL += $(MOD_GUEST_A) $(MOD_WASM_GUEST_A) $(MOD_HOST_A)
 
 # The export tool and the standard declarations (rules in
 # tools/mkexports/build.mk), defined here because this fragment is read

@@ -301,7 +301,7 @@ static int wasm_save(struct mod *m, void **state, size_t *len,
 	if (rc)
 		return rc;
 	if (res.i64 < 0) {
-		rc = res.i64 < GRAFT_ECLOSED ? GRAFT_EINVAL : (int)res.i64;
+		rc = res.i64 < INT32_MIN ? GRAFT_EINVAL : (int)res.i64;
 		return mod_fail(e, rc, "the old version's save failed: %s",
 				graft_strerror(rc));
 	}

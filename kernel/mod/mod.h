@@ -45,6 +45,8 @@ struct mod_mem_ops {
 		     size_t whylen);
 };
 extern const struct mod_mem_ops mod_mem_platform;
+/* mmap and mprotect, for hosted programs (kernel/mod/mem_host.c) */
+extern const struct mod_mem_ops mod_mem_host;
 
 /* The image's own export table, generated at link time by
  * `mkexports table -d $(MOD_DECLS) -o exports.c OBJECTS...`. */
@@ -197,6 +199,8 @@ void mod_resource_untrack(struct mod_resource *r);
  * sectors from first (count 0: to its end), which the module sees as
  * sectors 0..count-1.  Grants are by name and outlive loads, so an
  * upgraded module keeps them.  GRAFT_EINVAL (name too long), GRAFT_ENOSPC.
+ * At boot the kernel option graft.grant=MODULE:DEVICE[:FIRST:COUNT][,...]
+ * makes them (kernel/mod/modapi.c).
  * mod_grants_clear - drop every grant (open handles stay open).
  */
 int mod_grant(const char *module, const char *device, uint64_t first,
@@ -208,7 +212,7 @@ void mod_grants_clear(void);
  * GRAFT_ENOENT (no such module or no message callback), GRAFT_EMSGSIZE,
  * GRAFT_EAGAIN (mailbox full), GRAFT_ENOMEM.  mod_set_host_msg - where
  * messages that modules send to "host" go (the control channel); without
- * one such sends fail with GRAFT_ENOENT. */
+ * one they go to the log ("module 'x' to host: ..."). */
 int mod_msg_send(const char *to, const void *data, size_t len);
 void mod_set_host_msg(void (*fn)(const char *from, const void *data,
 				 size_t len));

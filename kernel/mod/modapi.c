@@ -22,6 +22,7 @@
 #include <graft/device.h>
 #include <graft/error.h>
 #include <graft/fiber.h>
+#include <graft/init.h>
 #include <graft/log.h>
 #include <graft/modapi.h>
 #include <graft/module.h>
@@ -31,7 +32,7 @@
 
 #define MOD_MAX_GRANTS	32u
 #define NET_POLL_PERIOD GRAFT_NSEC_PER_SEC /* bounds a poller's life */
-#define NET_POLL_STACK	(16 * 1024)
+#define NET_POLL_STACK	0 /* the default: a callback may run deep */
 
 struct grant {
 	char module[GRAFT_MODULE_NAME_MAX];
@@ -130,16 +131,26 @@ static struct mod_svc *svc_of(struct mod *m)
 
 /* ---- log and time ---- */
 
-void mod_api_log(struct mod *m, int level, const char *msg, size_t len)
+/* A module's bytes as one log line: at most GRAFT_MOD_LOG_MAX of them,
+ * anything but printable ASCII shown as '?', so that a module cannot forge
+ * lines of its own. */
+static void printable(char line[GRAFT_MOD_LOG_MAX + 1], const char *s,
+		      size_t len)
 {
-	char line[GRAFT_MOD_LOG_MAX + 1];
 	size_t i;
 
 	if (len > GRAFT_MOD_LOG_MAX)
 		len = GRAFT_MOD_LOG_MAX;
 	for (i = 0; i < len; i++)
-		line[i] = msg[i] >= ' ' && msg[i] < 0x7f ? msg[i] : '?';
+		line[i] = s[i] >= ' ' && s[i] < 0x7f ? s[i] : '?';
 	line[len] = '\0';
+}
+
+void mod_api_log(struct mod *m, int level, const char *msg, size_t len)
+{
+	char line[GRAFT_MOD_LOG_MAX + 1];
+
+	printable(line, msg, len);
 	if (level < GRAFT_LOG_ERROR)
 		level = GRAFT_LOG_ERROR;
 	if (level > GRAFT_LOG_DEBUG)
@@ -176,6 +187,8 @@ int mod_api_timer_start(struct mod *m, uint32_t id, uint64_t delay,
 	svc = svc_of(m);
 	if (!svc)
 		return GRAFT_ENOMEM;
+	if (period && period < GRAFT_MOD_TIMER_MIN_PERIOD)
+		period = GRAFT_MOD_TIMER_MIN_PERIOD;
 	svc->periods[id] = period;
 	return graft_timer_arm(&svc->timers[id], delay > UINT64_MAX - now
 						     ? UINT64_MAX
@@ -206,6 +219,16 @@ void mod_set_host_msg(void (*fn)(const char *from, const void *data,
 				 size_t len))
 {
 	host_msg_fn = fn;
+}
+
+/* Without a listener, messages to the host go to the log. */
+static void log_to_host(struct mod *m, const char *data, size_t len)
+{
+	char line[GRAFT_MOD_LOG_MAX + 1];
+
+	printable(line, data, len);
+	graft_log(GRAFT_LOG_INFO, "mod", "module '%s' to host: %s", m->name,
+		  line);
 }
 
 static int deliver(struct mod *to, const char *from, const void *data,
@@ -250,9 +273,10 @@ int mod_api_send(struct mod *m, const char *to, const void *data, size_t len)
 	if (len > GRAFT_MOD_MSG_MAX)
 		return GRAFT_EMSGSIZE;
 	if (strcmp(to, GRAFT_MOD_HOST) == 0) {
-		if (!host_msg_fn)
-			return GRAFT_ENOENT;
-		host_msg_fn(m->name, data, len);
+		if (host_msg_fn)
+			host_msg_fn(m->name, data, len);
+		else
+			log_to_host(m, data, len);
 		return 0;
 	}
 	dst = mod_find(to);
@@ -283,7 +307,7 @@ int mod_api_recv(struct mod *m, char *from, void *buf, size_t size)
 	if (msg->len > size)
 		return GRAFT_EMSGSIZE;
 	memcpy(buf, msg->data, msg->len);
-	memcpy(from, msg->from, GRAFT_MODULE_NAME_MAX);
+	memcpy(from, msg->from, strlen(msg->from) + 1);
 	len = (int)msg->len;
 	svc->head = msg->next;
 	if (!svc->head)
@@ -317,6 +341,62 @@ void mod_grants_clear(void)
 {
 	ngrants = 0;
 }
+
+/* One "MODULE:DEVICE[:FIRST:COUNT]" of graft.grant, len bytes at s. */
+static int grant_parse(const char *s, size_t len)
+{
+	char buf[2 * GRAFT_MODULE_NAME_MAX + 48], *dev, *first, *count, *end;
+	uint64_t f = 0, c = 0;
+
+	if (len >= sizeof(buf))
+		return GRAFT_EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	dev = strchr(buf, ':');
+	if (!dev || dev == buf || !dev[1])
+		return GRAFT_EINVAL;
+	*dev++ = '\0';
+	first = strchr(dev, ':');
+	if (first) {
+		*first++ = '\0';
+		count = strchr(first, ':');
+		if (!count)
+			return GRAFT_EINVAL;
+		*count++ = '\0';
+		f = strtoull(first, &end, 10);
+		if (end == first || *end)
+			return GRAFT_EINVAL;
+		c = strtoull(count, &end, 10);
+		if (end == count || *end)
+			return GRAFT_EINVAL;
+	}
+	return mod_grant(buf, dev, f, c);
+}
+
+/* Boot: the grants of the kernel option graft.grant, a comma-separated
+ * list of MODULE:DEVICE (a whole device) or MODULE:DEVICE:FIRST:COUNT (a
+ * block range).  A malformed entry is reported and skipped. */
+static int mod_grants_boot(void)
+{
+	const char *opt = graft_option("grant"), *end;
+	size_t len;
+	int rc;
+
+	for (; opt && *opt; opt = *end ? end + 1 : end) {
+		end = strchr(opt, ',');
+		if (!end)
+			end = opt + strlen(opt);
+		len = (size_t)(end - opt);
+		rc = grant_parse(opt, len);
+		if (rc)
+			graft_log(GRAFT_LOG_ERROR, "mod",
+				  "graft.grant: '%.*s' ignored: %s (want "
+				  "MODULE:DEVICE or MODULE:DEVICE:FIRST:COUNT)",
+				  (int)len, opt, graft_strerror(rc));
+	}
+	return 0;
+}
+GRAFT_INIT(mod_grants_boot, GRAFT_INIT_SERVICES);
 
 static const struct grant *grant_find(const char *module, const char *device)
 {

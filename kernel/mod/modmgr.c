@@ -25,7 +25,7 @@ static struct mod *current;
 static const struct mod_format *formats[MOD_MAX_FORMATS];
 static unsigned nformats;
 static void (*report_fn)(const char *line);
-static char last_stop[MOD_REPORT_MAX];
+static char last_stop[MOD_REPORT_MAX + 200]; /* the report and what was done */
 
 struct mod *mod_registry_first(void)
 {
@@ -455,13 +455,30 @@ static void unload_live(struct mod *m)
 	discard(m);
 }
 
-/* A module that trapped is stopped at once: no exit (its state is not to
- * be trusted), its resources released, its memory returned.  Only bytecode
- * modules trap, and nothing links against them. */
+/* A module that trapped (bytecode) or faulted (native, where guarded) in a
+ * callback is stopped at once: no exit (its state is not to be trusted),
+ * its resources released, its memory returned.  A native module that
+ * others link against keeps its memory, so that their calls still land:
+ * it only loses its resources and callbacks, and stays listed until they
+ * are gone and it is unloaded. */
 static void stop_trapped(struct mod *m, const char *why)
 {
+	const unsigned callbacks = MOD_ENTRY_BIT(MOD_ENTRY_TIMER) |
+				   MOD_ENTRY_BIT(MOD_ENTRY_MESSAGE) |
+				   MOD_ENTRY_BIT(MOD_ENTRY_NET);
+	char users[160];
 	unsigned i;
 
+	if (m->refs) {
+		list_users(m, users, sizeof(users));
+		snprintf(last_stop, sizeof(last_stop),
+			 "%s; callbacks stopped (in use by %s)", why, users);
+		if (report_fn)
+			report_fn(last_stop);
+		release_resources(m);
+		m->entries &= ~callbacks;
+		return;
+	}
 	snprintf(last_stop, sizeof(last_stop), "%s; stopped and unloaded", why);
 	if (report_fn)
 		report_fn(last_stop);
@@ -473,7 +490,7 @@ static void stop_trapped(struct mod *m, const char *why)
 
 int mod_callback(struct mod *m, enum mod_entry_kind k, uint32_t arg)
 {
-	char msg[MOD_REPORT_MAX] = "";
+	char msg[MOD_REPORT_MAX]; /* written only if the callback fails */
 	struct mod_err e = {msg, sizeof(msg), m->name};
 	struct mod *prev;
 	int rc;

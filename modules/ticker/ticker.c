@@ -1,5 +1,5 @@
 /*
- * ticker: a timer module.  Timer 0 fires every TICKER_PERIOD_MS; each tick
+ * ticker: a timer module.  Timer 0 fires every TICKER_PERIOD_MS (100 ms); each tick
  * is counted and reported to the host as the message "tick N (vV)".  On
  * upgrade the count is handed over (save/restore), so the new version
  * carries on from where the old one was.  Build a second version with

@@ -57,7 +57,7 @@ for t in $targets; do
 	base=$(in_use $i)
 	out=$($G load $i $M/greeter.o) && out=$($G load $i $M/greeter_user.o); rc=$?
 	ok "$t: a module links against an earlier module's export" '[ $rc -eq 0 ] && wait_out $i "greeter: hello, greeter-user"'
-	ok "$t: ls counts the reference" '$G ls $i | grep -Eq "^greeter +1.0 +live +[0-9]+K +0x[0-9a-f]+ +1$"'
+	ok "$t: ls counts the reference" '$G ls $i | grep -Eq "^greeter +1.0 +live +[0-9]+K +0x[0-9a-f]+ +1 +native$"'
 	err=$($G unload $i greeter 2>&1); rc=$?
 	ok "$t: unloading a module in use is refused, naming the user" '[ $rc -ne 0 ] && grep -q "greeter-user" <<<"$err"'
 	$G unload $i greeter-user >/dev/null && $G unload $i greeter >/dev/null; rc=$?

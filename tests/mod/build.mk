@@ -104,7 +104,7 @@ TEST_DEPS += $(MOD_FUZZ) $(MOD_FUZZ_SEEDS)/.stamp
 # the hosted kernel core over the fake platform, and an export table of the
 # module API for the native loads.
 MOD_WASM_FIX := $(BUILD)/tests/mod/wasm
-MOD_WASM_FIX_C := trapper pinger init_trap
+MOD_WASM_FIX_C := trapper pinger init_trap timebomb
 MOD_WASM_FIX_WAT := noinfo badimport badentry bigmem
 MOD_WASM_FIXTURES := $(MOD_WASM_FIX_C:%=$(MOD_WASM_FIX)/%.wasm) \
 	$(MOD_WASM_FIX_WAT:%=$(MOD_WASM_FIX)/%.wasm)
@@ -127,16 +127,18 @@ $(MOD_WASM_EXPORTS_C): $(call host_objs,$(MOD_API_SRCS)) $(MOD_MKEXPORTS) \
 $(MOD_T)/wasm_test_exports.o: $(MOD_WASM_EXPORTS_C)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
-CFLAGS_tests/mod/wasm_modules.c := -I.
+CFLAGS_tests/mod/wasm_modules.c := -I. -Itests/mod
 
+# harness.c (with the native tests' export table it names) counts the heap.
 $(MOD_T)/wasm_modules.t: $(call host_objs,tests/mod/wasm_modules.c \
-		$(MOD_SRCS) $(MOD_API_SRCS) $(MOD_WASM_SRCS)) \
-		$(MOD_T)/wasm_test_exports.o $(KERNEL_FAKEPLAT_O) \
+		tests/mod/harness.c tests/mod/testapi.c) $(MOD_T)/test_exports.o \
+		$(MOD_T)/wasm_test_exports.o $(KERNEL_FAKEPLAT_O) $(MOD_HOST_A) \
 		$(KERNEL_HOST_A) $(WASM_HOST_A) \
 		| $(MOD_WASM_FIXTURES) $(MODULES_WASM) $(MODULES_NATIVE)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
-	$(Q)$(HOST_CC) -o $@ $(filter %.o %.a,$^) -lm
+	$(Q)$(HOST_CC) -o $@ $(filter %.o,$^) -Wl,--start-group \
+		$(filter %.a,$^) -Wl,--end-group -lm $(MOD_WRAP)
 
 TEST_BINS += $(MOD_T)/wasm_modules.t
 TEST_DEPS += $(MOD_WASM_FIXTURES)

@@ -9,17 +9,18 @@
  * while native ones are refused.  The kernel core (timers, log, devices)
  * is the hosted one over the fake platform, whose clock the test drives.
  */
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <graft/device.h>
 #include <graft/error.h>
+#include <graft/fiber.h>
 #include <graft/modapi.h>
 #include <graft/platform.h>
 #include <graft/time.h>
 #include <graft/timer.h>
+#include "kernel/kheap.h"
+#include "harness.h"
 #include "kernel/mod/mod_internal.h"
 #include "tests/unit/fakeplat.h"
 #include "../tap.h"
@@ -29,33 +30,6 @@ extern const size_t wasm_test_exports_n;
 
 static char err[256];
 static char dir[512];
-
-/* ---- module memory for the native loads: plain mmap ---- */
-
-static void *pages_alloc(size_t npages)
-{
-	void *p = mmap(NULL, npages * PLAT_PAGE_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static void pages_free(void *p, size_t npages)
-{
-	munmap(p, npages * PLAT_PAGE_SIZE);
-}
-
-static int pages_protect(void *p, size_t len, int prot)
-{
-	int host = (prot & PLAT_PROT_READ ? PROT_READ : 0) |
-		   (prot & PLAT_PROT_WRITE ? PROT_WRITE : 0) |
-		   (prot & PLAT_PROT_EXEC ? PROT_EXEC : 0);
-
-	return mprotect(p, len, host) ? GRAFT_EINVAL : 0;
-}
-
-static const struct mod_mem_ops test_mem = {pages_alloc, pages_free,
-					    pages_protect};
 
 /* ---- what the host sees ---- */
 
@@ -200,20 +174,19 @@ static void test_hello_both_formats(void)
 static void test_ticker_upgrade(const char *v1, const char *v2)
 {
 	bool fresh = true;
-	char want[64];
 
 	reset_seen();
-	is_int(load(v1, NULL), 0, "ticker loads");
+	ok(load(v1, NULL) == 0, "ticker loads (%s)", v1);
 	run_for(350 * GRAFT_NSEC_PER_MSEC);
 	ok(contains(host_msgs, "ticker: tick 3 (v1)\n") &&
 	       !strstr(host_msgs, "tick 4"),
 	   "its timer called back every 100 ms (3 ticks in 350 ms)");
-	is_int(upgrade(v2, &fresh), 0, "it upgrades to version 2");
+	ok(upgrade(v2, &fresh) == 0, "it upgrades to version 2 (%s)", v2);
 	ok(!fresh, "the state was handed over");
 	is_str(mod_find("ticker")->version, "2", "version 2 is live");
 	run_for(100 * GRAFT_NSEC_PER_MSEC);
-	snprintf(want, sizeof(want), "ticker: tick 4 (v2)\n");
-	ok(contains(host_msgs, want), "version 2 counts on from 3");
+	ok(contains(host_msgs, "ticker: tick 4 (v2)\n"),
+	   "version 2 counts on from 3");
 	ok(!strstr(host_msgs, "(v1)\nticker: tick 4 (v1)"),
 	   "version 1's timer is gone");
 	is_int(mod_unload("ticker", err, sizeof(err)), 0, "ticker unloads");
@@ -366,6 +339,130 @@ static void test_blkserve(void)
 	mod_grants_clear();
 }
 
+/* A net device with one queued frame at most each way; wait blocks the
+ * poller fiber on a wait queue that inject() wakes. */
+static uint8_t rx[1600], tx[1600];
+static size_t rx_len, tx_len;
+static unsigned tx_count;
+static struct graft_waitq rx_wait = GRAFT_WAITQ_INIT;
+
+static int net_send(struct graft_netdev *d, const void *frame, size_t len)
+{
+	memcpy(tx, frame, len);
+	tx_len = len;
+	tx_count++;
+	return 0;
+}
+
+static int net_recv(struct graft_netdev *d, void *buf, size_t size, size_t *len)
+{
+	if (!rx_len)
+		return GRAFT_EAGAIN;
+	if (rx_len > size)
+		return GRAFT_EINVAL;
+	memcpy(buf, rx, rx_len);
+	*len = rx_len;
+	rx_len = 0;
+	return 0;
+}
+
+static int net_wait(struct graft_netdev *d, uint64_t deadline)
+{
+	if (rx_len)
+		return 0;
+	return graft_wait(&rx_wait, deadline);
+}
+
+static struct graft_netdev netdev = {
+    .name = "net0",
+    .mac = {2, 0, 0, 0, 0, 1},
+    .mtu = 1500,
+    .send = net_send,
+    .recv = net_recv,
+    .wait = net_wait,
+};
+
+static const uint8_t peer_mac[6] = {2, 0, 0, 0, 0, 9};
+
+static void inject(const void *frame, size_t len)
+{
+	memcpy(rx, frame, len);
+	rx_len = len;
+	tx_len = 0;
+	graft_wake_all(&rx_wait);
+	graft_sleep_ns(GRAFT_NSEC_PER_MSEC);
+}
+
+static size_t eth(uint8_t *f, const uint8_t *dst, uint16_t type)
+{
+	memcpy(f, dst, 6);
+	memcpy(f + 6, peer_mac, 6);
+	f[12] = (uint8_t)(type >> 8);
+	f[13] = (uint8_t)type;
+	return 14;
+}
+
+/* Runs as a fiber: ARP and UDP echo through udpecho, then its unload. */
+static void net_driver(void *arg)
+{
+	static const uint8_t bcast[6] = {255, 255, 255, 255, 255, 255};
+	static const uint8_t arp_req[28] = {0, 1, 8, 0, 6,   4, 0, 1, 2, 0,
+					    0, 0, 0, 9, 192, 0, 2, 9, 0, 0,
+					    0, 0, 0, 0, 192, 0, 2, 2};
+	/* 192.0.2.9:5000 -> 192.0.2.2:7, "ping!", header checksum 0xf6c0 */
+	static const uint8_t udp_req[33] = {
+	    0x45, 0,   0, 33, 0, 0,   0,   0,	64,  17,   0xf6,
+	    0xc0, 192, 0, 2,  9, 192, 0,   2,	2,   0x13, 0x88,
+	    0,	  7,   0, 13, 0, 0,   'p', 'i', 'n', 'g',  '!'};
+	uint8_t f[128];
+	size_t n;
+
+	n = eth(f, bcast, 0x0806);
+	memcpy(f + n, arp_req, sizeof(arp_req));
+	inject(f, n + sizeof(arp_req));
+	ok(tx_len == 42 && memcmp(tx, peer_mac, 6) == 0 && tx[21] == 2 &&
+	       memcmp(tx + 22, netdev.mac, 6) == 0 &&
+	       memcmp(tx + 28, "\xc0\x00\x02\x02", 4) == 0,
+	   "udpecho answers an ARP request for its address");
+	n = eth(f, netdev.mac, 0x0800);
+	memcpy(f + n, udp_req, sizeof(udp_req));
+	inject(f, n + sizeof(udp_req));
+	ok(tx_len == 47 && memcmp(tx, peer_mac, 6) == 0 &&
+	       memcmp(tx + 26, "\xc0\x00\x02\x02\xc0\x00\x02\x09", 8) == 0 &&
+	       tx[34] == 0 && tx[35] == 7 && tx[36] == 0x13 &&
+	       memcmp(tx + 42, "ping!", 5) == 0,
+	   "and echoes a UDP datagram to port 7 back to its sender");
+	f[n + 19] = 3; /* to 192.0.2.3: not for it */
+	inject(f, n + sizeof(udp_req));
+	is_int(tx_len, 0, "a datagram for another address gets no answer");
+	inject(f, 10);
+	is_int(tx_len, 0, "nor does a runt frame");
+	is_int(mod_unload("udpecho", err, sizeof(err)), 0, "udpecho unloads");
+	graft_sleep_ns(2 * GRAFT_NSEC_PER_SEC);
+	graft_loop_stop();
+}
+
+static void test_udpecho(void)
+{
+	unsigned fibers;
+
+	graft_device_register(GRAFT_DEVICE_NET, "net0", &netdev);
+	is_int(load("modules/udpecho.wasm", NULL), GRAFT_EPERM,
+	       "udpecho refuses to start without a grant for net0");
+	ok(contains(fakeplat_console(), "graft.grant=udpecho:net0"),
+	   "and says how to grant it");
+	is_int(mod_grant("udpecho", "net0", 0, 0), 0, "net0 is granted");
+	fibers = graft_fiber_count();
+	is_int(load("modules/udpecho.wasm", NULL), 0, "udpecho loads");
+	is_int(graft_fiber_count(), fibers + 1,
+	       "a poller fiber waits for its frames");
+	graft_fiber_spawn("net-driver", net_driver, NULL, 0, NULL);
+	graft_loop_run();
+	is_int(graft_fiber_count(), fibers,
+	       "the poller ended after the unload");
+	mod_grants_clear();
+}
+
 static void malformed(const char *name, int want_rc, const char *want_msg)
 {
 	int rc = load(name, NULL);
@@ -450,21 +547,24 @@ static void load_run_unload(void)
 	mod_unload("echo", err, sizeof(err));
 }
 
+/* Heap use is counted exactly by the -Wl,--wrap allocator of harness.c. */
 static void test_heap_returned(void)
 {
-	struct mallinfo2 before, after;
+	struct harness_heap before, after;
 
-	/* warm up: stdio, the timer heap and the allocator's own tables
-	 * grow in the first rounds, and stay */
-	load_run_unload();
-	load_run_unload();
-	before = mallinfo2();
+	load_run_unload(); /* warm up: the timer heap grows once, and stays */
+	harness_heap(&before);
 	for (int i = 0; i < 3; i++)
 		load_run_unload();
-	after = mallinfo2();
-	is_int(after.uordblks, before.uordblks,
-	       "load, run, unload (3 times): every heap byte is given back");
+	harness_heap(&after);
+	ok(after.live == before.live && after.bytes == before.bytes,
+	   "load, run, unload (3 times): every allocation is given back "
+	   "(%ld, %zu bytes; before %ld, %zu)",
+	   after.live, after.bytes, before.live, before.bytes);
 }
+
+/* The kernel heap: fiber stacks come from it. */
+static uint8_t kernel_heap[4 << 20] __attribute__((aligned(4096)));
 
 int main(int argc, char **argv)
 {
@@ -474,8 +574,11 @@ int main(int argc, char **argv)
 	snprintf(dir, sizeof(dir), "%.*s", at ? (int)(at - argv[0]) : 5,
 		 at ? argv[0] : "build");
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (heap_init(kernel_heap, sizeof(kernel_heap)))
+		printf("Bail out! heap_init failed\n");
 	fakeplat_set_time(GRAFT_NSEC_PER_SEC);
-	if (mod_manager_init(&test_mem, wasm_test_exports, wasm_test_exports_n))
+	if (mod_manager_init(&mod_mem_host, wasm_test_exports,
+			     wasm_test_exports_n))
 		printf("Bail out! mod_manager_init failed\n");
 	test_no_bytecode_support();
 	is_int(mod_wasm_register(), 0, "the bytecode format registers");
@@ -484,9 +587,11 @@ int main(int argc, char **argv)
 	test_hello_both_formats();
 	test_ticker_upgrade("modules/ticker.wasm", "modules/ticker-v2.wasm");
 	test_ticker_upgrade("modules/ticker.o", "modules/ticker-v2.wasm");
+	test_ticker_upgrade("modules/ticker.wasm", "modules/ticker-v2.o");
 	test_messages();
 	test_traps();
 	test_blkserve();
+	test_udpecho();
 	test_malformed();
 	is_int(mod_unload("echo", err, sizeof(err)), 0, "echo unloads");
 	test_heap_returned();
