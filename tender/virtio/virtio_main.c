@@ -3,11 +3,12 @@
  *
  *   graft-virtio [--machine q35|microvm] [--mem SIZE] [--net TAP]...
  *                [--disk FILE[:ro]]... [--module FILE]... [--name NAME]
- *                [--no-ctl] [--accel tcg|kvm] [--print-cmd]
+ *                [--no-ctl] [--accel tcg|kvm] [--print-cmd] [--verbose]
  *                IMAGE [-- ARGS...]
  *
  * Usually started by `graft run -t virtio`.  Builds QEMU's command line
- * (virtio_qemu.c), says on stderr which accelerator runs the guest, runs
+ * (virtio_qemu.c), says on stderr which accelerator runs the guest (on a
+ * terminal, or with --verbose), runs
  * QEMU with the console on stdout, relays the control socket while it
  * runs, and exits with the guest's status, read from the exit channel
  * (platform/virtio/virtio_exit.c): 255 after a guest fault or abort or
@@ -40,7 +41,7 @@ static void usage(FILE *f)
 	    "usage: graft-virtio [--machine q35|microvm] [--mem SIZE]",
 	    "                    [--net TAP]... [--disk FILE[:ro]]...",
 	    "                    [--module FILE]... [--name NAME] [--no-ctl]",
-	    "                    [--accel tcg|kvm] [--print-cmd]",
+	    "                    [--accel tcg|kvm] [--print-cmd] [--verbose]",
 	    "                    IMAGE [-- ARGS...]",
 	    "",
 	    "Runs a graft image built for the virtio target under QEMU.",
@@ -59,6 +60,8 @@ static void usage(FILE *f)
 	    "  --accel A      tcg (default: QEMU 7.2's KVM fails on these "
 	    "hosts) or kvm",
 	    "  --print-cmd    print QEMU's command line and exit",
+	    "  -v, --verbose  say which accelerator runs the guest (always said "
+	    "on a terminal)",
 	    "  -h, --help     this text",
 	};
 
@@ -282,19 +285,20 @@ int main(int argc, char **argv)
 	    {"no-ctl", no_argument, NULL, 'C'},
 	    {"accel", required_argument, NULL, 'a'},
 	    {"print-cmd", no_argument, NULL, 'p'},
+	    {"verbose", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
 	static struct virtio_launch l;
 	const char *name = NULL;
 	char target[32], why[128];
-	int c, print = 0, rc, fd;
+	int c, print = 0, verbose = 0, rc, fd;
 	char **qargv;
 
 	l.mem = MEM_DEFAULT;
 	l.ctl = 1;
 	l.inst.listen_fd = -1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
 		switch (c) {
 		case 'M':
 			parse_machine(&l, optarg);
@@ -332,6 +336,9 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			print = 1;
+			break;
+		case 'v':
+			verbose = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -398,10 +405,12 @@ int main(int argc, char **argv)
 	qargv = virtio_qemu_argv(&l);
 	if (!qargv)
 		errx(1, "out of memory");
-	fprintf(stderr, "graft-virtio: %s on %s, accelerator %s\n",
-		l.inst.name[0] ? l.inst.name : l.image,
-		l.machine == MACHINE_MICROVM ? "microvm" : "q35",
-		l.kvm ? "KVM" : "TCG (software emulation)");
+	/* Said to a person, kept out of output that scripts compare. */
+	if (verbose || isatty(STDERR_FILENO))
+		fprintf(stderr, "graft-virtio: %s on %s, accelerator %s\n",
+			l.inst.name[0] ? l.inst.name : l.image,
+			l.machine == MACHINE_MICROVM ? "microvm" : "q35",
+			l.kvm ? "KVM" : "TCG (software emulation)");
 	signal(SIGINT, forward);
 	signal(SIGTERM, forward);
 	signal(SIGHUP, forward);

@@ -98,7 +98,7 @@ $(FS_BLKCHECK).%: tests/fs/blkcheck/blkcheck.c tests/fs/blkcheck/manifest \
 	$(if $(Q),@echo "  GRAFT   $@")
 	$(Q)$(BUILD)/bin/graft build -t $* -o $@ \
 		--objdir $(BUILD)/tests/fs/blkcheck.$* tests/fs/blkcheck
-TEST_DEPS += $(FS_BLKCHECK).hvt $(FS_BLKCHECK).unix
+TEST_DEPS += $(FS_BLKCHECK).hvt $(FS_BLKCHECK).unix $(FS_BLKCHECK).virtio
 
 # Modules for tests/fs/instance_modules.t: tests/fs/modules/greet.c built
 # by tools/graft-module-build.sh under three names.

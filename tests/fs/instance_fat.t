@@ -61,6 +61,8 @@ $(sum_of "$tmp/empty" /empty)
 		fsck.fat -n "$img" >"$tmp/out" 2>&1
 		rc=$?
 		ok "$t: $name: fsck.fat -n finds no errors" '[ $rc -eq 0 ]'
+		# Room for the next target's files, even on the floppy.
+		mdeltree -i "$img" "::/from $t"
 		mcopy -i "$img" "$tmp/SHORT.TXT" ::/
 	done
 done

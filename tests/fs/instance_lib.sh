@@ -1,5 +1,6 @@
 # Shared setup for the tests that boot instances over disk images (sourced,
-# not run): the targets to test (hvt only where /dev/kvm is usable), a
+# not run): the targets to test (hvt only where /dev/kvm is usable, virtio
+# where QEMU is installed), a
 # scratch directory and runtime directory removed on exit, TAP helpers.
 # Needs IMAGES (the images the test boots, without the .target suffix) and
 # TOOLS (host commands it needs) set before it is sourced.
@@ -13,6 +14,11 @@ if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	targets="unix hvt"
 else
 	echo "# hvt skipped: no usable /dev/kvm"
+fi
+if command -v qemu-system-x86_64 >/dev/null; then
+	targets="$targets virtio"
+else
+	echo "# virtio skipped: no qemu-system-x86_64"
 fi
 for t in $targets; do
 	for i in $IMAGES; do

@@ -6,11 +6,13 @@
 . "$(dirname "$0")/lib.sh"
 D=$B/tests/virtio/devtest.virtio
 for m in q35 microvm; do
-	out=$(timeout 30 $L --machine $m $B/images/hello.virtio -- one "two words" 'q"uote' 2>&1); rc=$?
+	out=$(timeout 30 $L --verbose --machine $m $B/images/hello.virtio -- one "two words" 'q"uote' 2>&1); rc=$?
 	ok "$m: hello exits 0" '[ $rc -eq 0 ]'
 	ok "$m: hello greets" 'grep -q "^Hello from graft!" <<<"$out"'
 	ok "$m: hello gets its arguments" 'grep -q "argv\[2\] = two words" <<<"$out" && grep -q "argv\[3\] = q\"uote" <<<"$out"'
-	ok "$m: the launcher says TCG is in use" 'grep -q "accelerator TCG" <<<"$out"'
+	ok "$m: the launcher says TCG is in use (--verbose)" 'grep -q "accelerator TCG" <<<"$out"'
+	out=$(timeout 30 $L --machine $m $B/images/hello.virtio 2>&1)
+	ok "$m: and without --verbose, off a terminal, only the guest speaks" '[ "$out" = "Hello from graft!" ]'
 	out=$(timeout 30 $L --machine $m $B/images/timers.virtio 2>&1); rc=$?
 	ok "$m: timers exits 0" '[ $rc -eq 0 ]'
 	# Deadlines 15 ms or more apart keep their order even on a loaded host.
