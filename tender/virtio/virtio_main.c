@@ -34,6 +34,7 @@
 #define MEM_MAX	    (3ULL << 30)
 
 static pid_t qemu_pid;
+static volatile sig_atomic_t forwarded; /* the signal passed on to QEMU */
 
 static void usage(FILE *f)
 {
@@ -172,6 +173,7 @@ static void exec_qemu(struct virtio_launch *l, int ctl_fd, char **argv)
 
 static void forward(int sig)
 {
+	forwarded = sig;
 	if (qemu_pid > 0)
 		kill(qemu_pid, sig);
 }
@@ -239,6 +241,11 @@ static int run(struct virtio_launch *l, char **qargv)
 	if (WIFSIGNALED(wstatus)) {
 		warnx("instance '%s': QEMU killed by signal %d (%s)", name,
 		      WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
+		return 255;
+	}
+	if (forwarded) {
+		warnx("instance '%s' stopped by signal %d (%s)", name,
+		      (int)forwarded, strsignal(forwarded));
 		return 255;
 	}
 	if (WEXITSTATUS(wstatus) == 0) {

@@ -125,7 +125,7 @@ dnsmasq_start() {
 
 # inst_require "app..." tool...: skip unless root, the tools, the
 # launchers and the images are there; sets INST_TARGETS (hvt needs a
-# usable /dev/kvm, and says so when it is left out)
+# usable /dev/kvm, virtio QEMU, and each says so when it is left out)
 inst_require() {
 	local apps=$1 t app
 	shift
@@ -135,6 +135,11 @@ inst_require() {
 		INST_TARGETS="unix hvt"
 	else
 		echo "# hvt skipped: no usable /dev/kvm"
+	fi
+	if command -v qemu-system-x86_64 >/dev/null; then
+		INST_TARGETS="$INST_TARGETS virtio"
+	else
+		echo "# virtio skipped: no qemu-system-x86_64"
 	fi
 	for t in $INST_TARGETS; do
 		[ -x "$NET_BUILD/bin/graft-$t" ] || skip_all "graft-$t not built"
