@@ -6,6 +6,7 @@
 # markers.
 set -eu
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 build=${BUILD:-build}
 runs=${VIRTIO_BENCH_RUNS:-15}
 export GRAFT_RUNTIME_DIR=$(mktemp -d)
@@ -47,8 +48,7 @@ row "unix (sandboxed process)" "$unix" $build/images/hello.unix
 row "virtio, QEMU microvm, TCG" "$(median_ms $build/bin/graft-virtio --machine microvm --no-ctl $build/images/hello.virtio)" $build/images/hello.virtio
 row "virtio, QEMU q35, TCG" "$(median_ms $build/bin/graft-virtio --machine q35 --no-ctl $build/images/hello.virtio)" $build/images/hello.virtio
 
-table="<!-- virtio:begin -->
-## Boot to exit: virtio beside hvt and unix ($(date -u +%Y-%m-%d))
+table="## Boot to exit: virtio beside hvt and unix ($(date -u +%Y-%m-%d))
 
 examples/hello from the launcher's exec to its exit, median of $runs runs
 each in the same run; ratio against $base_name.  $(nproc) cores, shared.
@@ -60,15 +60,5 @@ option ROM on q35) under emulation.
 | target | boot to exit | ratio | image file | .text |
 | --- | --- | --- | --- | --- |
 ${rows%
-}
-<!-- virtio:end -->"
-echo "$table"
-doc=docs/PERFORMANCE.md
-[ -f "$doc" ] || printf '# Performance\n' >"$doc"
-if grep -q '<!-- virtio:begin -->' "$doc"; then
-	awk -v t="$table" '/<!-- virtio:begin -->/ {print t; skip=1}
-		/<!-- virtio:end -->/ {skip=0; next} !skip' "$doc" >"$doc.new"
-	mv "$doc.new" "$doc"
-else
-	printf '\n%s\n' "$table" >>"$doc"
-fi
+}"
+perf_doc_section virtio "$table"
