@@ -58,8 +58,7 @@ strip -o "$tmp/hello.stripped" "$img.hvt"
 read -r ld_file ld_mem < <(loads "$img.hvt")
 kib() { awk -v b="$1" 'BEGIN { printf "%.1f KiB", b / 1024 }'; }
 
-table="<!-- boot:begin -->
-## Boot ($(date -u +%Y-%m-%d), $(nproc) cores, load average $load)
+table="## Boot ($(date -u +%Y-%m-%d), $(nproc) cores, load average $load)
 
 Boot-to-exit wall time of examples/hello, exec to exit of the whole
 process, $runs runs each, round-robin with the baselines; median and
@@ -80,7 +79,5 @@ $(row "unix hello" "${t[4]}" "${t[3]}")
 
 hello.hvt: file $(kib "$(stat -c %s "$img.hvt")") (with debug information),
 stripped $(kib "$(stat -c %s "$tmp/hello.stripped")"); loaded (PT_LOAD):
-$(kib "$ld_file") from the file, $(kib "$ld_mem") in memory with .bss.
-<!-- boot:end -->"
-echo "$table"
+$(kib "$ld_file") from the file, $(kib "$ld_mem") in memory with .bss."
 perf_doc_section boot "$table"

@@ -12,6 +12,7 @@
 # nginx-light); says what is missing and stops otherwise.
 set -u
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 build=${BUILD:-build}
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 mib=${NET_BENCH_MIB:-64}
@@ -160,8 +161,7 @@ for t in unix hvt; do
 	rows+=" ${close_rps[$t]} | $(ratio ${close_rps[$t]} ${close_rps[linux]}) |"
 done
 
-table="<!-- net:begin -->
-## Network ($(date -u +%Y-%m-%d), $(nproc) cores, shared)
+table="## Network ($(date -u +%Y-%m-%d), $(nproc) cores, shared)
 
 graft's stack in an instance over a tap device beside Linux's over a veth
 pair, same run (\`bash bench/net/run.sh\`).  Echo: $mib MiB each way
@@ -181,15 +181,5 @@ out is one hypercall, an MMIO exit of about 70 us under this machine's
 KVM (PVM, no hardware virtualization), which bounds what hvt reaches; a
 batched frame ring in the hvt ABI would lift it.  The machine is shared
 (load average $(cut -d' ' -f1 /proc/loadavg) when the run ended), so
-figures move from run to run.
-<!-- net:end -->"
-echo "$table"
-doc=docs/PERFORMANCE.md
-[ -f "$doc" ] || printf '# Performance\n' >"$doc"
-if grep -q '<!-- net:begin -->' "$doc"; then
-	awk -v t="$table" '/<!-- net:begin -->/ {print t; skip=1}
-		/<!-- net:end -->/ {skip=0; next} !skip' "$doc" >"$doc.new"
-	mv "$doc.new" "$doc"
-else
-	printf '\n%s\n' "$table" >>"$doc"
-fi
+figures move from run to run."
+perf_doc_section net "$table"

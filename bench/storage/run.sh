@@ -11,6 +11,7 @@
 # to docs/PERFORMANCE.md between the storage markers.
 set -eu
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 build=${BUILD:-build}
 mib=${STORAGE_MIB:-256}
 tmp=$(mktemp -d)
@@ -76,8 +77,7 @@ mibs() { [ -n "$1" ] && echo "$1 MiB/s" || echo "n/a"; }
 row() { # test, fat, raw, vfat
 	echo "| $1, $mib MiB | $(mibs "$2") | $(mibs "$3") | $(ratio "${2:-0}" "${3:-0}") | $(mibs "$4") | $(ratio "${2:-0}" "${4:-0}") |"
 }
-table="<!-- storage:begin -->
-## Storage ($(date -u +%Y-%m-%d), $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg))
+table="## Storage ($(date -u +%Y-%m-%d), $(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg))
 
 \`bash bench/storage/run.sh\` (part of \`make bench\`).  FAT32, 4 KiB
 clusters, one $mib MiB file in 1 MiB calls; writes include the final flush
@@ -100,15 +100,5 @@ Hosted (bench/storage/storage.c, lib/fs/fat over a file-backed device):
 
 | test | FAT | raw device | ratio |
 | --- | --- | --- | --- |
-$hosted
-<!-- storage:end -->"
-echo "$table"
-doc=docs/PERFORMANCE.md
-[ -f "$doc" ] || printf '# Performance\n' >"$doc"
-if grep -q '<!-- storage:begin -->' "$doc"; then
-	awk -v t="$table" '/<!-- storage:begin -->/ {print t; skip=1}
-		/<!-- storage:end -->/ {skip=0; next} !skip' "$doc" >"$doc.new"
-	mv "$doc.new" "$doc"
-else
-	printf '\n%s\n' "$table" >>"$doc"
-fi
+$hosted"
+perf_doc_section storage "$table"

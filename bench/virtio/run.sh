@@ -8,6 +8,7 @@
 # markers.
 set -eu
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 build=${BUILD:-build}
 runs=${VIRTIO_BENCH_RUNS:-15}
 export GRAFT_RUNTIME_DIR=$(mktemp -d)
@@ -81,8 +82,7 @@ row "virtio, QEMU microvm, TCG" "$(median microvm)" $build/images/hello.virtio "
 row "QEMU q35 floor (PVH image that exits at once)" "$(median qfloor)" $build/bench/virtio/floor.elf
 row "virtio, QEMU q35, TCG" "$(median q35)" $build/images/hello.virtio "$(median qfloor)"
 
-table="<!-- virtio:begin -->
-## Boot to exit: virtio beside hvt and unix ($(date -u +%Y-%m-%d))
+table="## Boot to exit: virtio beside hvt and unix ($(date -u +%Y-%m-%d))
 
 examples/hello from the launcher's exec to its exit, median of $runs runs
 each, round-robin in the same run; ratio against $base_name.  $(nproc) cores, shared.
@@ -96,15 +96,5 @@ device discovery, the kernel, hello, the launcher).
 | run | boot to exit | ratio | above floor | image file | .text |
 | --- | --- | --- | --- | --- | --- |
 ${rows%
-}
-<!-- virtio:end -->"
-echo "$table"
-doc=docs/PERFORMANCE.md
-[ -f "$doc" ] || printf '# Performance\n' >"$doc"
-if grep -q '<!-- virtio:begin -->' "$doc"; then
-	awk -v t="$table" '/<!-- virtio:begin -->/ {print t; skip=1}
-		/<!-- virtio:end -->/ {skip=0; next} !skip' "$doc" >"$doc.new"
-	mv "$doc.new" "$doc"
-else
-	printf '\n%s\n' "$table" >>"$doc"
-fi
+}"
+perf_doc_section virtio "$table"

@@ -64,7 +64,7 @@ for T in $INST_TARGETS; do
 	# A connection that outlives its instance: the next one, which has
 	# never heard of it, answers its data with a reset.
 	rm -f "$WORK/restarted"
-	in_ns timeout 30 bash -c "exec 3<>/dev/tcp/$NODE/7 && echo one >&3 &&
+	in_ns timeout 90 bash -c "exec 3<>/dev/tcp/$NODE/7 && echo one >&3 &&
 		read -r l <&3 && echo \"\$l\" &&
 		until [ -e '$WORK/restarted' ]; do sleep 0.1; done &&
 		echo two >&3 && cat <&3" >"$WORK/reset.out" 2>&1 &
@@ -75,6 +75,7 @@ for T in $INST_TARGETS; do
 	inst_wait "echo: listening" 30
 	touch "$WORK/restarted"
 	wait $client
+	sed 's/^/client: /' "$WORK/reset.out" >>"$WORK/log"
 	check "$T: data for a connection the instance does not know is reset" \
 		grep -q "Connection reset" "$WORK/reset.out"
 	inst_stop

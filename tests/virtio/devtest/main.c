@@ -111,11 +111,6 @@ static int ctl(void)
 	}
 }
 
-static void run_stack(void *s)
-{
-	net_blocking_run(s);
-}
-
 static int net(const char *ip, const char *secs)
 {
 	struct graft_netdev *d = graft_device_find(GRAFT_DEVICE_NET, "net0");
@@ -142,7 +137,11 @@ static int net(const char *ip, const char *secs)
 	}
 	printf("net0: %02x:%02x:%02x:%02x:%02x:%02x at %s\n", d->mac[0],
 	       d->mac[1], d->mac[2], d->mac[3], d->mac[4], d->mac[5], ip);
-	graft_fiber_spawn("net", run_stack, s, 0, NULL);
+	rc = net_driver_start(s);
+	if (rc < 0) {
+		printf("net: %s\n", graft_strerror(rc));
+		return 1;
+	}
 	graft_sleep_ns(strtoul(secs, NULL, 10) * GRAFT_NSEC_PER_SEC);
 	printf("net: done\n");
 	return 0;
