@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# virtio-net on q35 (PCI) and microvm (MMIO): the guest runs lib/net at
-# 192.0.2.2 on a tap device in a private namespace (gv*), and Linux there
-# pings it.  Needs root and /dev/net/tun; skips without them.
+# virtio-net on q35 (PCI) and microvm (MMIO): the guest runs lib/net (the
+# kernel's network step, graft.ip=192.0.2.2/24) on a tap device in a
+# private namespace (gv*), and Linux there pings it.  Needs root and /dev/net/tun; skips without them.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip_all "needs root for a network namespace"
 [ -c /dev/net/tun ] || skip_all "no /dev/net/tun"
@@ -22,7 +22,7 @@ ip -n "$NS" tuntap add dev $TAP mode tap
 ip -n "$NS" addr add 192.0.2.1/24 dev $TAP
 ip -n "$NS" link set $TAP up
 for m in q35 microvm; do
-	ip netns exec "$NS" timeout 60 $(pwd)/$L --machine $m --no-ctl --net $TAP $D -- net 192.0.2.2 4 >"$gv_tmp/out-$m" 2>&1 &
+	ip netns exec "$NS" timeout 60 $(pwd)/$L --machine $m --no-ctl --net $TAP $D -- net 4 graft.ip=192.0.2.2/24 >"$gv_tmp/out-$m" 2>&1 &
 	gv_pid=$!
 	for i in $(seq 100); do grep -q "^net0: " "$gv_tmp/out-$m" 2>/dev/null && break; sleep 0.1; done
 	ok "$m: the guest's net0 comes up with the launcher's MAC" 'grep -q "^net0: 02:67:" "$gv_tmp/out-$m"'

@@ -6,20 +6,16 @@
  *   devtest blk           print disk0's first bytes, write and read back a
  *                         pattern across request chunks, mark sector 200,
  *                         check the range errors
- *   devtest ctl           answer control-channel requests with their own
- *                         payload until a CTL_OP_STOP
- *   devtest net IP SECS   a lib/net stack at IP/24 on net0 for SECS s
+ *   devtest net SECS      show net0, stay up SECS s (with graft.ip=, the
+ *                         kernel's network step runs lib/net on it)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <abi/ctl.h>
 #include <graft/device.h>
 #include <graft/error.h>
 #include <graft/fiber.h>
-#include <graft/net.h>
-#include <graft/platform.h>
 #include <graft/time.h>
 
 #define PATTERN_SECTORS 130 /* more than one 64 KiB request */
@@ -63,85 +59,18 @@ static int blk(void)
 	return 0;
 }
 
-static int ctl_handle(plat_handle_t *h)
-{
-	struct plat_device_info info;
-
-	for (*h = 0; plat_device_info(*h, &info) == 0; (*h)++)
-		if (info.kind == PLAT_DEV_CTL)
-			return 0;
-	return -1;
-}
-
-static int ctl(void)
-{
-	static uint8_t msg[1 << 20];
-	struct ctl_header *hd = (struct ctl_header *)msg;
-	plat_handle_t h;
-
-	if (ctl_handle(&h) < 0) {
-		printf("no control channel\n");
-		return 1;
-	}
-	printf("ctl: serving\n");
-	for (;;) {
-		plat_handle_set_t ready = 1ULL << h;
-		size_t len;
-		int rc;
-
-		plat_yield(plat_clock_monotonic() + GRAFT_NSEC_PER_SEC, &ready);
-		rc = plat_ctl_read(h, msg, sizeof(msg), &len);
-		if (rc == GRAFT_EAGAIN)
-			continue;
-		if (rc < 0) {
-			printf("ctl read: %s\n", graft_strerror(rc));
-			return 1;
-		}
-		hd->op |= CTL_OP_RESPONSE;
-		hd->status = 0;
-		rc = plat_ctl_write(h, msg, len);
-		if (rc < 0) {
-			printf("ctl write: %s\n", graft_strerror(rc));
-			return 1;
-		}
-		if (hd->op == (CTL_OP_STOP | CTL_OP_RESPONSE)) {
-			printf("ctl: stopped\n");
-			return 0;
-		}
-	}
-}
-
-static int net(const char *ip, const char *secs)
+/* The kernel's network step runs lib/net on net0 (graft.ip=...); we only
+ * show the device and stay up for secs. */
+static int net(const char *secs)
 {
 	struct graft_netdev *d = graft_device_find(GRAFT_DEVICE_NET, "net0");
-	struct net_config cfg = {0};
-	struct net_stack *s;
-	const char *p = ip;
-	int rc;
 
-	for (int i = 0; i < 4; i++) {
-		char *end;
-
-		cfg.ip = cfg.ip << 8 | (strtoul(p, &end, 10) & 0xff);
-		p = end + (*end == '.');
-	}
-	if (!d || *p) {
-		printf("no net0 or a bad address\n");
+	if (!d) {
+		printf("no net0\n");
 		return 1;
 	}
-	cfg.netmask = 0xffffff00;
-	rc = net_stack_new(d, &cfg, graft_now(), &s);
-	if (rc < 0) {
-		printf("net: %s\n", graft_strerror(rc));
-		return 1;
-	}
-	printf("net0: %02x:%02x:%02x:%02x:%02x:%02x at %s\n", d->mac[0],
-	       d->mac[1], d->mac[2], d->mac[3], d->mac[4], d->mac[5], ip);
-	rc = net_driver_start(s);
-	if (rc < 0) {
-		printf("net: %s\n", graft_strerror(rc));
-		return 1;
-	}
+	printf("net0: %02x:%02x:%02x:%02x:%02x:%02x\n", d->mac[0], d->mac[1],
+	       d->mac[2], d->mac[3], d->mac[4], d->mac[5]);
 	graft_sleep_ns(strtoul(secs, NULL, 10) * GRAFT_NSEC_PER_SEC);
 	printf("net: done\n");
 	return 0;
@@ -160,11 +89,9 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 2 && strcmp(argv[1], "blk") == 0)
 		return blk();
-	if (argc >= 2 && strcmp(argv[1], "ctl") == 0)
-		return ctl();
-	if (argc >= 4 && strcmp(argv[1], "net") == 0)
-		return net(argv[2], argv[3]);
-	printf("usage: devtest exit N | fault null|ud | blk | ctl | net IP "
-	       "SECS\n");
+	if (argc >= 3 && strcmp(argv[1], "net") == 0)
+		return net(argv[2]);
+	printf("usage: devtest exit N | fault null|ud|text | blk | "
+	       "net SECS\n");
 	return 2;
 }
