@@ -87,12 +87,24 @@ int plat_mem_protect(uintptr_t addr, size_t len, int prot)
 	for (uintptr_t a = addr; a < addr + len; a += PLAT_PAGE_SIZE)
 		if (!pt_entry(a))
 			return GRAFT_ENOMEM;
-	for (uintptr_t a = addr; a < addr + len; a += PLAT_PAGE_SIZE) {
-		uint64_t *pte = pt_entry(a);
+	/* Each trip through the TLB gate is an exception into emulated ring
+	 * 0, tens of microseconds: skip entries that already say this, and
+	 * flush everything once rather than page by page. */
+	uintptr_t changed = 0, last = 0;
 
-		*pte = (*pte & PTE_ADDR) | flags;
-		hvt_invlpg(a);
+	for (uintptr_t a = addr; a < addr + len; a += PLAT_PAGE_SIZE) {
+		uint64_t *pte = pt_entry(a), want = (*pte & PTE_ADDR) | flags;
+
+		if (*pte == want)
+			continue;
+		*pte = want;
+		changed++;
+		last = a;
 	}
+	if (changed == 1)
+		hvt_invlpg(last);
+	else if (changed > 1)
+		hvt_flush_tlb();
 	return 0;
 }
 
