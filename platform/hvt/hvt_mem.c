@@ -12,13 +12,13 @@
 #include <graft/platform.h>
 #include "hvt_guest.h"
 
-#define PTE_P (1ULL << 0)
-#define PTE_W (1ULL << 1)
-#define PTE_U (1ULL << 2)
-#define PTE_A (1ULL << 5)
-#define PTE_D (1ULL << 6)
-#define PTE_PS (1ULL << 7)
-#define PTE_NX (1ULL << 63)
+#define PTE_P	 (1ULL << 0)
+#define PTE_W	 (1ULL << 1)
+#define PTE_U	 (1ULL << 2)
+#define PTE_A	 (1ULL << 5)
+#define PTE_D	 (1ULL << 6)
+#define PTE_PS	 (1ULL << 7)
+#define PTE_NX	 (1ULL << 63)
 #define PTE_ADDR 0x000ffffffffff000ULL
 
 #define POOL_PAGES 32
@@ -169,7 +169,7 @@ int plat_seal(void)
 	if (!rc)
 		rc = add_range(&rs, HVT_PT_IMAGE_ADDR,
 			       HVT_PT_IMAGE_ADDR +
-				       HVT_PT_IMAGE_MAX * PLAT_PAGE_SIZE);
+				   HVT_PT_IMAGE_MAX * PLAT_PAGE_SIZE);
 	if (!rc)
 		rc = add_exec_pages(&rs, HVT_IMAGE_BASE, pool_start);
 	if (!rc)
