@@ -17,12 +17,15 @@ EXAMPLE_CORE := $(BUILD)/guest/libmod.a $(BUILD)/guest/libkernel.a
 # example_key APP KEY: the words of the manifest's KEY line.
 example_key = $(shell sed -n 's/^$(2)[[:space:]]*//p' examples/$(1)/manifest)
 
-# The libraries and, for 'static DIR', mkstatic and DIR's files.
+# The libraries and, for 'static DIR', mkstatic and DIR's files and
+# directories (names with spaces cannot be prerequisites: their directory's
+# time stands in for them).
 example_inputs = $(patsubst %,$(BUILD)/guest/lib%.a,$(call example_key,$(1),libs)) \
 	$(if $(call example_key,$(1),static),\
 		$(BUILD)/guest/libstatic.a $(BUILD)/guest/libfs.a \
 		$(BUILD)/host/tools/mkstatic/mkstatic \
-		$(shell find examples/$(1)/$(call example_key,$(1),static) -type f))
+		$(shell find examples/$(1)/$(call example_key,$(1),static) \
+			-type f -o -type d | grep -v ' '))
 
 define example_image
 $(BUILD)/images/$(1).$(2): $(wildcard examples/$(1)/*.c) examples/$(1)/manifest \

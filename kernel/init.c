@@ -2,10 +2,12 @@
  * Boot: kernel options and the registered boot steps.
  *
  * Kernel options are the command-line arguments that start with "graft.";
- * they are kept here for graft_option() and removed from what main() sees.
+ * they are kept here for graft_option() and removed from what main() sees;
+ * one that nothing has read by the time main() starts is reported.
  * Boot steps live in the "graft_init" section (include/graft/init.h); the
  * section bounds are weak, so an image with no step still links.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@ extern const struct graft_init_step __start_graft_init[] __attribute__((weak));
 extern const struct graft_init_step __stop_graft_init[] __attribute__((weak));
 
 static char **options;
+static bool *option_read; /* per option: some graft_option() matched it */
 static int noptions;
 
 const char *graft_option(const char *key)
@@ -35,10 +38,10 @@ const char *graft_option(const char *key)
 
 		if (strncmp(o, key, klen) != 0)
 			continue;
-		if (o[klen] == '=')
-			return o + klen + 1;
-		if (o[klen] == '\0')
-			return "";
+		if (o[klen] != '=' && o[klen] != '\0')
+			continue;
+		option_read[i] = true;
+		return o[klen] == '=' ? o + klen + 1 : o + klen;
 	}
 	return NULL;
 }
@@ -51,11 +54,14 @@ int init_split_args(int argc, char **argv, int *app_argc, char ***app_argv)
 	int n = 0;
 
 	options = malloc((argc + 1) * sizeof(char *));
+	option_read = calloc(argc + 1, sizeof(bool));
 	app = malloc((argc + 1) * sizeof(char *));
-	if (!options || !app) {
+	if (!options || !option_read || !app) {
 		free(options);
+		free(option_read);
 		free(app);
 		options = NULL;
+		option_read = NULL;
 		return GRAFT_ENOMEM;
 	}
 	noptions = 0;
@@ -90,6 +96,16 @@ void init_apply_options(void)
 		  "option graft.log=%s: unknown level (error, warn, info, "
 		  "debug)",
 		  level);
+}
+
+void init_warn_unread_options(void)
+{
+	for (int i = 0; i < noptions; i++)
+		if (!option_read[i])
+			graft_log(GRAFT_LOG_WARN, "kernel",
+				  "option %s: nothing in this image reads it "
+				  "(a library missing from its manifest?)",
+				  options[i]);
 }
 
 /* Steps in the section.  The bounds are two different symbols, so count

@@ -14,4 +14,9 @@ void init_apply_options(void);
 /* init_run_steps - run every GRAFT_INIT step in order; panics on failure. */
 void init_run_steps(void);
 
+/* init_warn_unread_options - log each kernel option that no
+ * graft_option() call has read (called once the boot is done, before
+ * main(): kernel options are for the kernel and its libraries at boot). */
+void init_warn_unread_options(void);
+
 #endif

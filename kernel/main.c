@@ -67,6 +67,7 @@ void kernel_main(const struct plat_boot_info *bi)
 	ctl_init(bi);
 	init_run_steps();
 	ctl_start(bi);
+	init_warn_unread_options();
 	rc = graft_fiber_spawn("main", main_fiber, NULL, 0, NULL);
 	if (rc < 0)
 		graft_panic("cannot start main: %s", graft_strerror(rc));

@@ -1,6 +1,7 @@
 # tender/: host programs that run instances.
 #   build/bin/graft-hvt   the KVM monitor (tender/hvt)
 #   build/bin/graft-unix  the unix launcher (tender/unix)
+#   build/bin/graft-virtio  the QEMU launcher for virtio images (tender/virtio)
 TENDER_COMMON_SRCS := tender/common/host.c
 HVT_TENDER_SRCS := tender/hvt/hvt_main.c tender/hvt/hvt_elf.c \
 	tender/hvt/hvt_kvm_x86_64.c tender/hvt/hvt_devices.c
@@ -25,3 +26,15 @@ $(UNIX_LAUNCHER): $(call host_objs,$(UNIX_LAUNCHER_SRCS) $(TENDER_COMMON_SRCS))
 	$(Q)$(HOST_CC) -static -o $@ $^ -lseccomp
 
 ALL += $(UNIX_LAUNCHER)
+
+VIRTIO_LAUNCHER_SRCS := tender/virtio/virtio_main.c \
+	tender/virtio/virtio_qemu.c tender/virtio/virtio_ctl.c \
+	tender/virtio/virtio_modules.c
+VIRTIO_LAUNCHER := $(BUILD)/bin/graft-virtio
+
+$(VIRTIO_LAUNCHER): $(call host_objs,$(VIRTIO_LAUNCHER_SRCS) $(TENDER_COMMON_SRCS))
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(HOST_CC) -o $@ $^
+
+ALL += $(VIRTIO_LAUNCHER)

@@ -9,6 +9,7 @@
 # markers.
 set -eu
 cd "$(dirname "$0")/../.."
+. bench/lib.sh
 G=build/bin/graft
 N=${MODULES_RUNS:-41}
 R=${MODULES_REBUILDS:-7}
@@ -71,8 +72,7 @@ for t in unix hvt; do
 "
 done
 
-table="<!-- modules:begin -->
-## Live modules ($(date -u +%Y-%m-%d), $(nproc) cores)
+table="## Live modules ($(date -u +%Y-%m-%d), $(nproc) cores)
 
 bench/modules/bigmod.c as a native module ($(size -A "$tmp/bigmod.o" |
 	awk '$1 == ".text" {printf "%.1f KiB", $2 / 1024}') of text).  In guest:
@@ -84,13 +84,6 @@ Medians of $N loads and $R rebuilds, same run.  Produced by
 
 | target | in guest | round trip | rebuild and reboot | rebuild / round trip |
 | --- | --- | --- | --- | --- |
-$rows<!-- modules:end -->"
-echo "$table"
-doc=docs/PERFORMANCE.md
-if grep -q '<!-- modules:begin -->' "$doc"; then
-	awk -v t="$table" '/<!-- modules:begin -->/ {print t; skip=1}
-		/<!-- modules:end -->/ {skip=0; next} !skip' "$doc" >"$doc.new"
-	mv "$doc.new" "$doc"
-else
-	printf '\n%s\n' "$table" >>"$doc"
-fi
+${rows%
+}"
+perf_doc_section modules "$table"

@@ -6,7 +6,7 @@
 # figures to docs/PERFORMANCE.md under "## Module callbacks".
 set -eu
 cd "$(dirname "$0")/../.."
-. bench/wasm/section.sh
+. bench/lib.sh
 build=${BUILD:-build}
 bin=$build/bin/graft-modcall-bench
 res=$("$bin" "$build/bench/wasm/modcall.o" "$build/bench/wasm/modcall.wasm")
@@ -34,4 +34,4 @@ $(cut -d' ' -f1 /proc/loadavg) (the figures scale with it; the ratios less).
 $table
 EOS
 )
-write_section "Module callbacks" "$section"
+perf_doc_section modcall "$section"

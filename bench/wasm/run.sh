@@ -6,7 +6,7 @@
 # them to docs/PERFORMANCE.md under "## wasm".
 set -eu
 cd "$(dirname "$0")/../.."
-. bench/wasm/section.sh
+. bench/lib.sh
 build=${BUILD:-build}
 out=$build/bench/wasm
 mkdir -p "$out"
@@ -57,4 +57,4 @@ Module load (decode+validate+compile): $(sed -n 's/^load \(.*\)$/\1/p' "$out/gra
 $table
 EOS
 )
-write_section wasm "$section"
+perf_doc_section wasm "$section"

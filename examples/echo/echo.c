@@ -10,7 +10,7 @@
 #include <graft/time.h>
 
 #define ECHO_PORT 7
-#define IDLE_NS (300 * GRAFT_NSEC_PER_SEC)
+#define IDLE_NS	  (300 * GRAFT_NSEC_PER_SEC)
 
 static void udp_echo(void *sock, void *ctx)
 {
@@ -34,8 +34,8 @@ static void serve(void *arg)
 				      graft_now() + IDLE_NS);
 		if (n <= 0)
 			break;
-		if (net_blocking_write(c, buf, (size_t)n,
-				       graft_now() + IDLE_NS, NULL))
+		if (net_blocking_write(c, buf, (size_t)n, graft_now() + IDLE_NS,
+				       NULL))
 			break;
 	}
 	net_blocking_close(c);
@@ -43,7 +43,7 @@ static void serve(void *arg)
 
 int main(int argc, char **argv)
 {
-	static const struct net_callbacks udp_cb = { .on_readable = udp_echo };
+	static const struct net_callbacks udp_cb = {.on_readable = udp_echo};
 	struct net_stack *s = net_default();
 	struct net_conn *l, *c;
 	struct net_udp *u;
@@ -63,8 +63,9 @@ int main(int argc, char **argv)
 	printf("echo: listening on TCP and UDP port %d\n", ECHO_PORT);
 	for (;;) {
 		err = net_blocking_accept(l, GRAFT_FOREVER, &c);
-		if (err) {
+		if (err) { /* out of memory: let connections end first */
 			printf("echo: accept: %s\n", graft_strerror(err));
+			graft_sleep_ns(10 * GRAFT_NSEC_PER_MSEC);
 			continue;
 		}
 		if (graft_fiber_spawn("echo-conn", serve, c, 0, NULL))

@@ -15,7 +15,9 @@
 #include <stdint.h>
 
 #define CTL_MAGIC 0x4c544347u /* "GCTL" */
-#define CTL_MAX_MESSAGE (8u << 20) /* a module must fit in one request */
+/* A module must fit in one request: Linux passes a unix datagram in one
+ * allocation, which fails above about 4 MiB whatever the socket buffer. */
+#define CTL_MAX_MESSAGE (4u << 20)
 
 enum ctl_op {
 	CTL_OP_PING = 1,    /* -> text: target and uptime */

@@ -31,7 +31,9 @@
  * in ring 3 and KVM without hardware virtualization does not honour IOPL
  * there.)  Fields are marked IN (guest to tender) or OUT (tender to guest).
  * The tender checks every guest address and length it is given with one
- * helper (hvt_checked_gpa) before use; a bad one ends the run with an error.
+ * helper (hvt_gpa, or hvt_gpa_out for what it writes, which after seal
+ * also refuses sealed memory) before use; a bad one ends the run with an
+ * error.
  */
 #ifndef GRAFT_ABI_HVT_H
 #define GRAFT_ABI_HVT_H

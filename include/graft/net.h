@@ -26,8 +26,8 @@
 #include <stdint.h>
 #include <graft/device.h>
 
-#define NET_IP4(a, b, c, d)                                                 \
-	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) |                    \
+#define NET_IP4(a, b, c, d)                                                    \
+	(((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) |                       \
 	 ((uint32_t)(c) << 8) | (uint32_t)(d))
 
 struct net_stack;
@@ -36,19 +36,19 @@ struct net_udp;
 
 /* Limits and addresses.  Zero fields take the default in brackets. */
 struct net_config {
-	uint32_t ip;      /* 0: no address yet (use net_dhcp_start) */
-	uint32_t netmask; /* [255.255.255.0 if ip is set] */
-	uint32_t gateway; /* 0: local subnet only */
-	uint32_t dns;     /* DNS server, 0: none (DHCP may set it) */
-	uint64_t seed;    /* randomness for ISNs, ports, ids (mix in time) */
-	uint32_t tcp_max;           /* sockets of every state [256] */
-	uint32_t tcp_sndbuf;        /* bytes per connection [256 KiB] */
-	uint32_t tcp_rcvbuf;        /* bytes per connection [256 KiB] */
-	uint32_t tcp_min_rto_ms;    /* [200] */
-	uint32_t tcp_msl_ms;        /* TIME-WAIT lasts 2 MSL [30000] */
-	uint32_t udp_queue_max;     /* datagrams queued per socket [64] */
-	uint32_t arp_ttl_ms;        /* ARP entry lifetime [60000] */
-	uint32_t frag_timeout_ms;   /* reassembly timeout [30000] */
+	uint32_t ip;	     /* 0: no address yet (use net_dhcp_start) */
+	uint32_t netmask;    /* [255.255.255.0 if ip is set] */
+	uint32_t gateway;    /* 0: local subnet only */
+	uint32_t dns;	     /* DNS server, 0: none (DHCP may set it) */
+	uint64_t seed;	     /* randomness for ISNs, ports, ids (mix in time) */
+	uint32_t tcp_max;    /* sockets of every state [256] */
+	uint32_t tcp_sndbuf; /* bytes per connection [256 KiB] */
+	uint32_t tcp_rcvbuf; /* bytes per connection [256 KiB] */
+	uint32_t tcp_min_rto_ms;  /* [200] */
+	uint32_t tcp_msl_ms;	  /* TIME-WAIT lasts 2 MSL [30000] */
+	uint32_t udp_queue_max;	  /* datagrams queued per socket [64] */
+	uint32_t arp_ttl_ms;	  /* ARP entry lifetime [60000] */
+	uint32_t frag_timeout_ms; /* reassembly timeout [30000] */
 };
 
 /* net_stack_new - a stack over dev with cfg (copied), clock at now_ns.
@@ -68,7 +68,8 @@ void net_poll(struct net_stack *s, uint64_t now_ns);
 uint64_t net_poll_at(struct net_stack *s);
 
 /* net_set_default / net_default - the stack applications use when they do
- * not choose one (the kernel's network glue sets it); NULL if none. */
+ * not choose one (the boot step sets it, guest builds only); NULL if none.
+ * Set it to NULL before freeing that stack. */
 void net_set_default(struct net_stack *s);
 struct net_stack *net_default(void);
 
@@ -85,9 +86,9 @@ struct net_stats {
 	uint64_t tcp_challenge_acks, tcp_syn_dropped;
 	uint64_t frag_reassembled, frag_dropped;
 	uint64_t arp_entries;
-	uint32_t tcp_sockets;  /* allocated now, every state */
-	uint32_t frag_slots;   /* datagrams being reassembled now */
-	uint64_t mem_bytes;    /* bytes the stack holds in buffers now */
+	uint32_t tcp_sockets; /* allocated now, every state */
+	uint32_t frag_slots;  /* datagrams being reassembled now */
+	uint64_t mem_bytes;   /* bytes the stack holds in buffers now */
 };
 void net_get_stats(struct net_stack *s, struct net_stats *st);
 
@@ -131,8 +132,8 @@ int net_tcp_listen(struct net_stack *s, uint16_t port, unsigned backlog,
 		   struct net_tcp **out);
 /* net_tcp_accept - take an established connection; it gets cb/ctx.
  * GRAFT_EAGAIN if none is waiting, GRAFT_EINVAL if l is not a listener. */
-int net_tcp_accept(struct net_tcp *l, const struct net_callbacks *cb,
-		   void *ctx, struct net_tcp **out);
+int net_tcp_accept(struct net_tcp *l, const struct net_callbacks *cb, void *ctx,
+		   struct net_tcp **out);
 /* net_tcp_send - queue up to len bytes; returns how many were taken (> 0),
  * GRAFT_EAGAIN (buffer full), GRAFT_ENOTCONN, GRAFT_ECLOSED (after
  * shutdown), GRAFT_ECONNRESET, GRAFT_ETIMEDOUT. */
@@ -176,8 +177,8 @@ int net_udp_sendto(struct net_udp *u, uint32_t ip, uint16_t port,
 		   const void *buf, size_t len);
 /* net_udp_recvfrom - take the oldest queued datagram (truncated to len);
  * returns its full length, GRAFT_EAGAIN if none.  ip/port may be NULL. */
-long net_udp_recvfrom(struct net_udp *u, void *buf, size_t len,
-		      uint32_t *ip, uint16_t *port);
+long net_udp_recvfrom(struct net_udp *u, void *buf, size_t len, uint32_t *ip,
+		      uint16_t *port);
 uint16_t net_udp_local_port(const struct net_udp *u);
 void net_udp_close(struct net_udp *u);
 
@@ -203,17 +204,25 @@ int net_dns_resolve(struct net_stack *s, const char *name,
 		    void (*done)(void *ctx, int err, uint32_t ip), void *ctx);
 
 /*
+ * Running a stack in an instance (lib/net/net_driver.c, net_boot.c; guest
+ * builds).  At boot, an image that links lib/net brings a stack up on the
+ * device net0 from the kernel options graft.ip=A.B.C.D[/N], graft.gw=,
+ * graft.dns= or graft.dhcp, and makes it the default.
+ */
+
+/* net_driver_start - drive s from the kernel's event loop until the
+ * instance ends: a fiber feeds it received frames, a kernel timer runs
+ * net_poll() at net_poll_at(), and the instance sleeps in between.  The
+ * device needs recv and wait.  GRAFT_EINVAL, GRAFT_ENOMEM. */
+int net_driver_start(struct net_stack *s);
+
+/*
  * Blocking layer for fibers (lib/net/net_block.c, guest builds).  Each
  * deadline is an absolute monotonic time (GRAFT_FOREVER: none).  A
  * struct net_conn wraps a TCP socket with the wait queues fibers sleep on.
  */
 struct net_conn;
 
-/* net_blocking_run - the driver loop for s: receive frames, run timers,
- * sleep on the device until the next deadline.  Meant to be the body of a
- * fiber; returns only after net_blocking_stop(s). */
-void net_blocking_run(struct net_stack *s);
-void net_blocking_stop(struct net_stack *s);
 int net_blocking_connect(struct net_stack *s, uint32_t ip, uint16_t port,
 			 uint64_t deadline, struct net_conn **out);
 int net_blocking_listen(struct net_stack *s, uint16_t port, unsigned backlog,

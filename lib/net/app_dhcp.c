@@ -11,8 +11,8 @@
 #include "iface.h"
 
 #define DHCP_FIRST_BACKOFF (2000 * NET_MS)
-#define DHCP_MAX_BACKOFF (16000 * NET_MS)
-#define DHCP_TRIES 6
+#define DHCP_MAX_BACKOFF   (16000 * NET_MS)
+#define DHCP_TRIES	   6
 
 enum dhcp_state {
 	DHCP_SELECTING,
@@ -152,10 +152,11 @@ static void dhcp_readable(void *sock, void *ctx)
 int net_dhcp_start(struct net_stack *s, void (*done)(void *ctx, int err),
 		   void *ctx)
 {
-	static const struct net_callbacks cb = { .on_readable = dhcp_readable };
+	static const struct net_callbacks cb = {.on_readable = dhcp_readable};
 	struct net_dhcp *d;
 	int err;
 
+	net_app_enter(s);
 	if (s->dhcp)
 		return GRAFT_EBUSY;
 	d = calloc(1, sizeof(*d));
@@ -171,6 +172,7 @@ int net_dhcp_start(struct net_stack *s, void (*done)(void *ctx, int err),
 	d->ctx = ctx;
 	s->dhcp = d;
 	start_discover(d);
+	net_app_done(s);
 	return 0;
 }
 
@@ -184,8 +186,7 @@ bool net_dhcp_bound(struct net_stack *s)
 static void retry(struct net_dhcp *d)
 {
 	if (++d->tries > DHCP_TRIES) {
-		if (d->state == DHCP_SELECTING ||
-		    d->state == DHCP_REQUESTING) {
+		if (d->state == DHCP_SELECTING || d->state == DHCP_REQUESTING) {
 			d->state = DHCP_FAILED;
 			d->t_next = UINT64_MAX;
 			report(d, GRAFT_ETIMEDOUT);

@@ -9,7 +9,7 @@
 #include <graft/error.h>
 #include "iface.h"
 
-#define DNS_TRIES 3
+#define DNS_TRIES	  3
 #define DNS_FIRST_TIMEOUT (1000 * NET_MS)
 
 struct net_dns_query {
@@ -88,12 +88,13 @@ static void dns_readable(void *sock, void *ctx)
 int net_dns_resolve(struct net_stack *s, const char *name,
 		    void (*done)(void *ctx, int err, uint32_t ip), void *ctx)
 {
-	static const struct net_callbacks cb = { .on_readable = dns_readable };
+	static const struct net_callbacks cb = {.on_readable = dns_readable};
 	struct net_dns_query *q;
 	uint8_t probe[WIRE_DNS_NAME_MAX + 32];
 	uint32_t ip;
 	int err;
 
+	net_app_enter(s);
 	if (!name || !done || strlen(name) > WIRE_DNS_NAME_MAX)
 		return GRAFT_EINVAL;
 	q = calloc(1, sizeof(*q));
@@ -110,6 +111,7 @@ int net_dns_resolve(struct net_stack *s, const char *name,
 		q->finished = true;
 		q->ip = ip;
 		q->deadline = s->now;
+		net_app_done(s);
 		return 0;
 	}
 	err = wire_dns_emit_query(probe, sizeof(probe), 0, name);
@@ -131,6 +133,7 @@ int net_dns_resolve(struct net_stack *s, const char *name,
 		free(q);
 		return err;
 	}
+	net_app_done(s);
 	return 0;
 }
 

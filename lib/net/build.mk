@@ -1,11 +1,12 @@
 # lib/net: graft's TCP/IP stack.  Built hosted (for unit tests, the tap
-# harness and the fuzzer) and as guest code into libnet.a.  net_block.c
-# (the blocking layer over fibers) is guest-only: it needs the kernel.
-NET_SRCS := $(filter-out lib/net/net_block.c,$(wildcard lib/net/*.c))
+# harness and the fuzzer) and as guest code into libnet.a.  The blocking
+# layer, the driver and the boot step are guest-only: they need the kernel.
+NET_GUEST_ONLY := lib/net/net_block.c lib/net/net_driver.c lib/net/net_boot.c
+NET_SRCS := $(filter-out $(NET_GUEST_ONLY),$(wildcard lib/net/*.c))
 NET_GUEST_A := $(BUILD)/guest/libnet.a
 NET_HOST_A := $(BUILD)/host/libnet.a
 
-$(NET_GUEST_A): $(call guest_objs,$(NET_SRCS) lib/net/net_block.c)
+$(NET_GUEST_A): $(call guest_objs,$(NET_SRCS) $(NET_GUEST_ONLY))
 	$(Q)$(GUEST_AR) rcs $@ $^
 
 $(NET_HOST_A): $(call host_objs,$(NET_SRCS))
@@ -13,16 +14,10 @@ $(NET_HOST_A): $(call host_objs,$(NET_SRCS))
 
 ALL += $(NET_GUEST_A)
 
-# The network examples compile as guest code here so the blocking API stays
-# checked; linking them into images is the application build's job.
-NET_EXAMPLE_OBJS := $(call guest_objs,$(wildcard examples/echo/*.c \
-	examples/httpd/*.c))
-ALL += $(NET_EXAMPLE_OBJS)
-
 # Unit tests: tests/net/<name>.c -> build/tests/net/<name>.t, linked with
 # the in-memory link (tests/net/netlink.c).
 NET_TEST_SRCS := $(filter-out tests/net/netlink.c tests/net/tapnode.c \
-	tests/net/fuzz_frames.c,$(wildcard tests/net/*.c))
+	tests/net/fuzz_frames.c tests/net/driver_loop.c,$(wildcard tests/net/*.c))
 NET_TEST_BINS := $(patsubst tests/net/%.c,$(BUILD)/tests/net/%.t,$(NET_TEST_SRCS))
 
 $(BUILD)/tests/net/%.t: $(BUILD)/host/tests/net/%.o \
@@ -31,6 +26,16 @@ $(BUILD)/tests/net/%.t: $(BUILD)/host/tests/net/%.o \
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+
+# The driver on the kernel's loop, hosted over the fake platform.
+NET_DRIVER_TEST := $(BUILD)/tests/net/driver_loop.t
+$(NET_DRIVER_TEST): tests/net/driver_loop.c lib/net/net_driver.c \
+		$(NET_HOST_A) $(KERNEL_FAKEPLAT_O) $(KERNEL_HOST_A)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  TEST    $@")
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itests -Itests/unit -Ikernel -Ilib/net \
+		-o $@ tests/net/driver_loop.c lib/net/net_driver.c \
+		$(NET_HOST_A) $(KERNEL_FAKEPLAT_O) $(KERNEL_HOST_A)
 
 # The harness that runs the stack over a Linux tap device.
 NET_TAPNODE := $(BUILD)/tests/net/tapnode
@@ -51,7 +56,7 @@ $(NET_FUZZ): tests/net/fuzz_frames.c tests/net/netlink.c $(NET_SRCS) \
 		-Iinclude -Ilib/net -o $@ tests/net/fuzz_frames.c \
 		tests/net/netlink.c $(NET_SRCS)
 
-TEST_BINS += $(NET_TEST_BINS)
+TEST_BINS += $(NET_TEST_BINS) $(NET_DRIVER_TEST)
 TEST_DEPS += $(NET_TAPNODE) $(NET_FUZZ)
 
 .PHONY: fuzz-net

@@ -16,26 +16,26 @@
 #include <graft/net.h>
 #include "wire.h"
 
-#define NET_MS 1000000ULL
-#define NET_ARP_ENTRIES 64
-#define NET_ARP_RETRY_NS (1000 * NET_MS)
-#define NET_ARP_TRIES 3
-#define NET_ARP_GRACE_NS (NET_ARP_TRIES * NET_ARP_RETRY_NS)
-#define NET_FRAG_SLOTS 4
+#define NET_MS		    1000000ULL
+#define NET_ARP_ENTRIES	    64
+#define NET_ARP_RETRY_NS    (1000 * NET_MS)
+#define NET_ARP_TRIES	    3
+#define NET_ARP_GRACE_NS    (NET_ARP_TRIES * NET_ARP_RETRY_NS)
+#define NET_FRAG_SLOTS	    4
 #define NET_FRAG_MAX_PIECES 128
-#define NET_IP_TTL 64
-#define NET_FRAME_MAX (WIRE_ETH_HLEN + 9000)
-#define NET_EPHEMERAL_LO 49152
+#define NET_IP_TTL	    64
+#define NET_FRAME_MAX	    (WIRE_ETH_HLEN + 9000)
+#define NET_EPHEMERAL_LO    49152
 
 struct net_arp_entry {
-	uint32_t ip;          /* 0: free */
+	uint32_t ip; /* 0: free */
 	uint8_t mac[6];
 	bool resolved;
 	uint8_t tries;
-	uint64_t expires;     /* resolved: when it goes stale */
-	uint64_t retry_at;    /* unresolved: next request */
-	uint64_t used;        /* for eviction */
-	uint8_t *pending;     /* one frame waiting for the address */
+	uint64_t expires;  /* resolved: when it goes stale */
+	uint64_t retry_at; /* unresolved: next request */
+	uint64_t used;	   /* for eviction */
+	uint8_t *pending;  /* one frame waiting for the address */
 	size_t pending_len;
 };
 
@@ -45,9 +45,9 @@ struct net_frag_slot {
 	uint16_t id;
 	uint8_t proto;
 	uint64_t deadline;
-	uint8_t *buf;         /* 65535 + header bytes once used */
+	uint8_t *buf;		  /* 65535 + header bytes once used */
 	uint8_t bitmap[8192 / 8]; /* one bit per 8-byte block received */
-	uint32_t total;       /* payload length once the last piece came */
+	uint32_t total;		  /* payload length once the last piece came */
 	uint32_t pieces;
 	bool have_first;
 	uint8_t first_hdr[60 + 8]; /* for the ICMP time exceeded error */
@@ -69,9 +69,9 @@ struct net_stack {
 	uint64_t rng;
 	uint16_t ip_id;
 	uint16_t next_port;
-	uint32_t ts_offset;       /* TCP timestamp clock offset */
-	uint8_t *tx;              /* one outgoing frame, NET_FRAME_MAX */
-	uint8_t *big;             /* 64 KiB scratch for large datagrams */
+	uint32_t ts_offset; /* TCP timestamp clock offset */
+	uint8_t *tx;	    /* one outgoing frame, NET_FRAME_MAX */
+	uint8_t *big;	    /* 64 KiB scratch for large datagrams */
 	struct net_arp_entry arp[NET_ARP_ENTRIES];
 	struct net_frag_slot frag[NET_FRAG_SLOTS];
 	struct net_tcp *tcp_list;
@@ -79,16 +79,38 @@ struct net_stack {
 	struct net_udp *udp_list;
 	struct net_dhcp *dhcp;
 	struct net_dns_query *dns_list;
-	uint64_t icmp_window;     /* ICMP error rate limit */
+	uint64_t icmp_window; /* ICMP error rate limit */
 	uint32_t icmp_sent;
-	uint64_t chal_window;     /* TCP challenge ACK rate limit */
+	uint64_t chal_window; /* TCP challenge ACK rate limit */
 	uint32_t chal_sent;
-	int busy;                 /* depth of input/poll: reap when 0 */
+	int busy; /* depth of input/poll: reap when 0 */
 	struct net_stats st;
-	bool stop;                /* net_blocking_stop */
+	/* Set by a driver that runs the stack beside application fibers.
+	 * clock: read at the start of an application's call, so that what
+	 * the call arms counts from now and not from the last poll;
+	 * app_called: after the call, which may have moved net_poll_at()
+	 * earlier (the driver re-arms its timer). */
+	uint64_t (*clock)(void);
+	void (*app_called)(void *arg);
+	void *app_called_arg;
 };
 
 uint32_t net_random(struct net_stack *s);
+/* net_app_enter / net_app_done - the start and the end of every
+ * application call that may send or arm a timer.  Outside input/poll,
+ * enter brings the clock up to date and done reaps closed sockets and
+ * tells the driver. */
+static inline void net_app_enter(struct net_stack *s)
+{
+	uint64_t now;
+
+	if (s->busy || !s->clock)
+		return;
+	now = s->clock();
+	if (now > s->now)
+		s->now = now;
+}
+void net_app_done(struct net_stack *s);
 uint16_t net_ephemeral_port(struct net_stack *s);
 
 /* ARP (iface_arp.c) */

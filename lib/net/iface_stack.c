@@ -10,8 +10,6 @@
 #include <graft/error.h>
 #include "iface.h"
 
-static struct net_stack *default_stack;
-
 static void config_defaults(struct net_config *c)
 {
 	if (c->ip && !c->netmask)
@@ -79,8 +77,6 @@ void net_stack_free(struct net_stack *s)
 {
 	if (!s)
 		return;
-	if (default_stack == s)
-		default_stack = NULL;
 	net_tcp_free_all(s);
 	net_udp_free_all(s);
 	net_dhcp_free(s);
@@ -90,16 +86,6 @@ void net_stack_free(struct net_stack *s)
 	free(s->tx);
 	free(s->big);
 	free(s);
-}
-
-void net_set_default(struct net_stack *s)
-{
-	default_stack = s;
-}
-
-struct net_stack *net_default(void)
-{
-	return default_stack;
 }
 
 uint32_t net_random(struct net_stack *s)
@@ -115,6 +101,15 @@ static void leave(struct net_stack *s)
 {
 	if (--s->busy == 0)
 		net_tcp_reap(s);
+}
+
+void net_app_done(struct net_stack *s)
+{
+	if (s->busy)
+		return; /* inside input/poll: their caller asks poll_at after */
+	net_tcp_reap(s);
+	if (s->app_called)
+		s->app_called(s->app_called_arg);
 }
 
 void net_input(struct net_stack *s, const void *frame, size_t len)
@@ -171,6 +166,7 @@ uint64_t net_poll_at(struct net_stack *s)
 void net_set_addr(struct net_stack *s, uint32_t ip, uint32_t netmask,
 		  uint32_t gateway, uint32_t dns)
 {
+	net_app_enter(s);
 	s->ip = ip;
 	s->mask = netmask ? netmask : NET_IP4(255, 255, 255, 0);
 	s->gw = gateway;
@@ -178,6 +174,7 @@ void net_set_addr(struct net_stack *s, uint32_t ip, uint32_t netmask,
 		s->dns = dns;
 	if (ip)
 		net_arp_announce(s);
+	net_app_done(s);
 }
 
 void net_get_addr(struct net_stack *s, uint32_t *ip, uint32_t *netmask,

@@ -2,9 +2,8 @@
  * The blocking layer for fibers: connect/accept/read/write with deadlines
  * over the non-blocking sockets.  Each struct net_conn wraps a socket with
  * a wait queue; the socket's callbacks wake it and the waiting fiber
- * rechecks.  net_blocking_run() is the driver a kernel fiber runs per
- * stack: it feeds received frames in, runs timers, and sleeps on the
- * device until the stack's next deadline.  Guest builds only.
+ * rechecks.  The stack itself is driven by net_driver.c.  Guest builds
+ * only.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -45,35 +44,11 @@ static void on_closed(void *sock, void *ctx, int err)
 }
 
 static const struct net_callbacks conn_cb = {
-	.on_readable = wake,
-	.on_writable = wake,
-	.on_connected = on_connected,
-	.on_closed = on_closed,
+    .on_readable = wake,
+    .on_writable = wake,
+    .on_connected = on_connected,
+    .on_closed = on_closed,
 };
-
-void net_blocking_run(struct net_stack *s)
-{
-	struct graft_netdev *dev = s->dev;
-	uint8_t *frame = malloc(NET_FRAME_MAX);
-	size_t len;
-
-	if (!frame)
-		return;
-	s->stop = false;
-	while (!s->stop) {
-		net_poll(s, graft_now());
-		while (dev->recv(dev, frame, NET_FRAME_MAX, &len) == 0)
-			net_input(s, frame, len);
-		net_poll(s, graft_now());
-		dev->wait(dev, net_poll_at(s));
-	}
-	free(frame);
-}
-
-void net_blocking_stop(struct net_stack *s)
-{
-	s->stop = true;
-}
 
 static struct net_conn *conn_new(void)
 {

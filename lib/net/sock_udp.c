@@ -120,7 +120,9 @@ int net_udp_sendto(struct net_udp *u, uint32_t ip, uint16_t port,
 {
 	struct net_stack *s = u->s;
 	uint8_t *p;
+	int err;
 
+	net_app_enter(s);
 	if (port == 0)
 		return GRAFT_EINVAL;
 	if (len > 65535 - WIRE_IPV4_HLEN - WIRE_UDP_HLEN)
@@ -129,8 +131,10 @@ int net_udp_sendto(struct net_udp *u, uint32_t ip, uint16_t port,
 							   : s->big;
 	memmove(p + WIRE_UDP_HLEN, buf, len);
 	wire_udp_emit(p, s->ip, ip, u->port, port, len);
-	return net_ipv4_output(s, s->ip, ip, WIRE_IP_UDP, p,
-			       len + WIRE_UDP_HLEN);
+	err =
+	    net_ipv4_output(s, s->ip, ip, WIRE_IP_UDP, p, len + WIRE_UDP_HLEN);
+	net_app_done(s); /* address resolution may have armed a retry */
+	return err;
 }
 
 long net_udp_recvfrom(struct net_udp *u, void *buf, size_t len, uint32_t *ip,

@@ -43,8 +43,8 @@ static void reset_unknown(struct net_stack *s, const struct wire_ipv4 *ip,
 	if (h->flags & WIRE_TCP_RST)
 		return;
 	if (h->flags & WIRE_TCP_ACK)
-		tcp_send_rst(s, ip->dst, ip->src, h->dport, h->sport, h->ack,
-			     0, 0);
+		tcp_send_rst(s, ip->dst, ip->src, h->dport, h->sport, h->ack, 0,
+			     0);
 	else
 		tcp_send_rst(s, ip->dst, ip->src, h->dport, h->sport, 0,
 			     h->seq + seg_len(h), WIRE_TCP_ACK);
@@ -151,8 +151,8 @@ static void established(struct net_tcp *t, const struct wire_tcp *h)
 	tcp_init_cc(t);
 	t->t_rexmit = TCP_NEVER;
 	if (t->ts_ok && h->ts && h->tsecr)
-		tcp_rtt_sample(t, (uint64_t)(tcp_ts_now(s) - h->tsecr) *
-					  NET_MS);
+		tcp_rtt_sample(t,
+			       (uint64_t)(tcp_ts_now(s) - h->tsecr) * NET_MS);
 	else if (t->retries == 0)
 		tcp_rtt_sample(t, s->now - t->created);
 	t->retries = 0;
@@ -196,8 +196,7 @@ static void syn_sent_input(struct net_tcp *t, const struct wire_ipv4 *ip,
 
 static bool acceptable(struct net_tcp *t, uint32_t seq, uint32_t len)
 {
-	uint32_t wnd = t->rcvbuf.buf ? tcp_rcv_space(t)
-				     : t->s->cfg.tcp_rcvbuf;
+	uint32_t wnd = t->rcvbuf.buf ? tcp_rcv_space(t) : t->s->cfg.tcp_rcvbuf;
 	uint32_t end = t->rcv_nxt + wnd;
 
 	if (len == 0) {
@@ -253,14 +252,13 @@ static void new_ack(struct net_tcp *t, const struct wire_tcp *h)
 		if (seq_ge(h->ack, t->recover)) {
 			/* full acknowledgement: leave fast recovery */
 			t->in_recovery = false;
-			t->cwnd = min32(t->ssthresh,
-					max32(t->snd_max - t->snd_una, mss) +
-						mss);
+			t->cwnd =
+			    min32(t->ssthresh,
+				  max32(t->snd_max - t->snd_una, mss) + mss);
 		} else {
 			/* partial: the next hole is lost too */
 			tcp_retransmit_first(t);
-			t->cwnd = t->cwnd > acked ? t->cwnd - acked + mss
-						  : mss;
+			t->cwnd = t->cwnd > acked ? t->cwnd - acked + mss : mss;
 		}
 	} else if (t->cwnd < t->ssthresh) {
 		t->cwnd += min32(acked, mss);
@@ -346,13 +344,6 @@ static void receive_data(struct net_tcp *t, const struct wire_tcp *h)
 		p += skip;
 		n -= skip;
 		seq = t->rcv_nxt;
-	}
-	if (!t->app_owned && !t->parent) {
-		/* closed by the application: nobody will read this */
-		if (seq == t->rcv_nxt)
-			t->rcv_nxt += n;
-		t->ack_now = true;
-		return;
 	}
 	off = seq - t->rcv_nxt;
 	space = tcp_rcv_space(t);
@@ -445,8 +436,8 @@ static bool syn_rcvd_ack(struct net_tcp *t, const struct wire_ipv4 *ip,
 		return false;
 	}
 	if (tcp_establish_buffers(t)) {
-		tcp_send_rst(t->s, t->lip, t->rip, t->lport, t->rport,
-			     h->ack, 0, 0);
+		tcp_send_rst(t->s, t->lip, t->rip, t->lport, t->rport, h->ack,
+			     0, 0);
 		tcp_finish(t, GRAFT_ENOMEM);
 		return false;
 	}
@@ -517,6 +508,15 @@ static void synced_input(struct net_tcp *t, const struct wire_ipv4 *ip,
 	t->ka_probes = 0;
 	if (t->ka_idle)
 		t->t_keep = s->now + t->ka_idle;
+	if (h->payload_len && !t->rcv_fin && !t->app_owned && !t->parent &&
+	    seq_gt(h->seq + (uint32_t)h->payload_len, t->rcv_nxt)) {
+		/* new data after the application closed: nobody will read
+		 * it, and the peer must learn so (RFC 1122 4.2.2.13) */
+		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport, t->snd_max,
+			     0, 0);
+		tcp_finish(t, GRAFT_ECONNRESET);
+		return;
+	}
 	if (h->payload_len && !t->rcv_fin &&
 	    (t->state == TCP_ESTABLISHED || t->state == TCP_FIN_WAIT_1 ||
 	     t->state == TCP_FIN_WAIT_2))
@@ -546,7 +546,7 @@ void net_tcp_input(struct net_stack *s, const struct wire_ipv4 *ip,
 	t = lookup(s, ip->dst, ip->src, h.dport, h.sport, &l);
 	if (t && t->state == TCP_TIME_WAIT && l &&
 	    (h.flags & (WIRE_TCP_SYN | WIRE_TCP_ACK | WIRE_TCP_RST)) ==
-		    WIRE_TCP_SYN &&
+		WIRE_TCP_SYN &&
 	    seq_gt(h.seq, t->rcv_nxt)) {
 		/* a new incarnation of a connection in TIME-WAIT */
 		tcp_finish(t, 0);

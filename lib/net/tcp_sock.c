@@ -15,9 +15,9 @@
 #include "tcp.h"
 
 static const char *const state_names[] = {
-	"CLOSED",     "LISTEN",	    "SYN-SENT",	  "SYN-RECEIVED",
-	"ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT",
-	"CLOSING",    "LAST-ACK",   "TIME-WAIT",
+    "CLOSED",	   "LISTEN",	 "SYN-SENT",   "SYN-RECEIVED",
+    "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSE-WAIT",
+    "CLOSING",	   "LAST-ACK",	 "TIME-WAIT",
 };
 
 const char *net_tcp_state_name(const struct net_tcp *t)
@@ -73,7 +73,7 @@ struct net_tcp *tcp_alloc(struct net_stack *s)
 	t->persist_backoff = TCP_INIT_RTO_NS;
 	t->mss = TCP_DEFAULT_MSS;
 	t->t_rexmit = t->t_persist = t->t_delack = t->t_keep = t->t_close =
-		TCP_NEVER;
+	    TCP_NEVER;
 	t->next = s->tcp_list;
 	s->tcp_list = t;
 	s->tcp_count++;
@@ -196,7 +196,7 @@ void tcp_finish(struct net_tcp *t, int err)
 	if (!t->err)
 		t->err = err;
 	t->t_rexmit = t->t_persist = t->t_delack = t->t_keep = t->t_close =
-		TCP_NEVER;
+	    TCP_NEVER;
 	t->state = TCP_CLOSED;
 	if (!owned) {
 		tcp_kill(t);
@@ -242,6 +242,7 @@ int net_tcp_connect(struct net_stack *s, uint32_t ip, uint16_t port,
 	uint32_t hop;
 	unsigned tries;
 
+	net_app_enter(s);
 	if (!net_ipv4_route(s, ip, &hop) || !s->ip)
 		return GRAFT_EHOSTUNREACH;
 	if (port == 0)
@@ -274,6 +275,7 @@ int net_tcp_connect(struct net_stack *s, uint32_t ip, uint16_t port,
 	t->state = TCP_SYN_SENT;
 	tcp_send_syn(t);
 	*out = t;
+	net_app_done(s);
 	return 0;
 }
 
@@ -302,8 +304,8 @@ int net_tcp_listen(struct net_stack *s, uint16_t port, unsigned backlog,
 	return 0;
 }
 
-int net_tcp_accept(struct net_tcp *l, const struct net_callbacks *cb,
-		   void *ctx, struct net_tcp **out)
+int net_tcp_accept(struct net_tcp *l, const struct net_callbacks *cb, void *ctx,
+		   struct net_tcp **out)
 {
 	struct net_tcp *t, *best = NULL;
 
@@ -339,6 +341,7 @@ long net_tcp_send(struct net_tcp *t, const void *buf, size_t len)
 {
 	uint32_t n;
 
+	net_app_enter(t->s);
 	if (t->state != TCP_ESTABLISHED && t->state != TCP_CLOSE_WAIT) {
 		if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RCVD)
 			return GRAFT_EAGAIN;
@@ -360,8 +363,8 @@ long net_tcp_send(struct net_tcp *t, const void *buf, size_t len)
 		t->want_write = true;
 	t->s->busy++;
 	tcp_output(t);
-	if (--t->s->busy == 0)
-		net_tcp_reap(t->s);
+	t->s->busy--;
+	net_app_done(t->s);
 	return n;
 }
 
@@ -381,6 +384,7 @@ long net_tcp_recv(struct net_tcp *t, void *buf, size_t len)
 {
 	uint32_t n;
 
+	net_app_enter(t->s);
 	if (t->state == TCP_LISTEN)
 		return GRAFT_EINVAL;
 	if (t->state == TCP_SYN_SENT || t->state == TCP_SYN_RCVD)
@@ -401,14 +405,15 @@ long net_tcp_recv(struct net_tcp *t, void *buf, size_t len)
 	if (t->state != TCP_CLOSED) {
 		t->s->busy++;
 		maybe_window_update(t);
-		if (--t->s->busy == 0)
-			net_tcp_reap(t->s);
+		t->s->busy--;
+		net_app_done(t->s);
 	}
 	return n;
 }
 
 int net_tcp_shutdown(struct net_tcp *t)
 {
+	net_app_enter(t->s);
 	switch (t->state) {
 	case TCP_ESTABLISHED:
 		tcp_set_state(t, TCP_FIN_WAIT_1);
@@ -427,8 +432,8 @@ int net_tcp_shutdown(struct net_tcp *t)
 	t->fin_seq = t->snd_una + t->sndbuf.len;
 	t->s->busy++;
 	tcp_output(t);
-	if (--t->s->busy == 0)
-		net_tcp_reap(t->s);
+	t->s->busy--;
+	net_app_done(t->s);
 	return 0;
 }
 
@@ -450,21 +455,22 @@ void net_tcp_abort(struct net_tcp *t)
 {
 	struct net_stack *s = t->s;
 
+	net_app_enter(s);
 	if (t->state == TCP_LISTEN)
 		abort_children(t);
 	else if (tcp_synchronized(t) && t->state != TCP_TIME_WAIT)
-		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport,
-			     t->snd_max, 0, 0);
+		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport, t->snd_max,
+			     0, 0);
 	t->app_owned = false;
 	tcp_kill(t);
-	if (!s->busy)
-		net_tcp_reap(s);
+	net_app_done(s);
 }
 
 void net_tcp_close(struct net_tcp *t)
 {
 	struct net_stack *s = t->s;
 
+	net_app_enter(s);
 	if (t->state == TCP_LISTEN || t->state == TCP_SYN_SENT ||
 	    t->state == TCP_CLOSED) {
 		net_tcp_abort(t);
@@ -481,18 +487,19 @@ void net_tcp_close(struct net_tcp *t)
 	net_tcp_shutdown(t);
 	if (t->state == TCP_FIN_WAIT_2 && t->t_close == TCP_NEVER)
 		t->t_close = s->now + TCP_FIN_WAIT_2_NS;
-	if (!s->busy)
-		net_tcp_reap(s);
+	net_app_done(s);
 }
 
 void net_tcp_set_keepalive(struct net_tcp *t, uint32_t idle_ms,
 			   uint32_t interval_ms, uint32_t count)
 {
+	net_app_enter(t->s);
 	t->ka_idle = (uint64_t)idle_ms * NET_MS;
 	t->ka_intvl = (uint64_t)(interval_ms ? interval_ms : 1000) * NET_MS;
 	t->ka_count = count ? count : 1;
 	t->ka_probes = 0;
 	t->t_keep = idle_ms ? t->s->now + t->ka_idle : TCP_NEVER;
+	net_app_done(t->s);
 }
 
 size_t net_tcp_sendable(const struct net_tcp *t)

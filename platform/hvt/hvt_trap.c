@@ -18,6 +18,7 @@
  */
 #include <stdint.h>
 #include <string.h>
+#include <graft/fiber.h>
 #include <graft/platform.h>
 #include "hvt_guest.h"
 
@@ -51,7 +52,8 @@ struct dtr {
 } __attribute__((packed));
 
 #define NVECTORS 22
-static uint8_t trap_stack[16384] __attribute__((aligned(16)));
+/* hvt_trap() keeps its buffer static: a page of stack is plenty. */
+static uint8_t trap_stack[4096] __attribute__((aligned(16)));
 
 #define T(n) extern char hvt_trap_##n[];
 T(0)
@@ -210,6 +212,14 @@ void hvt_trap(struct trap_frame *f)
 		put(&o, (f->error & 2) ? " (write" : " (read");
 		put(&o, (f->error & 16) ? ", instruction fetch" : "");
 		put(&o, (f->error & 1) ? ", protection)" : ", not present)");
+		/* An unmapped page at the stack pointer is a fiber's guard. */
+		if (!(f->error & 1) && cr2 + 64 >= f->rsp && cr2 < f->rsp + 4096)
+			put(&o, ": stack overflow");
+	}
+	put(&o, graft_fiber_self() ? " in fiber '" : " on the boot stack");
+	if (graft_fiber_self()) {
+		put(&o, graft_fiber_name(graft_fiber_self()));
+		put(&o, "'");
 	}
 	put(&o, "\n ");
 	put_reg(&o, "error", f->error);

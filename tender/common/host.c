@@ -151,7 +151,7 @@ int host_module_open(const char *path, uint64_t *len, char *name,
 		warnx("module '%s': %s", path,
 		      !S_ISREG(st.st_mode) ? "not a regular file"
 		      : st.st_size == 0    ? "empty file"
-					   : "larger than 8 MiB");
+					   : "larger than the control channel takes (4 MiB)");
 		close(fd);
 		return -1;
 	}

@@ -88,6 +88,12 @@ int hvt_vm_boot_setup(struct hvt *h, int argc, char **argv);
 int hvt_vm_run(struct hvt *h);
 void hvt_vm_dump(struct hvt *h, const char *why);
 int hvt_vm_seal(struct hvt *h, const uint64_t *ranges, unsigned n);
+/* hvt_vm_seal_check - 0 when the sorted ranges cover everything seal must
+ * freeze, found from the vCPU's own registers: the descriptor tables
+ * (GDTR, IDTR, TR), every page-table page reachable from %cr3 and every
+ * executable page it maps; else -1 and the first gap in why. */
+int hvt_vm_seal_check(struct hvt *h, const uint64_t *ranges, unsigned n,
+		      char *why, size_t size);
 /* hvt_vm_fault_address - the guest's %cr2, its last page-fault address. */
 uint64_t hvt_vm_fault_address(struct hvt *h);
 

@@ -275,6 +275,7 @@ static int hc_seal(struct hvt *h, uint64_t gpa)
 {
 	struct hvt_hc_seal *a = HC_STRUCT(h, gpa, struct hvt_hc_seal);
 	const uint64_t *r;
+	char why[128];
 	uint64_t prev = 0;
 
 	if (!a)
@@ -299,6 +300,13 @@ static int hc_seal(struct hvt *h, uint64_t gpa)
 			return 0;
 		}
 		prev = e;
+	}
+	/* The guest names the ranges; the tender does not take its word
+	 * for it. */
+	if (hvt_vm_seal_check(h, r, a->nranges, why, sizeof(why)) < 0) {
+		warnx("seal refused: %s", why);
+		a->ret = GRAFT_EINVAL;
+		return 0;
 	}
 	if (hvt_vm_seal(h, r, a->nranges) < 0) {
 		warn("seal: KVM_SET_USER_MEMORY_REGION");

@@ -50,7 +50,7 @@ static const char *elf_check_segment(const Elf64_Phdr *ph, size_t size,
 		return "truncated ELF image (segment past the end of the file)";
 	if (ph->p_vaddr < HVT_IMAGE_BASE || ph->p_vaddr >= limit ||
 	    ph->p_memsz > limit - ph->p_vaddr)
-		return "segment does not fit in guest memory";
+		return "not in guest memory between 1 MiB and the boot stack";
 	return NULL;
 }
 
@@ -69,12 +69,9 @@ static int load_segments(struct hvt *h, const char *path, const uint8_t *file,
 			continue;
 		why = elf_check_segment(ph, size, limit);
 		if (why) {
-			warnx(
-			    "image '%s': segment %u at 0x%llx+0x%llx: %s (%llu "
-			    "MiB)",
-			    path, i, (unsigned long long)ph->p_vaddr,
-			    (unsigned long long)ph->p_memsz, why,
-			    (unsigned long long)(h->mem_size >> 20));
+			warnx("image '%s': segment %u at 0x%llx+0x%llx: %s",
+			      path, i, (unsigned long long)ph->p_vaddr,
+			      (unsigned long long)ph->p_memsz, why);
 			return -1;
 		}
 		if (h->nsegs == HVT_MAX_SEGS) {

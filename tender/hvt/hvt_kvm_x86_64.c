@@ -13,13 +13,15 @@
  *
  * Boot is kept short: no CPUID set-up (KVM_GET_SUPPORTED_CPUID alone costs
  * a fifth of a bare VM's life; the guest never executes CPUID and gets
- * the TSC frequency in its boot information), no guest-memory writes but
- * the page tables, descriptors, boot information and the image, and one
- * vCPU entry to the guest's first hypercall.
+ * the TSC frequency in its boot information), one memory slot (each costs
+ * a KVM grace period), and no guest-memory writes but the page tables,
+ * descriptors, boot information and the image.
  *
- * Seal splits the memory slot so that the code ranges the guest names sit
- * in read-only slots: a write to them, from any privilege level, leaves
- * the guest as an MMIO exit that the run loop reports.
+ * Seal first walks the guest's page tables to check that the ranges the
+ * guest names hold every page table, descriptor table and executable
+ * page, then splits the memory slot so that those ranges sit in read-only
+ * slots: a write to them, from any privilege level, leaves the guest as
+ * an MMIO exit that the run loop reports.
  */
 #include <err.h>
 #include <errno.h>
@@ -42,6 +44,7 @@
 #define PTE_D (1ULL << 6)
 #define PTE_PS (1ULL << 7)
 #define PTE_NX (1ULL << 63)
+#define PTE_ADDR 0x000ffffffffff000ULL
 
 #define CR0_PE (1ULL << 0)
 #define CR0_MP (1ULL << 1)
@@ -364,6 +367,99 @@ int hvt_vm_sealed(const struct hvt *h, uint64_t gpa, uint64_t len)
 	for (unsigned i = 0; i < h->nseal; i++)
 		if (gpa < h->seal[2 * i + 1] && h->seal[2 * i] < end)
 			return 1;
+	return 0;
+}
+
+/* Whether the sorted ranges cover [start, start + len) entirely. */
+static int covered(const uint64_t *r, unsigned n, uint64_t start,
+		   uint64_t len)
+{
+	uint64_t at = start;
+
+	for (unsigned i = 0; i < n && at < start + len; i++)
+		if (r[2 * i] <= at && at < r[2 * i + 1])
+			at = r[2 * i + 1];
+	return at >= start + len;
+}
+
+/* One page-table page at gpa, which must lie in guest memory and in the
+ * ranges; NULL (and why) if not. */
+static const uint64_t *sealed_table(struct hvt *h, const uint64_t *r,
+				    unsigned n, uint64_t gpa, char *why,
+				    size_t size)
+{
+	const uint64_t *t = hvt_gpa(h, gpa, 4096);
+
+	if (!t || !covered(r, n, gpa, 4096)) {
+		snprintf(why, size, "page table at 0x%llx is not sealed",
+			 (unsigned long long)gpa);
+		return NULL;
+	}
+	return t;
+}
+
+/* Every executable leaf under table t (level 3: PDPT, 2: PD, 1: PT), and
+ * every table below it, must be in the ranges. */
+static int check_tables(struct hvt *h, const uint64_t *r, unsigned n,
+			const uint64_t *t, int level, uint64_t base,
+			char *why, size_t size)
+{
+	for (uint64_t i = 0; i < 512; i++) {
+		uint64_t e = t[i], va = base + (i << (12 + 9 * (level - 1)));
+		uint64_t span = 1ULL << (12 + 9 * (level - 1));
+		const uint64_t *next;
+
+		if (!(e & PTE_P))
+			continue;
+		if (level == 1 || (e & PTE_PS)) {
+			if (!(e & PTE_NX) &&
+			    !covered(r, n, e & PTE_ADDR & ~(span - 1), span)) {
+				snprintf(why, size,
+					 "executable page at 0x%llx is not sealed",
+					 (unsigned long long)va);
+				return -1;
+			}
+			continue;
+		}
+		next = sealed_table(h, r, n, e & PTE_ADDR, why, size);
+		if (!next ||
+		    check_tables(h, r, n, next, level - 1, va, why, size) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int hvt_vm_seal_check(struct hvt *h, const uint64_t *r, unsigned n,
+		      char *why, size_t size)
+{
+	struct kvm_sregs s;
+	const uint64_t *pml4;
+
+	if (ioctl(h->vcpu_fd, KVM_GET_SREGS, &s) < 0) {
+		snprintf(why, size, "KVM_GET_SREGS: %s", strerror(errno));
+		return -1;
+	}
+	if (!covered(r, n, s.gdt.base & ~4095ULL, 4096) ||
+	    !covered(r, n, s.idt.base & ~4095ULL, 4096) ||
+	    !covered(r, n, s.tr.base & ~4095ULL, 4096)) {
+		snprintf(why, size, "descriptor tables are not sealed");
+		return -1;
+	}
+	pml4 = sealed_table(h, r, n, s.cr3 & PTE_ADDR, why, size);
+	if (!pml4)
+		return -1;
+	/* The PML4's entries each span 512 GiB; only the first can reach
+	 * guest memory, but every present one is checked. */
+	for (uint64_t i = 0; i < 512; i++) {
+		const uint64_t *pdpt;
+
+		if (!(pml4[i] & PTE_P))
+			continue;
+		pdpt = sealed_table(h, r, n, pml4[i] & PTE_ADDR, why, size);
+		if (!pdpt ||
+		    check_tables(h, r, n, pdpt, 3, i << 39, why, size) < 0)
+			return -1;
+	}
 	return 0;
 }
 

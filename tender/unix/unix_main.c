@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -157,10 +158,15 @@ out:
 /* In the child: descriptors 0-2, the boot description on 3, devices from
  * CHILD_FD_BASE, nothing else; an empty environment. */
 static void exec_child(struct unix_launch *l, int boot_fd, const char *image,
-		       char **argv)
+		       char **argv, pid_t launcher)
 {
 	char *envp[] = { NULL };
 	int hi = CHILD_FD_BASE + (int)l->nfds;
+
+	/* The instance dies with its launcher, even a SIGKILLed one (the
+	 * launcher cannot forward that); it may have died already. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != launcher)
+		_exit(127);
 
 	/* Move the sources out of the way first so no dup2 clobbers one. */
 	for (unsigned i = 0; i < l->nfds; i++) {
@@ -225,6 +231,7 @@ int main(int argc, char **argv)
 	char target[32], why[128];
 	unsigned nnet = 0, ndisk = 0;
 	int c, ctl = 1, boot_fd, rc;
+	pid_t launcher;
 	uint64_t mem = UNIX_MEM_DEFAULT;
 
 	l.inst.listen_fd = -1;
@@ -299,11 +306,12 @@ int main(int argc, char **argv)
 	signal(SIGTERM, forward);
 	signal(SIGHUP, forward);
 	fflush(NULL);
+	launcher = getpid();
 	child = fork();
 	if (child < 0)
 		err(1, "fork");
 	if (child == 0)
-		exec_child(&l, boot_fd, image, argv + optind);
+		exec_child(&l, boot_fd, image, argv + optind, launcher);
 	close(boot_fd);
 	rc = wait_child(l.inst.name[0] ? l.inst.name : image);
 	host_instance_destroy(&l.inst);

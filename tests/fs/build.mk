@@ -1,6 +1,7 @@
 # tests/fs: hosted tests of lib/fs, lib/fs/fat and lib/fs/static.  Each
 # test links the hosted library objects and the shared helpers.
-FS_TEST_NAMES := fs_path fat_mtools fat_model fat_crash fat_bad_input static_lookup
+FS_TEST_NAMES := fs_path fat_mtools fat_model fat_crash fat_bad_input static_lookup \
+	fat_request_sizes
 FS_TEST_HELPERS := tests/fs/fstest.c
 FS_TEST_LIBOBJS := $(FS_HOST_OBJS) $(FAT_HOST_OBJS) \
 	$(call host_objs,kernel/error.c tests/fs/fstest.c)
@@ -81,7 +82,31 @@ $(BUILD)/host/examples/fsutil/fsutil-app.o: examples/fsutil/fsutil.c
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -I. -Dmain=fsutil_main -c $< -o $@
 $(FS_FSUTIL_HOST): $(BUILD)/host/examples/fsutil/fsutil-app.o \
 		$(BUILD)/host/tests/fs/fsutil_host.o $(FS_TEST_LIBOBJS) \
+		$(STATIC_HOST_OBJS) \
 		$(KERNEL_HOST_A)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(HOST_CC) -o $@ $^
 TEST_DEPS += $(FS_FSUTIL_HOST)
+
+# tests/fs/blkcheck: a test app that checks the block path from inside an
+# instance (tests/fs/instance_blkdev.t), built by graft build as
+# examples/build.mk builds the examples.
+FS_BLKCHECK := $(BUILD)/images/blkcheck
+$(FS_BLKCHECK).%: tests/fs/blkcheck/blkcheck.c tests/fs/blkcheck/manifest \
+		$(EXAMPLE_TOOLS) $(EXAMPLE_CORE) $(BUILD)/guest/libplat-%.a
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  GRAFT   $@")
+	$(Q)$(BUILD)/bin/graft build -t $* -o $@ \
+		--objdir $(BUILD)/tests/fs/blkcheck.$* tests/fs/blkcheck
+TEST_DEPS += $(FS_BLKCHECK).hvt $(FS_BLKCHECK).unix
+
+# Modules for tests/fs/instance_modules.t: tests/fs/modules/greet.c built
+# by tools/graft-module-build.sh under three names.
+FS_MODULES := $(foreach n,alpha beta greet,$(BUILD)/tests/fs/modules/$(n).o)
+$(BUILD)/tests/fs/modules/%.o: tests/fs/modules/greet.c \
+		tools/graft-module-build.sh $(MOD_MKEXPORTS) include/graft/module.h
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  MODULE  $@")
+	$(Q)GRAFT_MKEXPORTS=$(MOD_MKEXPORTS) sh tools/graft-module-build.sh \
+		-D GREET_NAME='"$*"' -o $@ $<
+TEST_DEPS += $(FS_MODULES)

@@ -9,6 +9,7 @@
 #include <graft/device.h>
 #include <graft/time.h>
 
+#include "lib/fs/moddir/moddir.h"
 #include "tests/fs/fstest.h"
 
 int fsutil_main(int argc, char **argv);
@@ -33,4 +34,18 @@ int main(int argc, char **argv)
 	}
 	argv[1] = argv[0];
 	return fsutil_main(argc - 1, argv + 1);
+}
+
+/* Hosted, there is no module manager: fsutil's load command says so. */
+int moddir_load_file(struct fs *fs, const char *path, struct mod **out,
+		     char *err, size_t errlen)
+{
+	snprintf(err, errlen, "module file '%s': %s (hosted fsutil)", path,
+		 graft_strerror(GRAFT_ENOTSUP));
+	return GRAFT_ENOTSUP;
+}
+
+const char *mod_name(const struct mod *m)
+{
+	return "?";
 }

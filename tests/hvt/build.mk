@@ -1,16 +1,17 @@
-# tests/hvt: guest test images for the hvt target, linked like the
-# examples (build/images/test-<name>.hvt), and the scripts that boot them.
-HVT_TEST_APPS := memprot
+# tests/hvt: guest test images for the hvt target, one folder with a
+# manifest each, built by `graft build` like the examples
+# (build/images/test-<name>.hvt), and the scripts that boot them.
+HVT_TEST_APPS := $(patsubst tests/hvt/%/manifest,%,\
+	$(wildcard tests/hvt/*/manifest))
 
 define hvt_test_image
-$(BUILD)/images/test-$(1).hvt: $(call guest_objs,tests/hvt/$(1).c) \
-		$(PLAT_HVT_A) $(BUILD)/guest/libkernel.a
+$(BUILD)/images/test-$(1).hvt: $(wildcard tests/hvt/$(1)/*.c) \
+		tests/hvt/$(1)/manifest $(EXAMPLE_TOOLS) $(EXAMPLE_CORE) \
+		$(BUILD)/guest/libplat-hvt.a
 	@mkdir -p $$(@D)
-	$$(if $$(Q),@echo "  LD [g]  $$@")
-	$$(Q)$$(GUEST_CC) $$(GUEST_LDFLAGS) -T $$(PLAT_HVT_LDS) -o $$@ \
-		-Wl,--whole-archive $$(PLAT_HVT_A) -Wl,--no-whole-archive \
-		$(call guest_objs,tests/hvt/$(1).c) \
-		-Wl,--start-group $(BUILD)/guest/libkernel.a $$(LIBGCC) -Wl,--end-group
+	$$(if $$(Q),@echo "  GRAFT   $$@")
+	$$(Q)$(BUILD)/bin/graft build -t hvt -o $$@ \
+		--objdir $(BUILD)/tests/hvt/$(1) $$(if $$(Q),,-v) tests/hvt/$(1)
 TEST_DEPS += $(BUILD)/images/test-$(1).hvt
 endef
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Page protection and seal on hvt, one guest case per boot of
-# build/images/test-memprot.hvt (tests/hvt/memprot.c): protection faults
+# build/images/test-memprot.hvt (tests/hvt/memprot/): protection faults
 # are reported with the faulting address and end the run non-zero; W+X is
 # refused; code can be made executable and run; fiber stacks have real
 # guard pages; after seal, writes to text and page tables fault (the
@@ -22,6 +22,8 @@ run ro-write
 ok "write to a read-only page faults, non-zero exit" '[ $rc -eq 255 ] && grep -q "(write, protection)" <<<"$out"'
 ok "the fault report names the written address" '[ $(( $(fault_at) )) -eq $(( $(printed "writing read-only page") + 8 )) ]'
 ok "the fault report has registers and a backtrace" 'grep -q "rip 0x" <<<"$out" && grep -q "cr2=0x" <<<"$out" && grep -q "backtrace: 0x" <<<"$out"'
+run ro-write-split
+ok "a read-only page inside a 2 MiB mapping faults, its neighbours do not" '[ $rc -eq 255 ] && grep -q "(write, protection)" <<<"$out" && [ $(( $(fault_at) )) -eq $(( $(printed "writing read-only page") + 8 )) ]'
 run none-read
 ok "read of an inaccessible page faults" '[ $rc -eq 255 ] && grep -q "(read, not present)" <<<"$out" && [ "$(fault_at)" != "" ]'
 run restore
@@ -33,7 +35,7 @@ ok "a heap page made read+exec runs" '[ $rc -eq 0 ] && grep -qx ok <<<"$out"'
 run nx
 ok "running a writable page faults (no-execute)" '[ $rc -eq 255 ] && grep -q "instruction fetch" <<<"$out"'
 run guard
-ok "a fiber stack overflow faults in its guard page" '[ $rc -eq 255 ] && grep -q "#PF page fault.*(write, not present)" <<<"$out" && ! grep -qi "canary\|overflowed" <<<"$out"'
+ok "a fiber stack overflow faults in its guard page" '[ $rc -eq 255 ] && grep -q "#PF page fault.*(write, not present): stack overflow in fiber .deep." <<<"$out" && ! grep -qi "canary\|overflowed" <<<"$out"'
 run seal-text
 ok "after seal, a write to text faults, non-zero exit" '[ $rc -eq 255 ] && [ $(( $(fault_at) )) -eq $(( $(printed "writing own text at") )) ]'
 ok "the tender says the fault is in sealed memory" 'grep -q "graft-hvt: the last page fault, at $(printed "writing own text at"), is in sealed memory" <<<"$out"'
@@ -46,4 +48,6 @@ run seal-pte-write
 ok "after seal, a page-table write for writable text is stopped" '[ $rc -eq 255 ] && grep -q "guest fault: write at $(printed "writable in the entry at") (sealed memory is read-only)" <<<"$out"'
 run seal-hypercall
 ok "after seal, the tender will not write a hypercall answer into text" '[ $rc -eq 255 ] && grep -q "clock: bad guest address $(printed "write the clock at")+0x10 (sealed memory is read-only)" <<<"$out"'
+run seal-short
+ok "the tender refuses a seal that leaves executable pages out" '[ $rc -eq 0 ] && grep -qx ok <<<"$out" && grep -q "graft-hvt: seal refused: executable page at 0x100000 is not sealed" <<<"$out"'
 echo "1..$n"

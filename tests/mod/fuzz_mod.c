@@ -44,7 +44,8 @@ static int pages_protect(void *p, size_t len, int prot)
 	return mprotect(p, len, host) ? GRAFT_EINVAL : 0;
 }
 
-static const struct mod_mem_ops mem = {pages_alloc, pages_free, pages_protect};
+static const struct mod_mem_ops mem = {
+    .alloc = pages_alloc, .free = pages_free, .protect = pages_protect};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,14 +1,15 @@
 # Shared setup for the tap script tests (sourced, not run).  Creates a
 # network namespace with a tap device, Linux as 192.0.2.1/24 on it, and
-# runs build/tests/net/tapnode as 192.0.2.2; everything is removed on exit.
-# Every step has a timeout; nothing talks outside the namespace.
+# runs build/tests/net/tapnode, or a graft instance (inst_*), as 192.0.2.2;
+# everything is removed on exit.  Every step has a timeout; nothing talks
+# outside the namespace.
 
 NET_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NET_BUILD=${BUILD:-build}
 case $NET_BUILD in /*) ;; *) NET_BUILD=$NET_ROOT/$NET_BUILD ;; esac
 TAPNODE=$NET_BUILD/tests/net/tapnode
-NS=graftnet$$
-TAP=gtap0
+NS=gn-$$
+TAP=gntap0
 NODE=192.0.2.2
 HOST=192.0.2.1
 WORK=$(mktemp -d /tmp/graft-net.XXXXXX)
@@ -30,9 +31,13 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 finish() { echo "1..$t"; [ "$failed" -eq 0 ]; }
 
 net_require() {
+	[ -x "$TAPNODE" ] || skip_all "tapnode not built ($TAPNODE)"
+	net_require_tools "$@"
+}
+
+net_require_tools() {
 	[ "$(id -u)" = 0 ] || skip_all "needs root"
 	[ -c /dev/net/tun ] || skip_all "no /dev/net/tun"
-	[ -x "$TAPNODE" ] || skip_all "tapnode not built ($TAPNODE)"
 	local tool
 	for tool in ip timeout "$@"; do
 		command -v "$tool" >/dev/null 2>&1 || skip_all "no $tool"
@@ -81,4 +86,114 @@ node_wait() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# echo_concurrent n: n TCP connections to $NODE:7 at once, each echoing
+# one line; true if every answer came back right
+echo_concurrent() {
+	local i pids=()
+	seq 1 "$1" | sed 's/$/ graft/' >"$WORK/expect"
+	for i in $(seq 1 "$1"); do
+		(echo "$i graft" | in_ns timeout 30 socat -t 20 - TCP:$NODE:7 \
+			>"$WORK/c.$i" 2>&1) &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	for i in $(seq 1 "$1"); do cat "$WORK/c.$i"; done >"$WORK/got"
+	cmp -s "$WORK/got" "$WORK/expect"
+}
+
+# dnsmasq_start options...: dnsmasq serving DHCP (192.0.2.50-60, router
+# $HOST) and DNS on $TAP in the namespace, plus the options given
+dnsmasq_start() {
+	in_ns timeout 120 dnsmasq --no-daemon --conf-file=/dev/null --no-hosts \
+		--no-resolv --no-ping --bind-interfaces --interface="$TAP" \
+		--except-interface=lo --listen-address=$HOST \
+		--dhcp-range=192.0.2.50,192.0.2.60,255.255.255.0,2m \
+		--dhcp-option=option:router,$HOST \
+		--dhcp-leasefile="$WORK/leases" --pid-file="$WORK/dnsmasq.pid" \
+		"$@" >"$WORK/dnsmasq.log" 2>&1 &
+	for _ in $(seq 1 30); do
+		grep -q "started" "$WORK/dnsmasq.log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Graft instances: build/images/<app>.<target> booted by the target's
+# launcher on the namespace's tap device.
+
+# inst_require "app..." tool...: skip unless root, the tools, the
+# launchers and the images are there; sets INST_TARGETS (hvt needs a
+# usable /dev/kvm, and says so when it is left out)
+inst_require() {
+	local apps=$1 t app
+	shift
+	net_require_tools "$@"
+	INST_TARGETS=unix
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		INST_TARGETS="unix hvt"
+	else
+		echo "# hvt skipped: no usable /dev/kvm"
+	fi
+	for t in $INST_TARGETS; do
+		[ -x "$NET_BUILD/bin/graft-$t" ] || skip_all "graft-$t not built"
+		for app in $apps; do
+			[ -f "$NET_BUILD/images/$app.$t" ] ||
+				skip_all "$app.$t not built"
+		done
+	done
+	export GRAFT_RUNTIME_DIR=$WORK/run
+	mkdir -p "$GRAFT_RUNTIME_DIR"
+}
+
+# inst_start target app [launcher options] -- kernel options...: boot
+# build/images/<app>.<target> (or /path/app.<target>) in the namespace on
+# $TAP; its output goes to $WORK/inst.out
+inst_start() {
+	local target=$1 app=$2 opts=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	[ "${1:-}" = -- ] && shift
+	case $app in /*) ;; *) app=$NET_BUILD/images/$app ;; esac
+	ip netns exec "$NS" timeout 600 "$NET_BUILD/bin/graft-$target" \
+		"${opts[@]}" --net "$TAP" "$app.$target" \
+		-- "$@" >"$WORK/inst.out" 2>&1 &
+	NODE_PID=$!
+}
+
+# inst_wait pattern seconds: wait for a line of the instance's output
+inst_wait() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		grep -q "$1" "$WORK/inst.out" 2>/dev/null && return 0
+		kill -0 "$NODE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	grep -q "$1" "$WORK/inst.out" 2>/dev/null
+}
+
+# inst_stop: end the instance, show its output as TAP comments, and make
+# Linux forget its MAC (the next instance may reuse the address)
+inst_stop() {
+	[ -n "$NODE_PID" ] || return 0
+	kill -TERM "$NODE_PID" 2>/dev/null
+	wait "$NODE_PID" 2>/dev/null
+	NODE_PID=
+	sed 's/^/#   /' "$WORK/inst.out"
+	in_ns ip neigh flush dev "$TAP" 2>/dev/null
+	return 0
+}
+
+# ns_cpu_ticks: CPU time (clock ticks) of every process in the namespace
+ns_cpu_ticks() {
+	local p sum=0
+	for p in $(ip netns pids "$NS" 2>/dev/null); do
+		[ -r /proc/$p/stat ] || continue
+		sum=$((sum + $(sed 's/.*) //' /proc/$p/stat | awk '{print $12 + $13}')))
+	done
+	echo $sum
 }

@@ -10,18 +10,8 @@ net_setup
 cat >"$WORK/hosts" <<HOSTS
 192.0.2.77 graft-test.example
 HOSTS
-in_ns timeout 60 dnsmasq --no-daemon --conf-file=/dev/null --no-hosts \
-	--no-resolv --no-ping --bind-interfaces --interface="$TAP" \
-	--except-interface=lo --listen-address=$HOST \
-	--dhcp-range=192.0.2.50,192.0.2.60,255.255.255.0,2m \
-	--dhcp-option=option:router,$HOST --addn-hosts="$WORK/hosts" \
-	--local=/example/ \
-	--dhcp-leasefile="$WORK/leases" --pid-file="$WORK/dnsmasq.pid" \
-	>"$WORK/dnsmasq.log" 2>&1 &
-for _ in $(seq 1 30); do
-	grep -q "started" "$WORK/dnsmasq.log" 2>/dev/null && break
-	sleep 0.1
-done
+check "dnsmasq serves DHCP and DNS in the namespace" \
+	dnsmasq_start --addn-hosts="$WORK/hosts" --local=/example/
 ip netns exec "$NS" "$TAPNODE" -t "$TAP" -d -r graft-test.example \
 	>"$WORK/node.out" 2>"$WORK/node.err" &
 NODE_PID=$!

@@ -33,16 +33,7 @@ end=$(date +%s.%N)
 check "64 MiB each way through TCP echo, sha256 matches" test "$got" = "$want"
 echo "# 64 MiB each way in $(echo "$end - $start" | bc 2>/dev/null || echo ?) s"
 
-seq 1 100 | sed 's/$/ graft/' >"$WORK/expect"
-pids=()
-for i in $(seq 1 100); do
-	(echo "$i graft" | in_ns timeout 20 socat -t 10 - TCP:$NODE:7 \
-		>"$WORK/c.$i" 2>&1) &
-	pids+=($!)
-done
-wait "${pids[@]}"
-cat $(for i in $(seq 1 100); do echo "$WORK/c.$i"; done) >"$WORK/got"
-check "100 concurrent TCP connections all echoed" cmp -s "$WORK/got" "$WORK/expect"
+check "100 concurrent TCP connections all echoed" echo_concurrent 100
 
 out=$(in_ns timeout 5 socat -T 2 - TCP:$NODE:1 </dev/null 2>&1)
 check "connect to a closed port is refused" grep -q "Connection refused" <<<"$out"

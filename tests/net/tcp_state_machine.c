@@ -1,7 +1,8 @@
 /*
  * TCP connection management between two stacks over the in-memory link:
  * handshake and option negotiation, both close orders, simultaneous open
- * and close, TIME-WAIT expiry, refused and reset connections, the RFC 5961
+ * and close, TIME-WAIT expiry, refused and reset connections (also data
+ * sent to an application that has closed), the RFC 5961
  * challenge ACK for blind RST and SYN, keep-alive timing out, and a SYN
  * flood that leaves memory bounded and the listener usable.
  */
@@ -51,8 +52,7 @@ static void test_handshake_and_data(void)
 	ok(p[0].connected && p[1].connected, "three-way handshake completes");
 	is_str(net_tcp_state_name(p[0].t), "ESTABLISHED", "client state");
 	ok(p[0].t->ts_ok && p[1].t->ts_ok, "timestamps negotiated");
-	ok(p[0].t->snd_wscale == p[1].t->rcv_wscale &&
-		   p[1].t->rcv_wscale > 0,
+	ok(p[0].t->snd_wscale == p[1].t->rcv_wscale && p[1].t->rcv_wscale > 0,
 	   "window scale negotiated (shift %u)", p[1].t->rcv_wscale);
 	is_int(p[0].t->mss, 1500 - 40 - 12, "MSS from the MTU less timestamps");
 	p[0].tx = (const uint8_t *)"hello, server";
@@ -179,6 +179,17 @@ static void test_refused_and_reset(void)
 	is_int(net_tcp_send(p[0].t, "x", 1), GRAFT_ECONNRESET,
 	       "send after reset reports it");
 	net_tcp_close(p[0].t);
+
+	connect_pair(p, &a, 84);
+	net_tcp_close(p[1].t);
+	p[1].t = NULL;
+	nl_run(&L, one_eof, &p[0], 1000 * NL_MS);
+	is_int(net_tcp_send(p[0].t, "late", 4), 4,
+	       "the client may still send after the server's FIN");
+	nl_run(&L, one_closed, &p[0], 1000 * NL_MS);
+	is_int(p[0].closed_err, GRAFT_ECONNRESET,
+	       "data the closed server will never read is reset (RFC 1122)");
+	net_tcp_close(p[0].t);
 	nl_free(&L);
 }
 
@@ -209,20 +220,21 @@ static void test_blind_rst_and_syn(void)
 	is_str(net_tcp_state_name(c), "ESTABLISHED",
 	       "the connection survives them");
 	/* a RST outside the window is ignored silently */
-	n = make_tcp_frame(f, 0, p[0].t->lport, 84, c->rcv_nxt + 0x40000000,
-			   0, WIRE_TCP_RST, NULL, 0);
-	nl_inject(&L, 1, f, n);
-	is_str(net_tcp_state_name(c), "ESTABLISHED", "out-of-window RST ignored");
-	/* the exact RST resets */
-	n = make_tcp_frame(f, 0, p[0].t->lport, 84, c->rcv_nxt, 0,
+	n = make_tcp_frame(f, 0, p[0].t->lport, 84, c->rcv_nxt + 0x40000000, 0,
 			   WIRE_TCP_RST, NULL, 0);
+	nl_inject(&L, 1, f, n);
+	is_str(net_tcp_state_name(c), "ESTABLISHED",
+	       "out-of-window RST ignored");
+	/* the exact RST resets */
+	n = make_tcp_frame(f, 0, p[0].t->lport, 84, c->rcv_nxt, 0, WIRE_TCP_RST,
+			   NULL, 0);
 	nl_inject(&L, 1, f, n);
 	is_int(p[1].closed_err, GRAFT_ECONNRESET, "RST at rcv_nxt resets");
 	nl_free(&L);
 }
 
-static bool drop_all(struct netlink *l, int from, const uint8_t *f,
-		     size_t len, void *ctx)
+static bool drop_all(struct netlink *l, int from, const uint8_t *f, size_t len,
+		     void *ctx)
 {
 	return false;
 }
@@ -246,7 +258,7 @@ static void test_keepalive(void)
 
 static void test_syn_flood(void)
 {
-	struct net_config cfg = { .tcp_max = 64 };
+	struct net_config cfg = {.tcp_max = 64};
 	struct peer p[2];
 	struct acceptor a;
 	struct net_stats st;
@@ -261,8 +273,8 @@ static void test_syn_flood(void)
 	net_tcp_listen(L.s[1], 86, 16, &acceptor_cb, &a, &a.l);
 	L.filter = drop_all; /* SYN-ACKs go nowhere */
 	for (i = 0; i < 5000; i++) {
-		n = make_tcp_frame(f, 0, (uint16_t)(1024 + i), 86, i * 7919,
-				   0, WIRE_TCP_SYN, NULL, 0);
+		n = make_tcp_frame(f, 0, (uint16_t)(1024 + i), 86, i * 7919, 0,
+				   WIRE_TCP_SYN, NULL, 0);
 		nl_inject(&L, 1, f, n);
 	}
 	net_get_stats(L.s[1], &st);

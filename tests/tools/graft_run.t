@@ -54,4 +54,12 @@ out=$(GRAFT_BUILD=$B GRAFT_ROOT=$ROOT timeout 10 "$T/bin/graft" run $B/images/he
 ok "no arguments: no '--'" '[ "$(echo $out)" = "[$B/images/hello.unix]" ]' || echo "# got: $(echo $out)"
 err=$(GRAFT_BUILD=$B GRAFT_ROOT=$ROOT timeout 10 "$T/bin/graft" run $B/images/hello.hvt 2>&1); rc=$?
 ok "a target whose tender is not built is named" '[ $rc -ne 0 ] && one_line "$err" && grep -q "target .hvt.: tender .*graft-hvt." <<<"$err"'
+out=$(GRAFT_BUILD=$B GRAFT_ROOT=$ROOT timeout 10 "$T/bin/graft" run --seal-after-boot $B/images/hello.unix 2>&1)
+ok "--seal-after-boot becomes graft.seal-after-boot" '[ "$(echo $out)" = "[$B/images/hello.unix] [--] [graft.seal-after-boot]" ]' || echo "# got: $(echo $out)"
+err=$($B/bin/graft run --machine microvm $B/images/hello.unix 2>&1); rc=$?
+ok "--machine on a target other than virtio is refused" '[ $rc -ne 0 ] && one_line "$err" && grep -q "only the virtio target" <<<"$err"'
+if [ -e $B/images/hello.virtio ]; then
+	out=$($B/bin/graft run --print-cmd --machine microvm $B/images/hello.virtio 2>&1); rc=$?
+	ok "--machine and --print-cmd reach graft-virtio" '[ $rc -eq 0 ] && grep -q "^qemu-system-x86_64 -machine microvm" <<<"$out"'
+fi
 echo "1..$n"

@@ -240,8 +240,8 @@ static int compile_static(struct build *b)
 	}
 	if (compile(b, src, obj, NULL) < 0)
 		goto out;
-	graft_argv_add(&b->m.libs, "static");
-	graft_argv_add(&b->m.libs, "fs");
+	graft_argv_add_once(&b->m.libs, "static");
+	graft_argv_add_once(&b->m.libs, "fs");
 	rc = 0;
 out:
 	graft_argv_free(&a);

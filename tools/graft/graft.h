@@ -55,6 +55,8 @@ struct graft_argv {
 	size_t n, cap;
 };
 void graft_argv_add(struct graft_argv *a, const char *s);
+/* graft_argv_add_once - add s unless a already holds it. */
+void graft_argv_add_once(struct graft_argv *a, const char *s);
 /* graft_argv_split - add each blank-separated word of s. */
 void graft_argv_split(struct graft_argv *a, const char *s);
 void graft_argv_addf(struct graft_argv *a, const char *fmt, ...)

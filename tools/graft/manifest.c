@@ -35,7 +35,7 @@ static const char *manifest_line(struct manifest *m, char **v, size_t n)
 			if (!valid_word(v[i]))
 				return "a library name is letters, digits, "
 				       "'-', '_', '.'";
-			graft_argv_add(&m->libs, v[i]);
+			graft_argv_add_once(&m->libs, v[i]);
 		}
 	} else if (strcmp(v[0], "static") == 0) {
 		if (m->static_dir)

@@ -27,7 +27,8 @@ GRAFT_COMMAND(
 	"run [-t TARGET] [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...\n"
 	"                 [--name NAME] [--module FILE]... [--module-dir DIR]\n"
 	"                 [--ip ADDR/LEN] [--gw ADDR] [--dns ADDR] [--dhcp]\n"
-	"                 [--seal-after-boot] IMAGE [-- ARGS...]",
+	"                 [--seal-after-boot] [--machine q35|microvm] [--print-cmd]\n"
+	"                 IMAGE [-- ARGS...]",
     .summary = "run an image in the foreground",
     .options =
 	"Runs IMAGE with its target's tender; the console is on stdout and "
@@ -48,6 +49,8 @@ GRAFT_COMMAND(
 	"  --dhcp               kernel option graft.dhcp: configure by DHCP\n"
 	"  --seal-after-boot    kernel option graft.seal-after-boot: seal once\n"
 	"                       the boot modules are in, before main\n"
+	"  --machine M          virtio: QEMU machine q35 (default) or microvm\n"
+	"  --print-cmd          virtio: print QEMU's command line, do not run\n"
 	"  -h, --help           this text\n",
     .run = cmd_run);
 
@@ -79,6 +82,7 @@ struct run_opts {
 	struct graft_argv kernel; /* graft.* options for the guest */
 	const char *target, *ip, *gw, *dns, *module_dir;
 	int dhcp, seal;
+	const char *virtio_only; /* a virtio option given, for the check */
 };
 
 static void kernel_options(struct run_opts *o)
@@ -154,6 +158,8 @@ static int cmd_run(const struct graft_cmd *self, int argc, char **argv)
 	    {"dns", required_argument, NULL, 's'},
 	    {"dhcp", no_argument, NULL, 'c'},
 	    {"seal-after-boot", no_argument, NULL, 'S'},
+	    {"machine", required_argument, NULL, 'X'},
+	    {"print-cmd", no_argument, NULL, 'P'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -207,6 +213,14 @@ static int cmd_run(const struct graft_cmd *self, int argc, char **argv)
 		case 'S':
 			o.seal = 1;
 			break;
+		case 'X':
+			tender_option(&o, "--machine", optarg);
+			o.virtio_only = "--machine";
+			break;
+		case 'P':
+			graft_argv_add(&o.tender, "--print-cmd");
+			o.virtio_only = "--print-cmd";
+			break;
 		case 'h':
 			graft_usage(self, stdout);
 			printf("\ntargets: %s\n", graft_targets());
@@ -219,6 +233,9 @@ static int cmd_run(const struct graft_cmd *self, int argc, char **argv)
 		return graft_bad_usage(self);
 	image = argv[optind++];
 	target = image_target(image, o.target);
+	if (o.virtio_only && strcmp(target, "virtio") != 0)
+		errx(1, "%s: only the virtio target takes it, not '%s'",
+		     o.virtio_only, target);
 	kernel_options(&o);
 	if (asprintf(&name, "graft-%s", target) < 0)
 		err(1, "asprintf");

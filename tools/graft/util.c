@@ -175,6 +175,14 @@ void graft_argv_add(struct graft_argv *a, const char *s)
 	a->v[a->n] = NULL;
 }
 
+void graft_argv_add_once(struct graft_argv *a, const char *s)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], s) == 0)
+			return;
+	graft_argv_add(a, s);
+}
+
 void graft_argv_split(struct graft_argv *a, const char *s)
 {
 	char *copy = graft_xstrdup(s), *save = NULL;

@@ -4,7 +4,10 @@
  * small.  Invariants: a dirty directory sector reaches the device only after
  * every dirty FAT sector has, with a device flush between (the order in
  * fat_internal.h); a FAT sector is written to every FAT copy; a direct write
- * to the device drops any cached copy of the sectors it covers.
+ * to the device drops any cached copy of the sectors it covers.  FAT sectors
+ * move in runs: a miss reads the uncached sectors after it too, and a dirty
+ * one is written back with its dirty neighbours, one device call per run
+ * and copy.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +83,13 @@ int fat_cache_init(struct fat_fs *fs, unsigned nbufs)
 	if (!fs->bufs)
 		return GRAFT_ENOMEM;
 	fs->nbufs = nbufs;
+	fs->run_max = FAT_CACHE_RUN / fs->g.bps;
+	if (fs->run_max > nbufs / 4)
+		fs->run_max = nbufs / 4;
+	fs->run_in = malloc((size_t)fs->run_max * fs->g.bps);
+	fs->run_out = malloc((size_t)fs->run_max * fs->g.bps);
+	if (!fs->run_in || !fs->run_out)
+		return GRAFT_ENOMEM; /* fat_cache_free cleans up */
 	for (unsigned i = 0; i < nbufs; i++) {
 		fs->bufs[i].data = malloc(fs->g.bps);
 		if (!fs->bufs[i].data)
@@ -96,22 +106,55 @@ void fat_cache_free(struct fat_fs *fs)
 		free(fs->bufs[i].data);
 	free(fs->bufs);
 	fs->bufs = NULL;
+	free(fs->run_in);
+	free(fs->run_out);
+	fs->run_in = fs->run_out = NULL;
 }
 
-/* Write one FAT sector to every copy it belongs in. */
-static int write_fat_sector(struct fat_fs *fs, struct fat_buf *b)
+/* The slot holding sector sec, or NULL. */
+static struct fat_buf *lookup(struct fat_fs *fs, uint64_t sec)
 {
-	uint64_t rel = b->sector - fs->g.fat_start;
+	for (unsigned i = 0; i < fs->nbufs; i++)
+		if (fs->bufs[i].state != FAT_BUF_EMPTY &&
+		    fs->bufs[i].sector == sec)
+			return &fs->bufs[i];
+	return NULL;
+}
 
+static bool dirty_fat(const struct fat_buf *b)
+{
+	return b && b->state == FAT_BUF_DIRTY && b->is_fat;
+}
+
+/* Write the dirty FAT sector in b with the dirty FAT sectors around it
+ * (run_max at most) to every copy they belong in; all become clean. */
+static int write_fat_run(struct fat_fs *fs, struct fat_buf *b)
+{
+	struct fat_buf *run[FAT_CACHE_RUN / 512];
+	uint64_t first = b->sector, rel;
+	unsigned n = 0;
+
+	while (first > fs->g.fat_start && b->sector - first + 1 < fs->run_max &&
+	       dirty_fat(lookup(fs, first - 1)))
+		first--;
+	for (struct fat_buf *r;
+	     n < fs->run_max && (r = lookup(fs, first + n)) && dirty_fat(r);
+	     n++) {
+		memcpy(fs->run_out + (size_t)n * fs->g.bps, r->data, fs->g.bps);
+		run[n] = r;
+	}
+	rel = first - fs->g.fat_start;
 	for (uint32_t i = 0; i < fs->g.nfats; i++) {
 		if (fs->g.active_fat >= 0 && (int)i != fs->g.active_fat)
 			continue;
 		int err = fat_dev_write(
 		    fs, fs->g.reserved + (uint64_t)i * fs->g.fat_sectors + rel,
-		    b->data, 1);
+		    fs->run_out, n);
 		if (err)
 			return err;
 	}
+	for (unsigned i = 0; i < n; i++)
+		run[i]->state = FAT_BUF_CLEAN;
 	return 0;
 }
 
@@ -120,9 +163,8 @@ static int write_buf(struct fat_fs *fs, struct fat_buf *b)
 	int err;
 
 	if (b->is_fat)
-		err = write_fat_sector(fs, b);
-	else
-		err = fat_dev_write(fs, b->sector, b->data, 1);
+		return write_fat_run(fs, b);
+	err = fat_dev_write(fs, b->sector, b->data, 1);
 	if (!err)
 		b->state = FAT_BUF_CLEAN;
 	return err;
@@ -212,35 +254,59 @@ static int evict(struct fat_fs *fs, struct fat_buf **out)
 	return evict(fs, out); /* everything is clean now */
 }
 
+/* Take a slot for sector sec, holding data. */
+static int fill(struct fat_fs *fs, uint64_t sec, bool is_fat,
+		const uint8_t *data, struct fat_buf **out)
+{
+	struct fat_buf *b;
+	int err = evict(fs, &b);
+
+	if (err)
+		return err;
+	memcpy(b->data, data, fs->g.bps);
+	b->sector = sec;
+	b->is_fat = is_fat;
+	b->state = FAT_BUF_CLEAN;
+	b->stamp = ++fs->stamp;
+	*out = b;
+	return 0;
+}
+
+/* Read sec into the cache, a FAT sector with the uncached FAT sectors
+ * after it; sec's slot is the most recently used. */
+static int load(struct fat_fs *fs, uint64_t sec, bool is_fat,
+		struct fat_buf **out)
+{
+	uint64_t end = fs->g.fat_start + fs->g.fat_sectors;
+	struct fat_buf *b;
+	unsigned n = 1;
+	int err;
+
+	while (is_fat && n < fs->run_max && sec + n < end &&
+	       !lookup(fs, sec + n))
+		n++;
+	err = fat_dev_read(fs, sec, fs->run_in, n);
+	while (!err && --n)
+		err = fill(fs, sec + n, true,
+			   fs->run_in + (size_t)n * fs->g.bps, &b);
+	if (!err)
+		err = fill(fs, sec, is_fat, fs->run_in, out);
+	return err;
+}
+
 int fat_cache_get(struct fat_fs *fs, uint64_t sec, bool is_fat, uint8_t **data)
 {
 	struct fat_buf *b = &fs->bufs[fs->last_hit];
 	int err;
 
-	if (b->state == FAT_BUF_EMPTY || b->sector != sec) {
-		b = NULL;
-		for (unsigned i = 0; i < fs->nbufs; i++) {
-			if (fs->bufs[i].state != FAT_BUF_EMPTY &&
-			    fs->bufs[i].sector == sec) {
-				b = &fs->bufs[i];
-				fs->last_hit = i;
-				break;
-			}
-		}
-	}
+	if (b->state == FAT_BUF_EMPTY || b->sector != sec)
+		b = lookup(fs, sec);
 	if (!b) {
-		err = evict(fs, &b);
+		err = load(fs, sec, is_fat, &b);
 		if (err)
 			return err;
-		b->state = FAT_BUF_EMPTY;
-		err = fat_dev_read(fs, sec, b->data, 1);
-		if (err)
-			return err;
-		b->sector = sec;
-		b->is_fat = is_fat;
-		b->state = FAT_BUF_CLEAN;
-		fs->last_hit = (unsigned)(b - fs->bufs);
 	}
+	fs->last_hit = (unsigned)(b - fs->bufs);
 	b->stamp = ++fs->stamp;
 	*data = b->data;
 	return 0;

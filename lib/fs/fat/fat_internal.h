@@ -125,6 +125,9 @@ struct fat_fs {
 	void *clock_arg;
 	struct fat_buf *bufs;
 	unsigned nbufs;
+	uint8_t *run_in;  /* run_max sectors each: FAT sectors read ahead, */
+	uint8_t *run_out; /* and written back together */
+	unsigned run_max; /* FAT_CACHE_RUN bytes, a quarter of the cache */
 	unsigned last_hit;
 	uint32_t stamp;
 	uint32_t *pending; /* chain heads to free at the next commit */
@@ -162,7 +165,10 @@ int fat_commit(struct fat_fs *fs);
 uint64_t fat_clus2sec(struct fat_fs *fs, uint32_t c);
 int64_t fat_now(struct fat_fs *fs);
 
-/* fat_cache.c */
+/* fat_cache.c: FAT sectors are read ahead and written back in runs of up
+ * to this many bytes of consecutive sectors, one device call each (on hvt
+ * each call is a VM exit, tens of microseconds). */
+#define FAT_CACHE_RUN 16384
 int fat_dev_read(struct fat_fs *fs, uint64_t sec, void *buf, uint32_t n);
 int fat_dev_write(struct fat_fs *fs, uint64_t sec, const void *buf, uint32_t n);
 int fat_dev_flush(struct fat_fs *fs);

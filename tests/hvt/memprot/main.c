@@ -13,6 +13,7 @@
 #include <graft/heap.h>
 #include <graft/init.h>
 #include <graft/platform.h>
+#include <abi/hvt.h>
 
 #define PAGE	 4096
 #define PTE_W	 (1ULL << 1)
@@ -50,7 +51,7 @@ static int run_code(uint8_t *p)
 /* The guest's own page-table entry for addr (4 KiB or 2 MiB). */
 static volatile uint64_t *pte_of(uintptr_t addr)
 {
-	uint64_t *t = (uint64_t *)PML4;
+	uint64_t *t = (uint64_t *)HVT_PML4_ADDR;
 	int shift = 39;
 
 	for (int level = 4; level > 1; level--, shift -= 9) {
@@ -94,6 +95,27 @@ int main(int argc, char **argv)
 		if (rc)
 			return fail("protect read-only", rc);
 		printf("reading %p: %d\n", (void *)p, p[0]);
+		printf("writing read-only page %p\n", (void *)p);
+		p[8] = 1;
+		printf("FAIL: no fault\n");
+		return 1;
+	}
+	if (!strcmp(c, "ro-write-split")) {
+		/* A page past the first 2 MiB sits in a 2 MiB mapping, which
+		 * protection must split (and flush the whole TLB for). */
+		uint8_t *big = graft_page_alloc(1024);
+
+		if (!big)
+			return fail("4 MiB allocation", GRAFT_ENOMEM);
+		p = big + 1023 * PAGE;
+		if ((uintptr_t)p < (4UL << 20))
+			return fail("page below 4 MiB", GRAFT_EINVAL);
+		p[0] = 1;
+		rc = plat_mem_protect((uintptr_t)p, PAGE, PLAT_PROT_READ);
+		if (rc)
+			return fail("protect read-only", rc);
+		big[0] =
+		    2; /* its neighbours in the old 2 MiB page stay writable */
 		printf("writing read-only page %p\n", (void *)p);
 		p[8] = 1;
 		printf("FAIL: no fault\n");
@@ -220,7 +242,9 @@ int main(int argc, char **argv)
 	if (!strcmp(c, "seal-hypercall")) {
 		/* HVT_HC_CLOCK writes its answer where the guest says: here,
 		 * over its own text. */
-		volatile uint32_t *clock_port = (volatile uint32_t *)0xf0004UL;
+		volatile uint32_t *clock_port =
+		    (volatile uint32_t *)(HVT_HYPERCALL_MMIO +
+					  4 * HVT_HC_CLOCK);
 
 		rc = plat_seal();
 		if (rc)
@@ -230,6 +254,23 @@ int main(int argc, char **argv)
 		*clock_port = (uint32_t)(uintptr_t)main;
 		printf("FAIL: the tender wrote into sealed text\n");
 		return 1;
+	}
+	if (!strcmp(c, "seal-short")) {
+		/* A seal that leaves the text out: the tender walks the page
+		 * tables itself and refuses it. */
+		static uint64_t ranges[2] = {HVT_GDT_ADDR, HVT_BOOT_INFO_ADDR};
+		struct hvt_hc_seal a = {(uintptr_t)ranges, 1, 0};
+		volatile uint32_t *seal_port =
+		    (volatile uint32_t *)(HVT_HYPERCALL_MMIO + 4 * HVT_HC_SEAL);
+
+		*seal_port = (uint32_t)(uintptr_t)&a;
+		if (a.ret != GRAFT_EINVAL)
+			return fail("short seal not refused", a.ret);
+		rc = plat_seal();
+		if (rc)
+			return fail("seal after a refused one", rc);
+		printf("ok\n");
+		return 0;
 	}
 	printf("usage: memprot CASE\n");
 	return 2;

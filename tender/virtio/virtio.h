@@ -1,0 +1,65 @@
+/*
+ * graft-virtio: runs a virtio image under QEMU.  virtio_main.c parses the
+ * options and runs QEMU; virtio_qemu.c builds its command line;
+ * virtio_ctl.c relays the instance's control socket to the guest's
+ * virtio-console port while QEMU runs.
+ */
+#ifndef GRAFT_TENDER_VIRTIO_H
+#define GRAFT_TENDER_VIRTIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <abi/virtio.h>
+#include <abi/virtio.h>
+#include "../common/host.h"
+
+#define VIRTIO_MAX_NET	8
+#define VIRTIO_MAX_DISK 8
+/* Descriptors QEMU inherits: the control stream, then the taps. */
+#define VIRTIO_FD_CTL  3
+#define VIRTIO_FD_TAP0 4
+
+enum virtio_machine { MACHINE_Q35, MACHINE_MICROVM };
+
+struct virtio_launch {
+	const char *qemu; /* the QEMU binary */
+	enum virtio_machine machine;
+	int kvm; /* 0: TCG */
+	uint64_t mem;
+	const char *image;
+	int argc; /* the guest's argv, argv[0] the image */
+	char **argv;
+	const char *tap[VIRTIO_MAX_NET];
+	int tap_fd[VIRTIO_MAX_NET];
+	unsigned ntap;
+	const char *disk[VIRTIO_MAX_DISK];
+	int disk_ro[VIRTIO_MAX_DISK];
+	unsigned ndisk;
+	int ctl; /* a control channel */
+	const char *module[VIRTIO_MAX_MODULES];
+	unsigned nmodule;
+	char exit_path[4096];	/* the exit channel's file */
+	char bundle_path[4096]; /* the modules' bundle (if nmodule) */
+	struct host_instance inst;
+};
+
+/* virtio_qemu_argv - QEMU's argument vector for l, NULL-terminated, or
+ * NULL on allocation failure.  The caller frees it with
+ * virtio_qemu_argv_free. */
+char **virtio_qemu_argv(const struct virtio_launch *l);
+void virtio_qemu_argv_free(char **argv);
+
+/* virtio_module_bundle - write the modules named in l into one file at
+ * l->bundle_path (include/abi/virtio.h), a mkstemp template.  Returns 0,
+ * or -1 after a one-line warning naming the module or the file. */
+int virtio_module_bundle(struct virtio_launch *l);
+
+/* virtio_ctl_relay - until QEMU (pid, through a pidfd) ends: accept
+ * clients on the instance's control socket and pass each request to the
+ * guest over stream (a socket QEMU holds as the console port's backend;
+ * -1 for none, else closed here) and each response back.  Returns QEMU's
+ * wait status. */
+int virtio_ctl_relay(struct virtio_launch *l, int pid, int stream);
+
+#endif

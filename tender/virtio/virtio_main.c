@@ -1,0 +1,412 @@
+/*
+ * graft-virtio: run one graft image for the virtio target under QEMU.
+ *
+ *   graft-virtio [--machine q35|microvm] [--mem SIZE] [--net TAP]...
+ *                [--disk FILE[:ro]]... [--module FILE]... [--name NAME]
+ *                [--no-ctl] [--accel tcg|kvm] [--print-cmd]
+ *                IMAGE [-- ARGS...]
+ *
+ * Usually started by `graft run -t virtio`.  Builds QEMU's command line
+ * (virtio_qemu.c), says on stderr which accelerator runs the guest, runs
+ * QEMU with the console on stdout, relays the control socket while it
+ * runs, and exits with the guest's status, read from the exit channel
+ * (platform/virtio/virtio_exit.c): 255 after a guest fault or abort or
+ * when the guest ended without a status, 1 when QEMU could not run it.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "virtio.h"
+
+#define MEM_DEFAULT (32ULL << 20)
+#define MEM_MIN	    (4ULL << 20)
+#define MEM_MAX	    (3ULL << 30)
+
+static pid_t qemu_pid;
+
+static void usage(FILE *f)
+{
+	static const char *const lines[] = {
+	    "usage: graft-virtio [--machine q35|microvm] [--mem SIZE]",
+	    "                    [--net TAP]... [--disk FILE[:ro]]...",
+	    "                    [--module FILE]... [--name NAME] [--no-ctl]",
+	    "                    [--accel tcg|kvm] [--print-cmd]",
+	    "                    IMAGE [-- ARGS...]",
+	    "",
+	    "Runs a graft image built for the virtio target under QEMU.",
+	    "  --machine M    q35 (PCI devices, default) or microvm "
+	    "(virtio-mmio)",
+	    "  --mem SIZE     guest memory, e.g. 64M (default 32M, 4M to 3G)",
+	    "  --net TAP      attach an existing tap interface as the next "
+	    "virtio-net",
+	    "  --disk FILE    attach a raw disk image as the next virtio-blk "
+	    "(:ro read-only)",
+	    "  --module FILE  load this native module at boot, before main "
+	    "(repeatable)",
+	    "  --name NAME    the instance's name for graft ps and the "
+	    "control socket",
+	    "  --no-ctl       no control channel",
+	    "  --accel A      tcg (default: QEMU 7.2's KVM fails on these "
+	    "hosts) or kvm",
+	    "  --print-cmd    print QEMU's command line and exit",
+	    "  -h, --help     this text",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		fprintf(f, "%s\n", lines[i]);
+}
+
+static void print_cmd(char **argv)
+{
+	for (char **p = argv; *p; p++) {
+		int plain = !strpbrk(*p, " \"'\\$`!*?;&|<>()");
+
+		printf("%s", p == argv ? "" : " ");
+		if (plain) {
+			printf("%s", *p);
+			continue;
+		}
+		putchar('\'');
+		for (const char *c = *p; *c; c++)
+			printf(*c == '\'' ? "'\\''" : "%c", *c);
+		putchar('\'');
+	}
+	putchar('\n');
+}
+
+static const char *find_qemu(void)
+{
+	const char *q = getenv("GRAFT_QEMU");
+	const char *path = getenv("PATH");
+	static char buf[4096];
+
+	if (q && *q)
+		return q;
+	for (const char *p = path ? path : "/usr/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+
+		snprintf(buf, sizeof(buf), "%.*s/qemu-system-x86_64", (int)n,
+			 p);
+		if (access(buf, X_OK) == 0)
+			return "qemu-system-x86_64";
+		p += n + (p[n] == ':');
+	}
+	return NULL;
+}
+
+static int attach_disk(struct virtio_launch *l, char *spec)
+{
+	size_t len = strlen(spec);
+	uint64_t size;
+	int ro = 0, is_ro, fd;
+
+	if (l->ndisk == VIRTIO_MAX_DISK) {
+		warnx("--disk '%s': at most %d disks", spec, VIRTIO_MAX_DISK);
+		return -1;
+	}
+	if (len > 3 && strcmp(spec + len - 3, ":ro") == 0) {
+		spec[len - 3] = '\0';
+		ro = 1;
+	}
+	fd = host_disk_open(spec, ro, &size, &is_ro);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	l->disk[l->ndisk] = spec;
+	l->disk_ro[l->ndisk++] = is_ro;
+	return 0;
+}
+
+static int attach_net(struct virtio_launch *l, const char *tap)
+{
+	int fd;
+
+	if (l->ntap == VIRTIO_MAX_NET) {
+		warnx("--net '%s': at most %d nets", tap, VIRTIO_MAX_NET);
+		return -1;
+	}
+	fd = host_tap_open(tap);
+	if (fd < 0)
+		return -1;
+	l->tap[l->ntap] = tap;
+	l->tap_fd[l->ntap++] = fd;
+	return 0;
+}
+
+/* In the child: the control stream and the taps at the descriptors the
+ * command line names, blocking, inherited; then QEMU. */
+static void exec_qemu(struct virtio_launch *l, int ctl_fd, char **argv)
+{
+	int hi = VIRTIO_FD_TAP0 + (int)l->ntap;
+
+	for (unsigned i = 0; i < l->ntap; i++)
+		l->tap_fd[i] = fcntl(l->tap_fd[i], F_DUPFD_CLOEXEC, hi + 64);
+	if (ctl_fd >= 0)
+		ctl_fd = fcntl(ctl_fd, F_DUPFD_CLOEXEC, hi + 64);
+	if (ctl_fd >= 0 && dup2(ctl_fd, VIRTIO_FD_CTL) < 0)
+		_exit(127);
+	for (unsigned i = 0; i < l->ntap; i++) {
+		int fd = VIRTIO_FD_TAP0 + (int)i;
+
+		if (l->tap_fd[i] < 0 || dup2(l->tap_fd[i], fd) < 0 ||
+		    fcntl(fd, F_SETFL, 0) < 0)
+			_exit(127);
+	}
+	execvp(argv[0], argv);
+	fprintf(stderr, "graft-virtio: %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static void forward(int sig)
+{
+	if (qemu_pid > 0)
+		kill(qemu_pid, sig);
+}
+
+/* The guest's status from the exit channel, -1 if it left none; abort
+ * text is passed on to stderr. */
+static int read_exit_channel(const char *path, const char *name)
+{
+	char buf[8192], *line, *save = NULL;
+	int status = -1, fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *end;
+		long v;
+
+		if (strncmp(line, "exit ", 5) == 0) {
+			v = strtol(line + 5, &end, 10);
+			if (*end == '\0' && v >= 0 && v <= 255)
+				status = (int)v;
+		} else if (strncmp(line, "abort: ", 7) == 0) {
+			fprintf(stderr,
+				"graft-virtio: instance '%s' aborted: "
+				"%s\n",
+				name, line + 7);
+		}
+	}
+	return status;
+}
+
+static int run(struct virtio_launch *l, char **qargv)
+{
+	int sv[2] = {-1, -1}, wstatus, status;
+	const char *name = l->inst.name[0] ? l->inst.name : l->image;
+
+	if (l->ctl &&
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		warn("control channel");
+		return 1;
+	}
+	fflush(NULL);
+	qemu_pid = fork();
+	if (qemu_pid < 0) {
+		warn("fork");
+		return 1;
+	}
+	if (qemu_pid == 0)
+		exec_qemu(l, sv[1], qargv);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	for (unsigned i = 0; i < l->ntap; i++)
+		close(l->tap_fd[i]);
+	wstatus = virtio_ctl_relay(l, qemu_pid, sv[0]);
+	status = read_exit_channel(l->exit_path, name);
+	if (status >= 0)
+		return status;
+	if (WIFSIGNALED(wstatus)) {
+		warnx("instance '%s': QEMU killed by signal %d (%s)", name,
+		      WTERMSIG(wstatus), strsignal(WTERMSIG(wstatus)));
+		return 255;
+	}
+	if (WEXITSTATUS(wstatus) == 0) {
+		warnx("instance '%s' ended without an exit status (a reset "
+		      "or triple fault)",
+		      name);
+		return 255;
+	}
+	if (WEXITSTATUS(wstatus) != 127)
+		warnx("instance '%s': QEMU failed (status %d)", name,
+		      WEXITSTATUS(wstatus));
+	return 1;
+}
+
+/* Remove what this run made: instance files, exit channel, bundle. */
+static void cleanup(struct virtio_launch *l)
+{
+	host_instance_destroy(&l->inst);
+	if (!strstr(l->exit_path, "XXXXXX"))
+		unlink(l->exit_path);
+	if (l->nmodule && !strstr(l->bundle_path, "XXXXXX"))
+		unlink(l->bundle_path);
+}
+
+static void parse_machine(struct virtio_launch *l, const char *m)
+{
+	if (strcmp(m, "q35") == 0)
+		l->machine = MACHINE_Q35;
+	else if (strcmp(m, "microvm") == 0)
+		l->machine = MACHINE_MICROVM;
+	else
+		errx(1, "--machine '%s': use q35 or microvm", m);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"machine", required_argument, NULL, 'M'},
+	    {"mem", required_argument, NULL, 'm'},
+	    {"net", required_argument, NULL, 'n'},
+	    {"disk", required_argument, NULL, 'd'},
+	    {"module", required_argument, NULL, 'o'},
+	    {"name", required_argument, NULL, 'N'},
+	    {"no-ctl", no_argument, NULL, 'C'},
+	    {"accel", required_argument, NULL, 'a'},
+	    {"print-cmd", no_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	static struct virtio_launch l;
+	const char *name = NULL;
+	char target[32], why[128];
+	int c, print = 0, rc, fd;
+	char **qargv;
+
+	l.mem = MEM_DEFAULT;
+	l.ctl = 1;
+	l.inst.listen_fd = -1;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'M':
+			parse_machine(&l, optarg);
+			break;
+		case 'm':
+			if (host_parse_size(optarg, &l.mem) < 0)
+				errx(1,
+				     "--mem '%s': not a size (try 64M or 1G)",
+				     optarg);
+			break;
+		case 'n':
+			if (attach_net(&l, optarg) < 0)
+				exit(1);
+			break;
+		case 'd':
+			if (attach_disk(&l, optarg) < 0)
+				exit(1);
+			break;
+		case 'o':
+			if (l.nmodule == VIRTIO_MAX_MODULES)
+				errx(1, "--module '%s': at most %d modules",
+				     optarg, VIRTIO_MAX_MODULES);
+			l.module[l.nmodule++] = optarg;
+			break;
+		case 'N':
+			name = optarg;
+			break;
+		case 'C':
+			l.ctl = 0;
+			break;
+		case 'a':
+			if (strcmp(optarg, "tcg") && strcmp(optarg, "kvm"))
+				errx(1, "--accel '%s': use tcg or kvm", optarg);
+			l.kvm = strcmp(optarg, "kvm") == 0;
+			break;
+		case 'p':
+			print = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 1;
+	}
+	l.image = argv[optind];
+	if (l.mem < MEM_MIN || l.mem > MEM_MAX || l.mem % (1ULL << 20))
+		errx(1,
+		     "--mem: %llu bytes: guest memory must be whole MiB "
+		     "between 4M and 3G",
+		     (unsigned long long)l.mem);
+	if (host_image_target(l.image, target, sizeof(target), why,
+			      sizeof(why)) < 0)
+		errx(1, "image '%s': %s", l.image, why);
+	if (strcmp(target, "virtio") != 0)
+		errx(1, "image '%s' is built for target '%s', not virtio",
+		     l.image, target);
+	l.qemu = find_qemu();
+	if (!l.qemu)
+		errx(1, "qemu-system-x86_64: not found (install the "
+			"qemu-system-x86 package)");
+	/* The guest's argv[0] is the image name, then what followed "--". */
+	if (optind + 1 < argc && strcmp(argv[optind + 1], "--") == 0) {
+		argv[optind + 1] = (char *)l.image;
+		optind++;
+	}
+	l.argc = argc - optind;
+	l.argv = argv + optind;
+	snprintf(l.bundle_path, sizeof(l.bundle_path),
+		 "%s/graft-virtio-modules-XXXXXX", P_tmpdir);
+	if (print) {
+		snprintf(l.exit_path, sizeof(l.exit_path),
+			 "%s/graft-virtio-XXXXXX", P_tmpdir);
+		qargv = virtio_qemu_argv(&l);
+		if (!qargv)
+			errx(1, "out of memory");
+		print_cmd(qargv);
+		return 0;
+	}
+	snprintf(l.exit_path, sizeof(l.exit_path), "%s/graft-virtio-XXXXXX",
+		 P_tmpdir);
+	if (l.nmodule && virtio_module_bundle(&l) < 0)
+		exit(1);
+	fd = mkstemp(l.exit_path);
+	if (fd < 0) {
+		warn("exit channel '%s'", l.exit_path);
+		cleanup(&l);
+		exit(1);
+	}
+	close(fd);
+	if (l.ctl &&
+	    host_instance_create(&l.inst, name, l.image, "virtio", l.mem) < 0) {
+		cleanup(&l);
+		exit(1);
+	}
+	qargv = virtio_qemu_argv(&l);
+	if (!qargv)
+		errx(1, "out of memory");
+	fprintf(stderr, "graft-virtio: %s on %s, accelerator %s\n",
+		l.inst.name[0] ? l.inst.name : l.image,
+		l.machine == MACHINE_MICROVM ? "microvm" : "q35",
+		l.kvm ? "KVM" : "TCG (software emulation)");
+	signal(SIGINT, forward);
+	signal(SIGTERM, forward);
+	signal(SIGHUP, forward);
+	rc = run(&l, qargv);
+	virtio_qemu_argv_free(qargv);
+	cleanup(&l);
+	return rc;
+}
