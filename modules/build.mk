@@ -6,11 +6,16 @@ MODULES := hello ticker echo blkserve udpecho
 MODULES_OUT := $(BUILD)/modules
 MODULES_BUILD := tools/graft-module-build.sh include/graft/module.h \
 	include/graft/modapi.h
-MODULES_NATIVE := $(MODULES:%=$(MODULES_OUT)/%.o) $(MODULES_OUT)/ticker-v2.o
+# Native only: they call the kernel's API or each other's exports, which
+# bytecode modules cannot.
+MODULES_NATIVE_ONLY := greeter greeter-user sleeper
+MODULES_NATIVE := $(MODULES:%=$(MODULES_OUT)/%.o) $(MODULES_OUT)/ticker-v2.o \
+	$(MODULES_NATIVE_ONLY:%=$(MODULES_OUT)/%.o)
 MODULES_WASM := $(MODULES:%=$(MODULES_OUT)/%.wasm) \
 	$(MODULES_OUT)/ticker-v2.wasm
 
-$(MODULES_OUT)/%.o: modules/%/*.c $(MODULES_BUILD) $(MOD_MKEXPORTS)
+$(MODULES_OUT)/%.o: modules/%/*.c $(wildcard modules/*/*.h) $(MODULES_BUILD) \
+		$(MOD_MKEXPORTS)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  MODULE  $@")
 	$(Q)GRAFT_MKEXPORTS=$(MOD_MKEXPORTS) sh tools/graft-module-build.sh \

@@ -22,7 +22,6 @@
 #include <string.h>
 #include <graft/error.h>
 #include <graft/init.h>
-#include <graft/log.h>
 #include <graft/module.h>
 #include "fmt_wasm.h"
 
@@ -397,16 +396,9 @@ int mod_wasm_register(void)
 	return mod_format_register(&mod_format_wasm);
 }
 
-static void report_to_log(const char *line)
-{
-	graft_log(GRAFT_LOG_ERROR, "mod", "%s", line);
-}
-
-/* Boot: bytecode modules become loadable; what the manager reports (a
- * module stopped after a trap) goes to the log. */
+/* Boot: bytecode modules become loadable. */
 static int mod_wasm_boot(void)
 {
-	mod_set_report(report_to_log);
 	return mod_wasm_register();
 }
 GRAFT_INIT(mod_wasm_boot, GRAFT_INIT_LIBS);

@@ -25,7 +25,7 @@ static void plat_pages_free(void *p, size_t npages)
 	unsigned devices = device_unregister_range(lo, hi);
 
 	if (fibers || timers || devices)
-		graft_log(GRAFT_LOG_WARN, "mod",
+		graft_log(GRAFT_LOG_INFO, "mod",
 			  "unloaded module left %u fibers, %u timers, %u "
 			  "devices behind: dropped",
 			  fibers, timers, devices);

@@ -373,15 +373,22 @@ static int grant_parse(const char *s, size_t len)
 	return mod_grant(buf, dev, f, c);
 }
 
-/* Boot: the grants of the kernel option graft.grant, a comma-separated
+static void report_to_log(const char *line)
+{
+	graft_log(GRAFT_LOG_ERROR, "mod", "%s", line);
+}
+
+/* Boot: what the manager reports (a module stopped after a trap) goes to
+ * the log; the grants of the kernel option graft.grant, a comma-separated
  * list of MODULE:DEVICE (a whole device) or MODULE:DEVICE:FIRST:COUNT (a
- * block range).  A malformed entry is reported and skipped. */
-static int mod_grants_boot(void)
+ * block range), are made.  A malformed entry is reported and skipped. */
+static int mod_api_boot(void)
 {
 	const char *opt = graft_option("grant"), *end;
 	size_t len;
 	int rc;
 
+	mod_set_report(report_to_log);
 	for (; opt && *opt; opt = *end ? end + 1 : end) {
 		end = strchr(opt, ',');
 		if (!end)
@@ -396,7 +403,7 @@ static int mod_grants_boot(void)
 	}
 	return 0;
 }
-GRAFT_INIT(mod_grants_boot, GRAFT_INIT_SERVICES);
+GRAFT_INIT(mod_api_boot, GRAFT_INIT_SERVICES);
 
 static const struct grant *grant_find(const char *module, const char *device)
 {

@@ -12,13 +12,13 @@
 #include <graft/platform.h>
 #include "hvt_guest.h"
 
-#define PTE_P (1ULL << 0)
-#define PTE_W (1ULL << 1)
-#define PTE_U (1ULL << 2)
-#define PTE_A (1ULL << 5)
-#define PTE_D (1ULL << 6)
-#define PTE_PS (1ULL << 7)
-#define PTE_NX (1ULL << 63)
+#define PTE_P	 (1ULL << 0)
+#define PTE_W	 (1ULL << 1)
+#define PTE_U	 (1ULL << 2)
+#define PTE_A	 (1ULL << 5)
+#define PTE_D	 (1ULL << 6)
+#define PTE_PS	 (1ULL << 7)
+#define PTE_NX	 (1ULL << 63)
 #define PTE_ADDR 0x000ffffffffff000ULL
 
 #define POOL_PAGES 32
@@ -87,12 +87,24 @@ int plat_mem_protect(uintptr_t addr, size_t len, int prot)
 	for (uintptr_t a = addr; a < addr + len; a += PLAT_PAGE_SIZE)
 		if (!pt_entry(a))
 			return GRAFT_ENOMEM;
-	for (uintptr_t a = addr; a < addr + len; a += PLAT_PAGE_SIZE) {
-		uint64_t *pte = pt_entry(a);
+	/* Each trip through the TLB gate is an exception into emulated ring
+	 * 0, tens of microseconds: skip entries that already say this, and
+	 * flush everything once rather than page by page. */
+	uintptr_t changed = 0, last = 0;
 
-		*pte = (*pte & PTE_ADDR) | flags;
-		hvt_invlpg(a);
+	for (uintptr_t a = addr; a < addr + len; a += PLAT_PAGE_SIZE) {
+		uint64_t *pte = pt_entry(a), want = (*pte & PTE_ADDR) | flags;
+
+		if (*pte == want)
+			continue;
+		*pte = want;
+		changed++;
+		last = a;
 	}
+	if (changed == 1)
+		hvt_invlpg(last);
+	else if (changed > 1)
+		hvt_flush_tlb();
 	return 0;
 }
 
@@ -157,7 +169,7 @@ int plat_seal(void)
 	if (!rc)
 		rc = add_range(&rs, HVT_PT_IMAGE_ADDR,
 			       HVT_PT_IMAGE_ADDR +
-				       HVT_PT_IMAGE_MAX * PLAT_PAGE_SIZE);
+				   HVT_PT_IMAGE_MAX * PLAT_PAGE_SIZE);
 	if (!rc)
 		rc = add_exec_pages(&rs, HVT_IMAGE_BASE, pool_start);
 	if (!rc)

@@ -215,6 +215,17 @@ static void test_messages(void)
 	is_int(mod_msg_send("echo", host_msgs, GRAFT_MOD_MSG_MAX + 1),
 	       GRAFT_EMSGSIZE, "an oversized message is refused");
 	is_int(mod_unload("pinger", err, sizeof(err)), 0, "pinger unloads");
+	is_int(mod_unload("echo", err, sizeof(err)), 0, "echo unloads");
+	is_int(load("modules/echo.o", NULL), 0,
+	       "the native echo, from the same source, loads");
+	host_msgs[0] = '\0';
+	mod_msg_send("echo", "native?", 7);
+	run_for(GRAFT_NSEC_PER_MSEC);
+	ok(contains(host_msgs, "echo: native?\n"),
+	   "and answers through the same message API");
+	is_int(mod_unload("echo", err, sizeof(err)), 0, "it unloads");
+	is_int(load("modules/echo.wasm", NULL), 0,
+	       "the bytecode echo is back for the tests below");
 }
 
 static void trap_case(const char *what, const char *reason)

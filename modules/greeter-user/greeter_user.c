@@ -2,7 +2,7 @@
  * greeter cannot be unloaded. */
 #include <graft/module.h>
 
-#include "greeter.h"
+#include "../greeter/greeter.h"
 
 GRAFT_MODULE("greeter-user", "1.0", "MIT");
 GRAFT_MODULE_DEPENDS("greeter");
