@@ -16,9 +16,13 @@
 
 #define VIRTIO_MAX_NET	8
 #define VIRTIO_MAX_DISK 8
-/* Descriptors QEMU inherits: the control stream, then the taps. */
-#define VIRTIO_FD_CTL  3
-#define VIRTIO_FD_TAP0 4
+/* Descriptors QEMU inherits: the control stream, the exit channel and
+ * the module bundle (memory files it opens as /proc/self/fd/N, so that no
+ * file outlives the run), then the taps. */
+#define VIRTIO_FD_CTL	 3
+#define VIRTIO_FD_EXIT	 4
+#define VIRTIO_FD_BUNDLE 5
+#define VIRTIO_FD_TAP0	 6
 
 enum virtio_machine { MACHINE_Q35, MACHINE_MICROVM };
 
@@ -39,8 +43,10 @@ struct virtio_launch {
 	int ctl; /* a control channel */
 	const char *module[VIRTIO_MAX_MODULES];
 	unsigned nmodule;
-	char exit_path[4096];	/* the exit channel's file */
-	char bundle_path[4096]; /* the modules' bundle (if nmodule) */
+	int exit_fd;	    /* the exit channel's memory file */
+	int bundle_fd;	    /* the modules' bundle, -1 if none */
+	char exit_path[64]; /* as QEMU opens them */
+	char bundle_path[64];
 	struct host_instance inst;
 };
 
@@ -50,9 +56,9 @@ struct virtio_launch {
 char **virtio_qemu_argv(const struct virtio_launch *l);
 void virtio_qemu_argv_free(char **argv);
 
-/* virtio_module_bundle - write the modules named in l into one file at
- * l->bundle_path (include/abi/virtio.h), a mkstemp template.  Returns 0,
- * or -1 after a one-line warning naming the module or the file. */
+/* virtio_module_bundle - write the modules named in l into one memory
+ * file, l->bundle_fd (include/abi/virtio.h).  Returns 0, or -1 after a
+ * one-line warning naming the module. */
 int virtio_module_bundle(struct virtio_launch *l);
 
 /* virtio_ctl_relay - until QEMU (pid, through a pidfd) ends: accept

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -61,7 +62,8 @@ static void usage(FILE *f)
 	    "  --accel A      tcg (default: QEMU 7.2's KVM fails on these "
 	    "hosts) or kvm",
 	    "  --print-cmd    print QEMU's command line and exit",
-	    "  -v, --verbose  say which accelerator runs the guest (always said "
+	    "  -v, --verbose  say which accelerator runs the guest (always "
+	    "said "
 	    "on a terminal)",
 	    "  -h, --help     this text",
 	};
@@ -147,17 +149,26 @@ static int attach_net(struct virtio_launch *l, const char *tap)
 	return 0;
 }
 
-/* In the child: the control stream and the taps at the descriptors the
- * command line names, blocking, inherited; then QEMU. */
+/* In the child: the control stream, the exit channel, the bundle and the
+ * taps at the descriptors the command line names, blocking, inherited;
+ * then QEMU. */
 static void exec_qemu(struct virtio_launch *l, int ctl_fd, char **argv)
 {
 	int hi = VIRTIO_FD_TAP0 + (int)l->ntap;
+	int exit_fd = fcntl(l->exit_fd, F_DUPFD_CLOEXEC, hi + 64);
+	int bundle_fd = l->bundle_fd;
 
 	for (unsigned i = 0; i < l->ntap; i++)
 		l->tap_fd[i] = fcntl(l->tap_fd[i], F_DUPFD_CLOEXEC, hi + 64);
 	if (ctl_fd >= 0)
 		ctl_fd = fcntl(ctl_fd, F_DUPFD_CLOEXEC, hi + 64);
+	if (bundle_fd >= 0)
+		bundle_fd = fcntl(bundle_fd, F_DUPFD_CLOEXEC, hi + 64);
 	if (ctl_fd >= 0 && dup2(ctl_fd, VIRTIO_FD_CTL) < 0)
+		_exit(127);
+	if (exit_fd < 0 || dup2(exit_fd, VIRTIO_FD_EXIT) < 0)
+		_exit(127);
+	if (bundle_fd >= 0 && dup2(bundle_fd, VIRTIO_FD_BUNDLE) < 0)
 		_exit(127);
 	for (unsigned i = 0; i < l->ntap; i++) {
 		int fd = VIRTIO_FD_TAP0 + (int)i;
@@ -180,16 +191,12 @@ static void forward(int sig)
 
 /* The guest's status from the exit channel, -1 if it left none; abort
  * text is passed on to stderr. */
-static int read_exit_channel(const char *path, const char *name)
+static int read_exit_channel(int fd, const char *name)
 {
 	char buf[8192], *line, *save = NULL;
-	int status = -1, fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	int status = -1;
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
@@ -235,7 +242,7 @@ static int run(struct virtio_launch *l, char **qargv)
 	for (unsigned i = 0; i < l->ntap; i++)
 		close(l->tap_fd[i]);
 	wstatus = virtio_ctl_relay(l, qemu_pid, sv[0]);
-	status = read_exit_channel(l->exit_path, name);
+	status = read_exit_channel(l->exit_fd, name);
 	if (status >= 0)
 		return status;
 	if (WIFSIGNALED(wstatus)) {
@@ -264,10 +271,10 @@ static int run(struct virtio_launch *l, char **qargv)
 static void cleanup(struct virtio_launch *l)
 {
 	host_instance_destroy(&l->inst);
-	if (!strstr(l->exit_path, "XXXXXX"))
-		unlink(l->exit_path);
-	if (l->nmodule && !strstr(l->bundle_path, "XXXXXX"))
-		unlink(l->bundle_path);
+	if (l->exit_fd >= 0)
+		close(l->exit_fd);
+	if (l->bundle_fd >= 0)
+		close(l->bundle_fd);
 }
 
 static void parse_machine(struct virtio_launch *l, const char *m)
@@ -299,10 +306,12 @@ int main(int argc, char **argv)
 	static struct virtio_launch l;
 	const char *name = NULL;
 	char target[32], why[128];
-	int c, print = 0, verbose = 0, rc, fd;
+	int c, print = 0, verbose = 0, rc;
 	char **qargv;
 
 	l.mem = MEM_DEFAULT;
+	l.exit_fd = -1;
+	l.bundle_fd = -1;
 	l.ctl = 1;
 	l.inst.listen_fd = -1;
 	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
@@ -382,28 +391,25 @@ int main(int argc, char **argv)
 	}
 	l.argc = argc - optind;
 	l.argv = argv + optind;
-	snprintf(l.bundle_path, sizeof(l.bundle_path),
-		 "%s/graft-virtio-modules-XXXXXX", P_tmpdir);
+	snprintf(l.exit_path, sizeof(l.exit_path), "/proc/self/fd/%d",
+		 VIRTIO_FD_EXIT);
+	snprintf(l.bundle_path, sizeof(l.bundle_path), "/proc/self/fd/%d",
+		 VIRTIO_FD_BUNDLE);
 	if (print) {
-		snprintf(l.exit_path, sizeof(l.exit_path),
-			 "%s/graft-virtio-XXXXXX", P_tmpdir);
 		qargv = virtio_qemu_argv(&l);
 		if (!qargv)
 			errx(1, "out of memory");
 		print_cmd(qargv);
 		return 0;
 	}
-	snprintf(l.exit_path, sizeof(l.exit_path), "%s/graft-virtio-XXXXXX",
-		 P_tmpdir);
 	if (l.nmodule && virtio_module_bundle(&l) < 0)
 		exit(1);
-	fd = mkstemp(l.exit_path);
-	if (fd < 0) {
-		warn("exit channel '%s'", l.exit_path);
+	l.exit_fd = memfd_create("graft-virtio-exit", MFD_CLOEXEC);
+	if (l.exit_fd < 0) {
+		warn("exit channel");
 		cleanup(&l);
 		exit(1);
 	}
-	close(fd);
 	if (l.ctl &&
 	    host_instance_create(&l.inst, name, l.image, "virtio", l.mem) < 0) {
 		cleanup(&l);

@@ -1,11 +1,13 @@
 /*
  * Modules given with --module, bundled into the one file QEMU hands the
  * guest as its PVH module (include/abi/virtio.h): the header and entries,
- * then each module's bytes at a page-aligned offset.
+ * then each module's bytes at a page-aligned offset.  The file lives in
+ * memory (memfd), so nothing is left behind however the run ends.
  */
 #include <err.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "virtio.h"
@@ -45,9 +47,9 @@ int virtio_module_bundle(struct virtio_launch *l)
 
 	if (!b)
 		err(1, "module bundle");
-	out = mkstemp(l->bundle_path);
+	out = memfd_create("graft-virtio-modules", MFD_CLOEXEC);
 	if (out < 0) {
-		warn("module bundle '%s'", l->bundle_path);
+		warn("module bundle");
 		free(b);
 		return -1;
 	}
@@ -74,9 +76,10 @@ int virtio_module_bundle(struct virtio_launch *l)
 	}
 	rc = 0;
 out:
-	close(out);
 	free(b);
 	if (rc < 0)
-		unlink(l->bundle_path);
+		close(out);
+	else
+		l->bundle_fd = out;
 	return rc;
 }
