@@ -35,4 +35,14 @@ if [[ $targets == *hvt* ]]; then
 	err=$(timeout 10 $B/bin/graft-hvt --mem 1M $B/images/hello.hvt 2>&1); rc=$?
 	ok "hvt: too little memory is refused" '[ $rc -ne 0 ] && grep -q "between 2M and 4G" <<<"$err"'
 fi
+# No /dev/kvm: a mount namespace of the test's own hides it (an empty /dev),
+# or puts /dev/null in its place.
+if [[ $targets == *hvt* ]] && command -v unshare >/dev/null && [ "$(id -u)" -eq 0 ]; then
+	err=$(unshare -m bash -c "mount -t tmpfs none /dev && timeout 10 $B/bin/graft-hvt --no-ctl $B/images/hello.hvt" 2>&1); rc=$?
+	ok "hvt: no /dev/kvm is one line naming it" '[ $rc -ne 0 ] && [ $(wc -l <<<"$err") -eq 1 ] && grep -q "/dev/kvm: No such file" <<<"$err"'
+	err=$(unshare -m bash -c "mount --bind /dev/null /dev/kvm && timeout 10 $B/bin/graft-hvt --no-ctl $B/images/hello.hvt" 2>&1); rc=$?
+	ok "hvt: a /dev/kvm that is not KVM is one line naming it" '[ $rc -ne 0 ] && [ $(wc -l <<<"$err") -eq 1 ] && grep -q "/dev/kvm: " <<<"$err"'
+else
+	echo "# no-/dev/kvm checks skipped: they need root, unshare and hvt"
+fi
 echo "1..$n"
