@@ -37,11 +37,12 @@ GUEST_AR ?= ar
 GCC_INCLUDE := $(shell $(GUEST_CC) -print-file-name=include)
 GUEST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector \
 	-fno-pic -fno-pie -mno-red-zone -fno-omit-frame-pointer \
+	-ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fcf-protection=none \
 	-nostdinc -isystem kernel/libc/include -isystem $(GCC_INCLUDE) \
 	-Iinclude -D__graft__ -MMD -MP
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
-	-Wl,-z,max-page-size=4096
+	-Wl,-z,max-page-size=4096 -Wl,--gc-sections
 
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(@D)

@@ -58,3 +58,9 @@ $(KERNEL_TESTS): $(BUILD)/tests/unit/%.t: tests/unit/%.c $(KERNEL_FAKEPLAT_O) \
 		$(KERNEL_FAKEPLAT_O) $(KERNEL_KC_OBJS) $(KERNEL_HOST_A)
 
 TEST_BINS += $(KERNEL_TESTS)
+
+# Code that runs once at boot, per host request or on a fault, never per
+# event, is built for size: every image carries it.
+$(foreach f,kernel/ctl.c kernel/init.c kernel/main.c kernel/platdev.c \
+	kernel/kfault.c kernel/log.c kernel/device.c kernel/libc/stdlib.c,\
+	$(eval CFLAGS_$(f) += -Os))

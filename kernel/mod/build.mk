@@ -39,3 +39,7 @@ ALL += $(MOD_GUEST_A) $(MOD_WASM_GUEST_A) $(MOD_HOST_A)
 # before every fragment that uses them.
 MOD_MKEXPORTS := $(BUILD)/bin/mkexports
 MOD_DECLS := $(BUILD)/mod/graft-decls.i
+
+# The manager runs when a module loads, not per event: built for size, so
+# that it costs every image (each links it) as little as it can.
+$(foreach f,$(MOD_GUEST_SRCS),$(eval CFLAGS_$(f) += -Os))

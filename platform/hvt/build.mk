@@ -9,4 +9,6 @@ $(PLAT_HVT_A): $(call guest_objs,$(PLAT_HVT_SRCS))
 	$(Q)rm -f $@ && $(GUEST_AR) rcs $@ $^
 
 ALL += $(PLAT_HVT_A)
-CFLAGS_platform/hvt/hvt_trap.c := -mgeneral-regs-only
+CFLAGS_platform/hvt/hvt_trap.c := -mgeneral-regs-only -Os
+CFLAGS_platform/hvt/hvt_boot.c := -Os
+CFLAGS_platform/hvt/hvt_mem.c := -Os
