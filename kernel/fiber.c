@@ -466,6 +466,8 @@ unsigned fiber_end_range(uintptr_t lo, uintptr_t hi)
 
 /* ---- the loop ---- */
 
+static void (*turn_end)(void);
+
 /* Yield to the platform until deadline or input on a watched device, then
  * wake the fibers waiting on the devices that have some. */
 static void poll_devices(uint64_t deadline)
@@ -493,6 +495,11 @@ static void run_round(void)
 		run_fiber(f);
 }
 
+void fiber_set_turn_end(void (*fn)(void))
+{
+	turn_end = fn;
+}
+
 void graft_loop_run(void)
 {
 	uint64_t next;
@@ -504,6 +511,8 @@ void graft_loop_run(void)
 	while (!loop_stopped) {
 		graft_timers_run(graft_now());
 		run_round();
+		if (turn_end)
+			turn_end();
 		if (loop_stopped)
 			break;
 		if (runq_head) {

@@ -1,5 +1,5 @@
 /* Fiber internals other kernel files need: the scheduler's view of stacks
- * (for backtraces) and the boot stack's top. */
+ * (for backtraces), the boot stack's top and the end-of-turn hook. */
 #ifndef GRAFT_KERNEL_KFIBER_H
 #define GRAFT_KERNEL_KFIBER_H
 
@@ -13,5 +13,10 @@ int fiber_stack_bounds(uintptr_t *lo, uintptr_t *hi);
 /* fiber_set_boot_stack_top - the highest address of the boot stack that
  * backtraces may read (kernel_main's frame). */
 void fiber_set_boot_stack_top(uintptr_t top);
+
+/* fiber_set_turn_end - fn runs at the end of every turn of the loop, after
+ * the timers and the round of fibers and before the loop can yield to the
+ * platform (kernel/platdev.c flushes the frames the turn queued). */
+void fiber_set_turn_end(void (*fn)(void));
 
 #endif

@@ -9,4 +9,8 @@
  * logged and the device skipped. */
 void platdev_register_all(uint32_t ndevices);
 
+/* platdev_net_flush - send the frames net devices have queued (the end of
+ * every turn of the loop does; so must whatever ends the instance). */
+void platdev_net_flush(void);
+
 #endif

@@ -42,6 +42,7 @@ void graft_shutdown(int status)
 	 * to kernel_main, which exits.  Elsewhere: exit right here. */
 	if (graft_fiber_self())
 		graft_wait(&never, GRAFT_FOREVER);
+	platdev_net_flush();
 	plat_exit(exit_status);
 }
 
@@ -75,5 +76,6 @@ void kernel_main(const struct plat_boot_info *bi)
 	if (!shutting_down)
 		graft_panic(
 		    "no fiber can run again and main() has not returned");
+	platdev_net_flush();
 	plat_exit(exit_status);
 }

@@ -4,6 +4,18 @@
  * its platform name.  Sector numbers become byte offsets here; range checks
  * happen here too, so a library's bad request never reaches the platform.
  * Control-channel handles are left to the control service.
+ *
+ * Net devices move frames in batches (plat_net_read_batch/write_batch),
+ * which on hvt costs one exit per batch instead of one per frame:
+ *  - recv hands out the frames of the last batch read, one per call, and
+ *    reads the next batch when they are used up; wait returns at once
+ *    while some are left, so that no frame waits for the next one;
+ *  - send queues the frame; the queue goes out when it is full and at the
+ *    end of every turn of the kernel's loop (fiber_set_turn_end), before
+ *    the loop can sleep, and before the instance exits.  So a frame waits
+ *    at most for the rest of the turn that sent it.
+ * A batch's lengths come from the platform and are checked against the
+ * buffer before use.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +26,7 @@
 #include <graft/log.h>
 #include <graft/platform.h>
 
+#include "kfiber.h"
 #include "kplatdev.h"
 
 struct platblk {
@@ -22,11 +35,28 @@ struct platblk {
 	char name[32];
 };
 
+#define NET_BATCH 32 /* frames, at most PLAT_NET_BATCH_MAX */
+
+/* Frames in a batch buffer (see plat_net_read_batch). */
+struct net_batch {
+	uint8_t *buf;
+	size_t size;
+	size_t off;	/* of frame next */
+	unsigned count; /* frames in the batch */
+	unsigned next;	/* rx: the next to hand out */
+	uint16_t lens[NET_BATCH];
+};
+
 struct platnet {
 	struct graft_netdev dev;
 	plat_handle_t h;
 	char name[32];
+	struct net_batch rx, tx;
+	bool tx_error_logged;
+	struct platnet *next; /* all net devices, for the end of a turn */
 };
+
+static struct platnet *all_nets;
 
 /* Whether [lba, lba + count) lies within the device. */
 static int blk_check_range(const struct graft_blkdev *d, uint64_t lba,
@@ -70,24 +100,99 @@ static int blk_flush(struct graft_blkdev *d)
 	return plat_block_flush(b->h);
 }
 
+/* Send the queued frames; those the platform refuses are dropped (the
+ * first failure is logged), as a wire would drop them. */
+static void net_flush(struct platnet *n)
+{
+	struct net_batch *b = &n->tx;
+	unsigned sent;
+	int rc;
+
+	if (!b->count)
+		return;
+	rc = plat_net_write_batch(n->h, b->buf, b->size, b->lens, b->count,
+				  &sent);
+	if (rc < 0 && !n->tx_error_logged) {
+		graft_log(GRAFT_LOG_WARN, "dev", "%s: send failed: %s", n->name,
+			  graft_strerror(rc));
+		n->tx_error_logged = true;
+	}
+	b->count = 0;
+	b->off = 0;
+}
+
+void platdev_net_flush(void)
+{
+	for (struct platnet *n = all_nets; n; n = n->next)
+		net_flush(n);
+}
+
 static int net_send(struct graft_netdev *d, const void *frame, size_t len)
 {
 	struct platnet *n = d->priv;
+	struct net_batch *b = &n->tx;
 
-	return plat_net_write(n->h, frame, len);
+	if (len < 14 || len > d->mtu + 14u)
+		return GRAFT_EINVAL;
+	if (b->count == NET_BATCH || len > b->size - b->off)
+		net_flush(n);
+	memcpy(b->buf + b->off, frame, len);
+	b->lens[b->count++] = (uint16_t)len;
+	b->off = plat_net_batch_next(b->off, len);
+	if (b->count == NET_BATCH || b->off >= b->size)
+		net_flush(n);
+	return 0;
+}
+
+/* Read the next batch; GRAFT_EAGAIN if nothing is pending. */
+static int net_refill(struct platnet *n)
+{
+	struct net_batch *b = &n->rx;
+	unsigned count;
+	int rc;
+
+	b->count = b->next = 0;
+	b->off = 0;
+	rc = plat_net_read_batch(n->h, b->buf, b->size, b->lens, NET_BATCH,
+				 &count);
+	if (rc < 0)
+		return rc;
+	if (!count)
+		return GRAFT_EAGAIN;
+	if (count > NET_BATCH)
+		return GRAFT_EIO;
+	b->count = count;
+	return 0;
 }
 
 static int net_recv(struct graft_netdev *d, void *buf, size_t size, size_t *len)
 {
 	struct platnet *n = d->priv;
+	struct net_batch *b = &n->rx;
+	size_t flen;
+	int rc;
 
-	return plat_net_read(n->h, buf, size, len);
+	if (b->next == b->count && (rc = net_refill(n)) < 0)
+		return rc;
+	flen = b->lens[b->next];
+	if (b->off > b->size || flen > b->size - b->off || flen > size) {
+		b->next =
+		    b->count; /* the rest of the batch cannot be trusted */
+		return GRAFT_EIO;
+	}
+	memcpy(buf, b->buf + b->off, flen);
+	*len = flen;
+	b->off = plat_net_batch_next(b->off, flen);
+	b->next++;
+	return 0;
 }
 
 static int net_wait(struct graft_netdev *d, uint64_t deadline)
 {
 	struct platnet *n = d->priv;
 
+	if (n->rx.next < n->rx.count)
+		return 0;
 	return graft_wait_device(n->h, deadline);
 }
 
@@ -122,6 +227,13 @@ static int add_block(plat_handle_t h, const struct plat_device_info *info)
 	return rc;
 }
 
+static int batch_init(struct net_batch *b, uint16_t mtu)
+{
+	b->size = (size_t)NET_BATCH * plat_net_batch_next(0, mtu + 14u);
+	b->buf = malloc(b->size);
+	return b->buf ? 0 : GRAFT_ENOMEM;
+}
+
 static int add_net(plat_handle_t h, const struct plat_device_info *info)
 {
 	struct platnet *n = calloc(1, sizeof(*n));
@@ -138,9 +250,20 @@ static int add_net(plat_handle_t h, const struct plat_device_info *info)
 	n->dev.recv = net_recv;
 	n->dev.wait = net_wait;
 	n->dev.priv = n;
+	if ((rc = batch_init(&n->rx, info->mtu)) < 0 ||
+	    (rc = batch_init(&n->tx, info->mtu)) < 0)
+		goto fail;
 	rc = graft_device_register(GRAFT_DEVICE_NET, n->name, &n->dev);
 	if (rc < 0)
-		free(n);
+		goto fail;
+	n->next = all_nets;
+	all_nets = n;
+	fiber_set_turn_end(platdev_net_flush);
+	return 0;
+fail:
+	free(n->rx.buf);
+	free(n->tx.buf);
+	free(n);
 	return rc;
 }
 

@@ -40,7 +40,7 @@
 
 #include <stdint.h>
 
-#define HVT_ABI_VERSION 3
+#define HVT_ABI_VERSION 4
 
 #define HVT_GDT_ADDR 0x1000UL
 #define HVT_TSS_ADDR 0x1800UL    /* in the GDT's page */
@@ -84,6 +84,8 @@ enum hvt_hypercall {
 	HVT_HC_SEAL = 10,
 	HVT_HC_EXIT = 11,
 	HVT_HC_ABORT = 12,
+	HVT_HC_NET_READ_BATCH = 13,
+	HVT_HC_NET_WRITE_BATCH = 14,
 	HVT_HC_MAX
 };
 
@@ -146,6 +148,30 @@ struct hvt_hc_io {
 	uint64_t offset; /* IN block only: byte offset */
 	uint64_t data;   /* IN guest address */
 	uint64_t len;    /* IN buffer size; OUT bytes read (net, ctl) */
+};
+
+/* Net batches: up to count frames in one exit.  The frames lie in the
+ * buffer [data, data + size), frame i at the sum of the lengths before it,
+ * each rounded up to HVT_NET_BATCH_ALIGN (so that headers stay aligned);
+ * lens is a guest array of uint16_t[count] with their lengths.
+ *  - read: the tender reads frames while count allows and at least
+ *    mtu + 14 bytes of the buffer remain, fills lens, and sets count to
+ *    the frames read; ret GRAFT_EAGAIN if none was pending.
+ *  - write: the tender sends frames 0..count-1 in order (each 14..mtu + 14
+ *    bytes, all within size), stopping at the first that fails; count
+ *    becomes the frames sent, ret the failure (GRAFT_EINVAL, GRAFT_EIO).
+ * count is at most HVT_NET_BATCH_MAX, else GRAFT_EINVAL. */
+#define HVT_NET_BATCH_MAX 64
+#define HVT_NET_BATCH_ALIGN 16
+
+struct hvt_hc_net_batch {
+	uint32_t handle; /* IN */
+	int32_t ret;     /* OUT 0 or enum graft_err */
+	uint32_t count;  /* IN frames (at most); OUT frames done */
+	uint32_t pad;
+	uint64_t data;   /* IN guest address of the frames */
+	uint64_t size;   /* IN bytes at data */
+	uint64_t lens;   /* IN guest address of uint16_t[count]; OUT (read) */
 };
 
 /* Seal: the ranges (code and page tables) become read-only memory slots,

@@ -113,6 +113,32 @@ int plat_net_write(plat_handle_t h, const void *frame, size_t len);
  * GRAFT_EAGAIN when none is pending; GRAFT_EINVAL if size is below mtu + 14. */
 int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len);
 
+/* Batches: many frames in one request, which costs one exit to the host
+ * where a single frame would cost one each (hvt).  The frames lie in one
+ * buffer, frame i at the sum of the lengths before it, each rounded up to
+ * PLAT_NET_BATCH_ALIGN (plat_net_batch_next()); lens[i] is frame i's
+ * length.  At most PLAT_NET_BATCH_MAX frames per call.
+ *
+ * plat_net_read_batch - receive up to max pending frames into buf (size
+ * bytes); *count receives how many.  Stops when fewer than mtu + 14 bytes
+ * of buf remain.  GRAFT_EAGAIN when none is pending; GRAFT_EBADF,
+ * GRAFT_EINVAL (max 0 or above PLAT_NET_BATCH_MAX, size below mtu + 14),
+ * GRAFT_EIO.
+ * plat_net_write_batch - send frames 0..count-1 in order; *sent receives
+ * how many went out before the first failure, whose error is returned (as
+ * for plat_net_write), or 0 when all did. */
+#define PLAT_NET_BATCH_MAX 64
+#define PLAT_NET_BATCH_ALIGN 16
+static inline size_t plat_net_batch_next(size_t off, size_t len)
+{
+	return (off + len + PLAT_NET_BATCH_ALIGN - 1) &
+	       ~(size_t)(PLAT_NET_BATCH_ALIGN - 1);
+}
+int plat_net_read_batch(plat_handle_t h, void *buf, size_t size,
+			uint16_t *lens, unsigned max, unsigned *count);
+int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
+			 const uint16_t *lens, unsigned count, unsigned *sent);
+
 /* plat_block_read/write - transfer len bytes at byte offset; both must be
  * multiples of the sector size and within the device.  Writes reach the
  * backing store in order; plat_block_flush makes them durable.

@@ -34,7 +34,8 @@ uint64_t plat_clock_monotonic(void)
 
 	if (tsc_mult)
 		return (uint64_t)(((unsigned __int128)(rdtsc() - tsc_base) *
-				   tsc_mult) >> 32);
+				   tsc_mult) >>
+				  32);
 	hvt_hypercall(HVT_HC_CLOCK, &c);
 	return c.monotonic_ns;
 }
@@ -51,7 +52,7 @@ uint64_t plat_clock_wall(void)
 
 void plat_console_write(const char *buf, size_t len)
 {
-	struct hvt_hc_console_write a = { (uintptr_t)buf, len };
+	struct hvt_hc_console_write a = {(uintptr_t)buf, len};
 
 	hvt_hypercall(HVT_HC_CONSOLE_WRITE, &a);
 }
@@ -59,7 +60,7 @@ void plat_console_write(const char *buf, size_t len)
 void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 {
 	uint64_t now = plat_clock_monotonic();
-	struct hvt_hc_yield a = { deadline > now ? deadline - now : 0, *ready };
+	struct hvt_hc_yield a = {deadline > now ? deadline - now : 0, *ready};
 
 	hvt_hypercall(HVT_HC_YIELD, &a);
 	*ready = a.ready;
@@ -87,7 +88,7 @@ int plat_device_info(plat_handle_t h, struct plat_device_info *info)
 static int io(unsigned nr, plat_handle_t h, uint64_t off, const void *buf,
 	      size_t len, size_t *out_len)
 {
-	struct hvt_hc_io a = { h, 0, off, (uintptr_t)buf, len };
+	struct hvt_hc_io a = {h, 0, off, (uintptr_t)buf, len};
 
 	hvt_hypercall(nr, &a);
 	if (out_len)
@@ -103,6 +104,35 @@ int plat_net_write(plat_handle_t h, const void *frame, size_t len)
 int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len)
 {
 	return io(HVT_HC_NET_READ, h, 0, buf, size, len);
+}
+
+static int net_batch(unsigned nr, plat_handle_t h, const void *buf, size_t size,
+		     const uint16_t *lens, unsigned count, unsigned *done)
+{
+	struct hvt_hc_net_batch a = {
+	    .handle = h,
+	    .count = count,
+	    .data = (uintptr_t)buf,
+	    .size = size,
+	    .lens = (uintptr_t)lens,
+	};
+
+	hvt_hypercall(nr, &a);
+	*done = a.count <= count ? a.count : 0;
+	return a.ret;
+}
+
+int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
+			unsigned max, unsigned *count)
+{
+	return net_batch(HVT_HC_NET_READ_BATCH, h, buf, size, lens, max, count);
+}
+
+int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
+			 const uint16_t *lens, unsigned count, unsigned *sent)
+{
+	return net_batch(HVT_HC_NET_WRITE_BATCH, h, buf, size, lens, count,
+			 sent);
 }
 
 int plat_block_read(plat_handle_t h, uint64_t offset, void *buf, size_t len)
@@ -133,7 +163,7 @@ int plat_ctl_write(plat_handle_t h, const void *buf, size_t len)
 
 void plat_exit(int status)
 {
-	struct hvt_hc_exit a = { status };
+	struct hvt_hc_exit a = {status};
 
 	for (;;)
 		hvt_hypercall(HVT_HC_EXIT, &a);
@@ -141,7 +171,7 @@ void plat_exit(int status)
 
 void plat_abort(const char *msg)
 {
-	struct hvt_hc_abort a = { (uintptr_t)msg, strlen(msg) };
+	struct hvt_hc_abort a = {(uintptr_t)msg, strlen(msg)};
 
 	for (;;)
 		hvt_hypercall(HVT_HC_ABORT, &a);

@@ -8,7 +8,8 @@ PLAT_VIRTIO_SRCS := platform/virtio/virtio_start.S \
 	platform/virtio/virtio_dev.c \
 	platform/virtio/virtq.c platform/virtio/virtio_pci.c \
 	platform/virtio/virtio_mmio.c platform/virtio/virtio_blk.c \
-	platform/virtio/virtio_net.c platform/virtio/virtio_cons.c
+	platform/virtio/virtio_net.c platform/virtio/virtio_cons.c \
+	platform/net_batch_loop.c
 PLAT_VIRTIO_A := $(BUILD)/guest/libplat-virtio.a
 PLAT_VIRTIO_LDS := platform/virtio/virtio.ld
 

@@ -1,11 +1,11 @@
 /*
- * The hypercalls: console, clock, yield, net (tap), block (file), the
- * control channel (relayed to the instance's control socket) and seal.
- * Each handler finds its struct in guest memory through hvt_gpa_out(),
- * checks every guest address and length in it, and answers in its OUT
- * fields.  Whatever the tender writes into the guest goes through
- * hvt_gpa_out(), so that after seal the guest cannot have the tender
- * write its code or page tables for it.
+ * The hypercalls: console, clock, yield, net (tap, one frame or a batch
+ * of frames per exit), block (file), the control channel (relayed to the
+ * instance's control socket) and seal. Each handler finds its struct in guest
+ * memory through hvt_gpa_out(), checks every guest address and length in it,
+ * and answers in its OUT fields.  Whatever the tender writes into the guest
+ * goes through hvt_gpa_out(), so that after seal the guest cannot have the
+ * tender write its code or page tables for it.
  */
 #include <err.h>
 #include <errno.h>
@@ -20,8 +20,7 @@
 #include <graft/platform.h>
 #include "hvt.h"
 
-#define HC_STRUCT(h, gpa, type) \
-	((type *)hvt_gpa_out((h), (gpa), sizeof(type)))
+#define HC_STRUCT(h, gpa, type) ((type *)hvt_gpa_out((h), (gpa), sizeof(type)))
 
 static int bad_address(struct hvt *h, const char *what, uint64_t addr,
 		       uint64_t len)
@@ -46,7 +45,7 @@ static struct hvt_dev *dev_of(struct hvt *h, uint32_t handle, uint32_t kind)
 static int hc_console_write(struct hvt *h, uint64_t gpa)
 {
 	struct hvt_hc_console_write *a =
-		HC_STRUCT(h, gpa, struct hvt_hc_console_write);
+	    HC_STRUCT(h, gpa, struct hvt_hc_console_write);
 	const void *data;
 
 	if (!a)
@@ -165,14 +164,107 @@ static int hc_net(struct hvt *h, uint64_t gpa, int is_write)
 	}
 	n = read(d->fd, buf, a->len);
 	if (n < 0) {
-		a->ret = (errno == EAGAIN || errno == EWOULDBLOCK) ? GRAFT_EAGAIN
-								   : GRAFT_EIO;
+		a->ret = (errno == EAGAIN || errno == EWOULDBLOCK)
+			     ? GRAFT_EAGAIN
+			     : GRAFT_EIO;
 		a->len = 0;
 		return 0;
 	}
 	a->len = n;
 	a->ret = 0;
 	return 0;
+}
+
+/* The offset of the frame after one of len bytes at off (include/abi/hvt.h). */
+static uint64_t batch_next(uint64_t off, uint64_t len)
+{
+	return (off + len + HVT_NET_BATCH_ALIGN - 1) &
+	       ~(uint64_t)(HVT_NET_BATCH_ALIGN - 1);
+}
+
+static int net_read_batch(struct hvt_dev *d, struct hvt_hc_net_batch *a,
+			  uint8_t *buf, uint16_t *lens)
+{
+	uint64_t off = 0, frame_max = d->info.mtu + 14u;
+	uint32_t n = 0;
+	ssize_t got;
+
+	a->ret = 0;
+	if (!a->count || a->size < frame_max)
+		a->ret = GRAFT_EINVAL;
+	while (!a->ret && n < a->count && off <= a->size &&
+	       a->size - off >= frame_max) {
+		got = read(d->fd, buf + off, a->size - off);
+		if (got < 0) {
+			if (!n)
+				a->ret =
+				    (errno == EAGAIN || errno == EWOULDBLOCK)
+					? GRAFT_EAGAIN
+					: GRAFT_EIO;
+			break;
+		}
+		lens[n++] = (uint16_t)got;
+		off = batch_next(off, got);
+	}
+	a->count = n;
+	return 0;
+}
+
+static int net_write_batch(struct hvt_dev *d, struct hvt_hc_net_batch *a,
+			   const uint8_t *buf, const uint16_t *lens)
+{
+	uint64_t off = 0;
+	uint32_t n;
+
+	a->ret = 0;
+	for (n = 0; n < a->count; n++) {
+		if (lens[n] < 14 || lens[n] > d->info.mtu + 14u ||
+		    off > a->size || lens[n] > a->size - off) {
+			a->ret = GRAFT_EINVAL;
+			break;
+		}
+		if (write(d->fd, buf + off, lens[n]) != lens[n]) {
+			a->ret = GRAFT_EIO;
+			break;
+		}
+		off = batch_next(off, lens[n]);
+	}
+	a->count = n;
+	return 0;
+}
+
+static int hc_net_batch(struct hvt *h, uint64_t gpa, int is_write)
+{
+	struct hvt_hc_net_batch *a = HC_STRUCT(h, gpa, struct hvt_hc_net_batch);
+	struct hvt_dev *d;
+	uint16_t *lens;
+	void *buf;
+
+	if (!a)
+		return bad_address(h, "net batch", gpa, sizeof(*a));
+	if (a->count > HVT_NET_BATCH_MAX) {
+		a->ret = GRAFT_EINVAL;
+		a->count = 0;
+		return 0;
+	}
+	buf = is_write ? hvt_gpa(h, a->data, a->size)
+		       : hvt_gpa_out(h, a->data, a->size);
+	if (!buf)
+		return bad_address(h, "net batch", a->data, a->size);
+	lens = a->lens % sizeof(*lens) ? NULL
+	       : is_write ? hvt_gpa(h, a->lens, a->count * sizeof(*lens))
+			  : hvt_gpa_out(h, a->lens, a->count * sizeof(*lens));
+	if (!lens)
+		return bad_address(h, "net batch lengths", a->lens,
+				   a->count * sizeof(*lens));
+	d = dev_of(h, a->handle, PLAT_DEV_NET);
+	if (!d) {
+		a->ret = GRAFT_EBADF;
+		a->count = 0;
+		return 0;
+	}
+	return is_write ? net_write_batch(d, a, buf, lens)
+			: net_read_batch(d, a, buf, lens);
 }
 
 static int hc_block(struct hvt *h, uint64_t gpa, unsigned nr)
@@ -359,6 +451,9 @@ int hvt_hypercall(struct hvt *h, unsigned nr, uint64_t gpa)
 	case HVT_HC_NET_WRITE:
 	case HVT_HC_NET_READ:
 		return hc_net(h, gpa, nr == HVT_HC_NET_WRITE);
+	case HVT_HC_NET_WRITE_BATCH:
+	case HVT_HC_NET_READ_BATCH:
+		return hc_net_batch(h, gpa, nr == HVT_HC_NET_WRITE_BATCH);
 	case HVT_HC_BLOCK_WRITE:
 	case HVT_HC_BLOCK_READ:
 	case HVT_HC_BLOCK_FLUSH:

@@ -99,6 +99,20 @@ int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len)
 	return GRAFT_EBADF;
 }
 
+int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
+			unsigned max, unsigned *count)
+{
+	*count = 0;
+	return GRAFT_EBADF;
+}
+
+int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
+			 const uint16_t *lens, unsigned count, unsigned *sent)
+{
+	*sent = 0;
+	return GRAFT_EBADF;
+}
+
 int plat_block_read(plat_handle_t h, uint64_t offset, void *buf, size_t len)
 {
 	return GRAFT_EBADF;
