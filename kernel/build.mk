@@ -59,6 +59,22 @@ $(KERNEL_TESTS): $(BUILD)/tests/unit/%.t: tests/unit/%.c $(KERNEL_FAKEPLAT_O) \
 
 TEST_BINS += $(KERNEL_TESTS)
 
+# platdev's net batches, over a platform scripted by the test itself;
+# platdev.c built with the kernel's libc names (kc_*).
+PLATDEV_TEST_O := $(BUILD)/tests/unit/platdev_net-platdev.o
+$(PLATDEV_TEST_O): kernel/platdev.c tests/unit/kc_names.h
+	@mkdir -p $(@D)
+	$(Q)$(HOST_CC) $(KERNEL_KC_CFLAGS) -Ikernel -c $< -o $@
+
+$(BUILD)/tests/unit/platdev_net.t: tests/unit/platdev_net.c \
+		$(PLATDEV_TEST_O) $(KERNEL_HOST_A) $(KERNEL_KC_OBJS)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  TEST    $@")
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itests -Ikernel -o $@ $< \
+		$(PLATDEV_TEST_O) $(KERNEL_KC_OBJS) $(KERNEL_HOST_A)
+
+TEST_BINS += $(BUILD)/tests/unit/platdev_net.t
+
 # Code that runs once at boot, per host request or on a fault, never per
 # event, is built for size: every image carries it.
 $(foreach f,kernel/ctl.c kernel/init.c kernel/main.c kernel/platdev.c \

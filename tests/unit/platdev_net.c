@@ -1,0 +1,226 @@
+/* The batching of the platform's net devices (kernel/platdev.c), over a
+ * scripted platform: received batches are handed out frame by frame and
+ * their lengths checked against the buffer (a bad batch is an error, not a
+ * crash); sends are queued until the batch fills or platdev_net_flush, and
+ * go out laid out as plat_net_write_batch says. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include <graft/device.h>
+#include <graft/error.h>
+#include <graft/platform.h>
+#include <graft/time.h>
+#include "kplatdev.h"
+
+#define MTU 1500
+
+/* What the next plat_net_read_batch returns. */
+static uint8_t rx_frames[PLAT_NET_BATCH_MAX][MTU + 14];
+static uint16_t rx_lens[PLAT_NET_BATCH_MAX];
+static unsigned rx_count;
+static int rx_rc;
+static unsigned rx_calls;
+
+/* What plat_net_write_batch was given. */
+static unsigned tx_calls, tx_frames;
+static uint8_t tx_last[MTU + 14];
+static size_t tx_last_len;
+static int tx_layout_ok = 1;
+
+int plat_device_info(plat_handle_t h, struct plat_device_info *info)
+{
+	if (h != 0)
+		return GRAFT_EBADF;
+	memset(info, 0, sizeof(*info));
+	info->kind = PLAT_DEV_NET;
+	strcpy(info->name, "net0");
+	info->mtu = MTU;
+	return 0;
+}
+
+int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
+			unsigned max, unsigned *count)
+{
+	size_t off = 0;
+
+	rx_calls++;
+	*count = rx_count;
+	for (unsigned i = 0; i < rx_count && i < max; i++) {
+		if (off + rx_lens[i] <= size)
+			memcpy((uint8_t *)buf + off, rx_frames[i], rx_lens[i]);
+		lens[i] = rx_lens[i];
+		off = plat_net_batch_next(off, rx_lens[i]);
+	}
+	rx_count = 0;
+	return rx_rc;
+}
+
+int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
+			 const uint16_t *lens, unsigned count, unsigned *sent)
+{
+	size_t off = 0;
+
+	tx_calls++;
+	for (unsigned i = 0; i < count; i++) {
+		if (off % PLAT_NET_BATCH_ALIGN || off + lens[i] > size)
+			tx_layout_ok = 0;
+		memcpy(tx_last, (const uint8_t *)buf + off, lens[i]);
+		tx_last_len = lens[i];
+		off = plat_net_batch_next(off, lens[i]);
+	}
+	tx_frames += count;
+	*sent = count;
+	return 0;
+}
+
+/* Unused by these tests, but linked. */
+int plat_net_read(plat_handle_t h, void *b, size_t s, size_t *l)
+{
+	return GRAFT_EBADF;
+}
+int plat_net_write(plat_handle_t h, const void *f, size_t l)
+{
+	return GRAFT_EBADF;
+}
+int plat_block_read(plat_handle_t h, uint64_t o, void *b, size_t l)
+{
+	return GRAFT_EBADF;
+}
+int plat_block_write(plat_handle_t h, uint64_t o, const void *b, size_t l)
+{
+	return GRAFT_EBADF;
+}
+int plat_block_flush(plat_handle_t h)
+{
+	return GRAFT_EBADF;
+}
+int plat_mem_protect(uintptr_t addr, size_t len, int prot)
+{
+	return GRAFT_EINVAL;
+}
+void plat_console_write(const char *buf, size_t len)
+{
+}
+uint64_t plat_clock_monotonic(void)
+{
+	return 0;
+}
+uint64_t plat_clock_wall(void)
+{
+	return 0;
+}
+void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
+{
+	*ready = 0;
+}
+void plat_exit(int status)
+{
+	exit(status);
+}
+void plat_abort(const char *msg)
+{
+	abort();
+}
+
+static void script_frame(unsigned i, uint16_t len, uint8_t fill)
+{
+	memset(rx_frames[i], fill, sizeof(rx_frames[i]));
+	rx_lens[i] = len;
+}
+
+static void test_recv(struct graft_netdev *d)
+{
+	uint8_t buf[MTU + 14];
+	size_t len = 0;
+	int good = 1;
+
+	rx_rc = 0;
+	rx_count = 3;
+	script_frame(0, 60, 0xa1);
+	script_frame(1, 1514, 0xb2);
+	script_frame(2, 77, 0xc3);
+	rx_calls = 0;
+	for (unsigned i = 0; i < 3; i++) {
+		if (d->recv(d, buf, sizeof(buf), &len) < 0 ||
+		    len != rx_lens[i] || buf[0] != rx_frames[i][0] ||
+		    buf[len - 1] != rx_frames[i][0])
+			good = 0;
+		if (i == 0)
+			is_int(d->wait(d, GRAFT_FOREVER), 0,
+			       "wait returns at once while frames are left");
+	}
+	ok(good, "a batch of three is handed out in order, whole");
+	is_int(rx_calls, 1, "with one platform read");
+	rx_rc = GRAFT_EAGAIN;
+	is_int(d->recv(d, buf, sizeof(buf), &len), GRAFT_EAGAIN,
+	       "then EAGAIN when nothing is pending");
+
+	rx_rc = 0;
+	rx_count = PLAT_NET_BATCH_MAX;
+	is_int(d->recv(d, buf, sizeof(buf), &len), GRAFT_EIO,
+	       "a count above the batch asked for is refused");
+
+	rx_count = 2;
+	script_frame(0, 1514, 1);
+	script_frame(1, 1514, 2);
+	is_int(d->recv(d, buf, 100, &len), GRAFT_EIO,
+	       "a frame larger than the caller's buffer is refused");
+	rx_rc = GRAFT_EAGAIN;
+	is_int(d->recv(d, buf, sizeof(buf), &len), GRAFT_EAGAIN,
+	       "and the rest of that batch dropped");
+
+	rx_rc = 0;
+	rx_count = 32;
+	for (unsigned i = 0; i < 32; i++)
+		script_frame(i, 1514, (uint8_t)i);
+	rx_lens[31] = 0xffff;
+	good = 1;
+	for (unsigned i = 0; i < 31; i++)
+		if (d->recv(d, buf, sizeof(buf), &len) < 0 || len != 1514 ||
+		    buf[0] != i)
+			good = 0;
+	ok(good, "a full batch's good frames are handed out");
+	is_int(d->recv(d, buf, 0xffff, &len), GRAFT_EIO,
+	       "a length past the batch's buffer is refused");
+}
+
+static void test_send(struct graft_netdev *d)
+{
+	uint8_t frame[MTU + 14];
+
+	memset(frame, 0x5a, sizeof(frame));
+	is_int(d->send(d, frame, 13), GRAFT_EINVAL, "a runt is refused");
+	is_int(d->send(d, frame, MTU + 15), GRAFT_EINVAL,
+	       "a frame above mtu + 14 is refused");
+	is_int(d->send(d, frame, 60), 0, "a send is accepted");
+	frame[0] = 0x77;
+	is_int(d->send(d, frame, 61), 0, "a second one too");
+	is_int(tx_calls, 0, "both wait in the queue");
+	platdev_net_flush();
+	ok(tx_calls == 1 && tx_frames == 2,
+	   "a flush sends both in one platform call");
+	ok(tx_last_len == 61 && tx_last[0] == 0x77,
+	   "the last one whole, in order");
+	platdev_net_flush();
+	is_int(tx_calls, 1, "a flush with nothing queued calls nobody");
+	for (unsigned i = 0; i < 32; i++)
+		d->send(d, frame, MTU + 14);
+	ok(tx_calls == 2 && tx_frames == 34,
+	   "32 full-size frames go out as soon as the batch is full");
+	ok(tx_layout_ok, "every batch laid out at aligned offsets in bounds");
+}
+
+int main(void)
+{
+	struct graft_netdev *d;
+
+	platdev_register_all(1);
+	d = graft_device_find(GRAFT_DEVICE_NET, "net0");
+	ok(d != NULL, "net0 registered");
+	if (!d)
+		return done_testing();
+	test_recv(d);
+	test_send(d);
+	return done_testing();
+}
