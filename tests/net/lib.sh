@@ -164,6 +164,10 @@ inst_start() {
 	done
 	[ "${1:-}" = -- ] && shift
 	case $app in /*) ;; *) app=$NET_BUILD/images/$app ;; esac
+	# Empty the output now: the background job's own redirection may come
+	# after the caller's first inst_wait, which would read the last
+	# instance's output.
+	: >"$WORK/inst.out"
 	ip netns exec "$NS" timeout 600 "$NET_BUILD/bin/graft-$target" \
 		"${opts[@]}" --net "$TAP" "$app.$target" \
 		-- "$@" >"$WORK/inst.out" 2>&1 &
