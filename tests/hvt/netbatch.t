@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The tender's checks on net batches (HVT_HC_NET_*_BATCH), one guest case
+# per boot of build/images/test-netbatch.hvt (tests/hvt/netbatch/) on a
+# tap device in a private namespace: bad counts, runts, oversized frames,
+# frames past the buffer, a bad handle and a read buffer too small for a
+# frame are refused with the documented error (and the good frames before
+# the bad one sent); a buffer or lengths array outside guest memory, an
+# odd lengths array and a read into sealed memory end the run with a line
+# naming the batch.
+cd "$(dirname "$0")/../.."
+B=build
+img=$B/images/test-netbatch.hvt
+NS=gb-nb$$
+n=0
+ok() { n=$((n + 1)); if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; printf '# %s\n' "$out" | head -20; fi; }
+[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root (a namespace and a tap)"; exit 0; }
+if ! { [ -r /dev/kvm ] && [ -w /dev/kvm ]; }; then echo "1..0 # SKIP no usable /dev/kvm"; exit 0; fi
+export GRAFT_RUNTIME_DIR=$(mktemp -d)
+trap 'ip netns del $NS 2>/dev/null; rm -rf "$GRAFT_RUNTIME_DIR"' EXIT
+ip netns add $NS && ip -n $NS tuntap add dev gbtap0 mode tap &&
+	ip -n $NS link set gbtap0 up || { echo "1..0 # SKIP cannot make a tap"; exit 0; }
+run() { out=$(ip netns exec $NS timeout 20 $B/bin/graft-hvt --no-ctl --net gbtap0 "$img" -- "$1" 2>&1); rc=$?; }
+
+run errors
+ok "bad batches are answered with the documented errors" '[ $rc -eq 0 ] && grep -qx ok <<<"$out"'
+for c in bad-data bad-lens odd-lens; do
+	run $c
+	ok "$c: the run ends, naming the batch" '[ $rc -ne 0 ] && grep -q "net batch.*bad guest address" <<<"$out" && ! grep -q "the tender took it" <<<"$out"'
+done
+run sealed-read
+ok "a read into sealed memory ends the run, saying so" '[ $rc -ne 0 ] && grep -q "net batch.*sealed memory is read-only" <<<"$out"'
+echo "1..$n"

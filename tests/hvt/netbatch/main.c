@@ -1,0 +1,100 @@
+/*
+ * netbatch: a guest that hands the tender bad net batches (include/abi/
+ * hvt.h, HVT_HC_NET_*_BATCH), one case per run, named by argv[1], on net
+ * device 0.  Cases the tender answers with an error print "ok" when the
+ * error is the documented one; cases whose addresses are bad must end the
+ * run (netbatch.t checks the tender's message and the status).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <graft/error.h>
+#include <graft/platform.h>
+#include <abi/hvt.h>
+
+static uint8_t frames[4 * 1536] __attribute__((aligned(16)));
+static uint16_t lens[HVT_NET_BATCH_MAX + 1];
+
+static void hypercall(unsigned nr, void *arg)
+{
+	volatile uint32_t *port =
+	    (volatile uint32_t *)(HVT_HYPERCALL_MMIO + 4 * nr);
+
+	__asm__ __volatile__("movl %1, %0"
+			     : "=m"(*port)
+			     : "r"((uint32_t)(uintptr_t)arg)
+			     : "memory");
+}
+
+static struct hvt_hc_net_batch batch(uint32_t count, uint64_t data,
+				     uint64_t size, uint64_t lens_at)
+{
+	return (struct hvt_hc_net_batch){.handle = 0,
+					 .count = count,
+					 .data = data,
+					 .size = size,
+					 .lens = lens_at};
+}
+
+static int expect(unsigned nr, struct hvt_hc_net_batch a, int ret,
+		  uint32_t count)
+{
+	hypercall(nr, &a);
+	if (a.ret != ret || a.count != count) {
+		printf("FAIL: ret %d count %u, want %d %u\n", a.ret, a.count,
+		       ret, count);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *c = argc > 1 ? argv[1] : "";
+	uint64_t f = (uintptr_t)frames, l = (uintptr_t)lens;
+	unsigned wr = HVT_HC_NET_WRITE_BATCH, rd = HVT_HC_NET_READ_BATCH;
+	int bad = 0;
+
+	memset(frames, 0xff, sizeof(frames));
+	if (!strcmp(c, "errors")) {
+		lens[0] = 60;
+		lens[1] = 13;
+		bad |= expect(wr, batch(HVT_NET_BATCH_MAX + 1, f, 64, l),
+			      GRAFT_EINVAL, 0);
+		bad |= expect(wr, batch(2, f, sizeof(frames), l), GRAFT_EINVAL,
+			      1); /* a runt after a good frame */
+		lens[1] = 1515;
+		bad |= expect(wr, batch(2, f, sizeof(frames), l), GRAFT_EINVAL,
+			      1); /* above mtu + 14 */
+		lens[1] = 60;
+		bad |= expect(wr, batch(2, f, 100, l), GRAFT_EINVAL,
+			      1); /* the second lies past size */
+		bad |= expect(rd, batch(4, f, 1000, l), GRAFT_EINVAL,
+			      0); /* no room for one frame */
+		bad |=
+		    expect(rd, batch(0, f, sizeof(frames), l), GRAFT_EINVAL, 0);
+		bad |= expect(wr,
+			      (struct hvt_hc_net_batch){.handle = 7,
+							.count = 1,
+							.data = f,
+							.size = 64,
+							.lens = l},
+			      GRAFT_EBADF, 0);
+		bad |= expect(wr, batch(2, f, sizeof(frames), l), 0, 2);
+		printf(bad ? "FAIL\n" : "ok\n");
+		return bad;
+	}
+	printf("sending a bad batch\n");
+	if (!strcmp(c, "bad-data"))
+		expect(wr, batch(1, 1ULL << 40, 64, l), 0, 1);
+	else if (!strcmp(c, "bad-lens"))
+		expect(wr, batch(1, f, 64, 1ULL << 40), 0, 1);
+	else if (!strcmp(c, "odd-lens"))
+		expect(wr, batch(1, f, 64, l + 1), 0, 1);
+	else if (!strcmp(c, "sealed-read")) {
+		plat_seal();
+		expect(rd, batch(1, (uintptr_t)main & ~15UL, 4096, l), 0, 0);
+	}
+	printf("the tender took it\n");
+	return 0;
+}
