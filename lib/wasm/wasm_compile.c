@@ -48,7 +48,7 @@ static bool grow(void **p, uint32_t *cap, uint32_t need, size_t size)
 	return true;
 }
 
-static void emit(struct wasm_cg *cg, wasm_cell c)
+static void __attribute__((noinline)) emit_slow(struct wasm_cg *cg, wasm_cell c)
 {
 	if (cg->nomem)
 		return;
@@ -58,6 +58,15 @@ static void emit(struct wasm_cg *cg, wasm_cell c)
 		return;
 	}
 	cg->cells[cg->ncells++] = c;
+}
+
+/* Called for every cell: the common case is one compare and a store. */
+static inline void emit(struct wasm_cg *cg, wasm_cell c)
+{
+	if (__builtin_expect(cg->ncells < cg->cap && !cg->nomem, 1))
+		cg->cells[cg->ncells++] = c;
+	else
+		emit_slow(cg, c);
 }
 
 void wasm_cg_barrier(struct wasm_cg *cg)
@@ -163,6 +172,9 @@ static bool fuse(struct wasm_cg *cg, unsigned op, uint32_t offset)
 	uint64_t x, y;
 	if (cg->nomem)
 		return false;
+	if (!is_load && !fusable_binop(op) && op != WOP_LOCAL_SET &&
+	    op != WOP_LOCAL_TEE && op != WOP_BR_IF && op != WOP_BR_UNLESS)
+		return false;
 	if (op == WOP_LOCAL_SET || op == WOP_LOCAL_TEE || op == WOP_BR_IF ||
 	    op == WOP_BR_UNLESS)
 		return fuse_consumer(cg, op, offset);
@@ -195,17 +207,14 @@ static bool fuse(struct wasm_cg *cg, unsigned op, uint32_t offset)
 	    cg->prev_cell[1] + 2 == cg->prev_cell[0]) {
 		x = cg->cells[cg->prev_cell[1] + 1].u;
 		cut(cg, cg->prev_cell[1]);
-		emit_op(cg,
-			WOP_FUSED(is_const ? WFUSE_LC : WFUSE_LL, op),
+		emit_op(cg, WOP_FUSED(is_const ? WFUSE_LC : WFUSE_LL, op),
 			offset);
 		wasm_cg_imm(cg, x);
 		wasm_cg_imm(cg, y);
 		return true;
 	}
 	cut(cg, cg->prev_cell[0]);
-	emit_op(cg,
-		WOP_FUSED(is_const ? WFUSE_C : WFUSE_L, op),
-		offset);
+	emit_op(cg, WOP_FUSED(is_const ? WFUSE_C : WFUSE_L, op), offset);
 	wasm_cg_imm(cg, y);
 	return true;
 }
@@ -223,8 +232,9 @@ static void emit_op(struct wasm_cg *cg, unsigned op, uint32_t offset)
 	cg->prev_op[1] = cg->prev_op[0];
 	cg->prev_cell[0] = cg->ncells;
 	cg->prev_op[0] = op;
-	if (!cg->nomem && grow((void **)&cg->pcmap, &cg->pcap,
-			       cg->npcmap + 1, sizeof(*cg->pcmap))) {
+	if (!cg->nomem && (cg->npcmap < cg->pcap ||
+			   grow((void **)&cg->pcmap, &cg->pcap, cg->npcmap + 1,
+				sizeof(*cg->pcmap)))) {
 		cg->pcmap[cg->npcmap].cell = cg->ncells;
 		cg->pcmap[cg->npcmap].offset = offset;
 		cg->npcmap++;

@@ -301,7 +301,9 @@ static uint8_t letter_type(char c)
 
 static void check_sig(struct vstate *v, const char *sig)
 {
-	const char *colon = strchr(sig, ':');
+	const char *colon = sig;
+	while (*colon != ':')
+		colon++;
 	for (const char *p = colon - 1; p >= sig; p--)
 		pop(v, letter_type(*p));
 	push(v, letter_type(colon[1]));
@@ -1126,10 +1128,49 @@ static int check_defs(const struct wasm_module *m, struct wasm_err *e)
 	return 0;
 }
 
+static uint32_t name_hash(const char *name, uint32_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)name[i]) * 16777619u;
+	return h;
+}
+
+/* Export names must be distinct: one pass over an open-addressed table. */
+static int check_export_names(const struct wasm_module *m,
+			      struct wasm_err *e)
+{
+	uint32_t size = 16, *slot;
+	int err = 0;
+	while (size < 2 * m->nexports)
+		size *= 2;
+	slot = calloc(size, sizeof(*slot)); /* export index + 1; 0: free */
+	if (!slot)
+		return wasm_errf(e, GRAFT_ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < m->nexports && !err; i++) {
+		const struct wasm_export *ex = &m->exports[i];
+		uint32_t h = name_hash(ex->name, ex->name_len) & (size - 1);
+		for (; slot[h]; h = (h + 1) & (size - 1)) {
+			const struct wasm_export *o = &m->exports[slot[h] - 1];
+			if (o->name_len == ex->name_len &&
+			    memcmp(o->name, ex->name, ex->name_len) == 0) {
+				err = wasm_errf(e, GRAFT_EINVAL,
+						"duplicate export name '%s'",
+						ex->name);
+				break;
+			}
+		}
+		slot[h] = i + 1;
+	}
+	free(slot);
+	return err;
+}
+
 static int check_exports(const struct wasm_module *m, struct wasm_err *e)
 {
 	static const char *kinds[] = {"function", "table", "memory",
 				      "global"};
+	int err;
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		const struct wasm_export *ex = &m->exports[i];
 		uint32_t bound[] = {m->nfuncs, m->ntables, m->nmems,
@@ -1137,14 +1178,9 @@ static int check_exports(const struct wasm_module *m, struct wasm_err *e)
 		if (ex->idx >= bound[ex->kind])
 			return wasm_errf(e, GRAFT_EINVAL, "unknown %s %u",
 					 kinds[ex->kind], ex->idx);
-		for (uint32_t k = 0; k < i; k++)
-			if (m->exports[k].name_len == ex->name_len &&
-			    memcmp(m->exports[k].name, ex->name,
-				   ex->name_len) == 0)
-				return wasm_errf(e, GRAFT_EINVAL,
-						 "duplicate export name '%s'",
-						 ex->name);
 	}
+	if (m->nexports > 1 && (err = check_export_names(m, e)))
+		return err;
 	if (m->has_start) {
 		const struct wasm_functype *t;
 		if (m->start >= m->nfuncs)
