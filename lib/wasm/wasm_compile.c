@@ -74,13 +74,29 @@ void wasm_cg_barrier(struct wasm_cg *cg)
 	cg->barrier = cg->ncells;
 }
 
-/* Binary operators that have fused forms (none of them can trap). */
+/* What fuse() may do with an operator, looked up once per instruction. */
+enum { FK_NONE, FK_BINOP, FK_LOAD, FK_CONSUMER };
+
+static const uint8_t fuse_kind[WOP_COUNT] = {
+	/* binary operators that have fused forms (none of them can trap) */
+	[0x46 ... 0x4f] = FK_BINOP,
+	[0x51 ... 0x5a] = FK_BINOP,
+	[0x6a ... 0x6c] = FK_BINOP,
+	[0x71 ... 0x78] = FK_BINOP,
+	[0x7c ... 0x7e] = FK_BINOP,
+	[0x83 ... 0x8a] = FK_BINOP,
+	[0x92 ... 0x95] = FK_BINOP,
+	[0xa0 ... 0xa3] = FK_BINOP,
+	[0x28 ... 0x35] = FK_LOAD,
+	[WOP_LOCAL_SET] = FK_CONSUMER,
+	[WOP_LOCAL_TEE] = FK_CONSUMER,
+	[WOP_BR_IF] = FK_CONSUMER,
+	[WOP_BR_UNLESS] = FK_CONSUMER,
+};
+
 static bool fusable_binop(unsigned op)
 {
-	return (op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x5a) ||
-	       (op >= 0x6a && op <= 0x6c) || (op >= 0x71 && op <= 0x78) ||
-	       (op >= 0x7c && op <= 0x7e) || (op >= 0x83 && op <= 0x8a) ||
-	       (op >= 0x92 && op <= 0x95) || (op >= 0xa0 && op <= 0xa3);
+	return op < WOP_COUNT && fuse_kind[op] == FK_BINOP;
 }
 
 static bool is_operand(const struct wasm_cg *cg, int k)
@@ -99,7 +115,8 @@ static void cut(struct wasm_cg *cg, uint32_t at)
 		cg->npcmap--;
 }
 
-static void emit_op(struct wasm_cg *cg, unsigned op, uint32_t offset);
+static inline void emit_op(struct wasm_cg *cg, unsigned op,
+			   uint32_t offset);
 
 /* The fused variant and base operator of an emitted op, or false. */
 static bool fused_parts(unsigned fop, unsigned *variant, unsigned *base)
@@ -165,18 +182,15 @@ static bool fuse_consumer(struct wasm_cg *cg, unsigned op, uint32_t offset)
  * Try to fuse op with the operands just emitted; returns true if done.
  * prev 0 is the last instruction, prev 1 the one before.
  */
-static bool fuse(struct wasm_cg *cg, unsigned op, uint32_t offset)
+static bool fuse(struct wasm_cg *cg, unsigned op, unsigned kind,
+		 uint32_t offset)
 {
-	bool is_load = op >= 0x28 && op <= 0x35;
+	bool is_load = kind == FK_LOAD;
 	bool is_const;
 	uint64_t x, y;
 	if (cg->nomem)
 		return false;
-	if (!is_load && !fusable_binop(op) && op != WOP_LOCAL_SET &&
-	    op != WOP_LOCAL_TEE && op != WOP_BR_IF && op != WOP_BR_UNLESS)
-		return false;
-	if (op == WOP_LOCAL_SET || op == WOP_LOCAL_TEE || op == WOP_BR_IF ||
-	    op == WOP_BR_UNLESS)
+	if (kind == FK_CONSUMER)
 		return fuse_consumer(cg, op, offset);
 	if (is_load && cg->prev_cell[0] >= cg->barrier &&
 	    cg->prev_op[0] == WOP_FUSED(WFUSE_LC, 0x6a)) {
@@ -201,8 +215,6 @@ static bool fuse(struct wasm_cg *cg, unsigned op, uint32_t offset)
 		wasm_cg_imm(cg, y);
 		return true;
 	}
-	if (!fusable_binop(op))
-		return false;
 	if (is_operand(cg, 1) && cg->prev_op[1] == WOP_LOCAL_GET &&
 	    cg->prev_cell[1] + 2 == cg->prev_cell[0]) {
 		x = cg->cells[cg->prev_cell[1] + 1].u;
@@ -221,11 +233,12 @@ static bool fuse(struct wasm_cg *cg, unsigned op, uint32_t offset)
 
 void wasm_cg_op(struct wasm_cg *cg, unsigned op, uint32_t offset)
 {
-	if (!fuse(cg, op, offset))
+	unsigned kind = fuse_kind[op];
+	if (kind == FK_NONE || !fuse(cg, op, kind, offset))
 		emit_op(cg, op, offset);
 }
 
-static void emit_op(struct wasm_cg *cg, unsigned op, uint32_t offset)
+static inline void emit_op(struct wasm_cg *cg, unsigned op, uint32_t offset)
 {
 	wasm_cell c;
 	cg->prev_cell[1] = cg->prev_cell[0];

@@ -50,7 +50,7 @@ static bool is_ref(uint8_t t)
 	return t == WASM_FUNCREF || t == WASM_EXTERNREF;
 }
 
-static void push(struct vstate *v, uint8_t t)
+static void __attribute__((noinline)) push_slow(struct vstate *v, uint8_t t)
 {
 	if (v->r.failed)
 		return;
@@ -73,6 +73,21 @@ static void push(struct vstate *v, uint8_t t)
 		v->max_vals = v->nvals;
 }
 
+/* push and pop run for every operand: the common case inline. */
+static inline void push(struct vstate *v, uint8_t t)
+{
+	if (__builtin_expect(v->nvals < v->vcap &&
+				     v->nvals < WASM_MAX_OPERAND_HEIGHT &&
+				     !v->r.failed,
+			     1)) {
+		v->vals[v->nvals++] = t;
+		if (v->nvals > v->max_vals)
+			v->max_vals = v->nvals;
+		return;
+	}
+	push_slow(v, t);
+}
+
 static struct wasm_ctl *top(struct vstate *v)
 {
 	return &v->ctls[v->nctls - 1];
@@ -92,11 +107,20 @@ static uint8_t pop_any(struct vstate *v)
 	return v->vals[--v->nvals];
 }
 
-static uint8_t pop(struct vstate *v, uint8_t want)
+static void pop_mismatch(struct vstate *v)
 {
-	uint8_t t = pop_any(v);
+	verr(v, "type mismatch");
+}
+
+static inline uint8_t pop(struct vstate *v, uint8_t want)
+{
+	uint8_t t;
+	if (__builtin_expect(v->nvals > top(v)->height && !v->r.failed, 1))
+		t = v->vals[--v->nvals];
+	else
+		t = pop_any(v);
 	if (t != want && t != T_ANY && want != T_ANY)
-		verr(v, "type mismatch");
+		pop_mismatch(v);
 	return t;
 }
 
@@ -299,14 +323,17 @@ static uint8_t letter_type(char c)
 	}
 }
 
+/* sig is "a:r" or "ab:r": one or two operands, one result. */
 static void check_sig(struct vstate *v, const char *sig)
 {
-	const char *colon = sig;
-	while (*colon != ':')
-		colon++;
-	for (const char *p = colon - 1; p >= sig; p--)
-		pop(v, letter_type(*p));
-	push(v, letter_type(colon[1]));
+	if (sig[1] == ':') {
+		pop(v, letter_type(sig[0]));
+		push(v, letter_type(sig[2]));
+		return;
+	}
+	pop(v, letter_type(sig[1]));
+	pop(v, letter_type(sig[0]));
+	push(v, letter_type(sig[3]));
 }
 
 /* Loads and stores: natural alignment (log2) and value type. */
