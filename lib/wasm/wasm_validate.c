@@ -1022,7 +1022,8 @@ static int validate_body(struct vstate *v)
 
 	v->code->nparams = t->nparams;
 	v->code->nresults = t->nresults;
-	wasm_cg_init(&v->cg, t->nparams + v->code->nlocals);
+	wasm_cg_init(&v->cg, t->nparams + v->code->nlocals,
+		     v->code->body_end - v->code->body_start);
 	v->nvals = v->nctls = v->max_vals = 0;
 	push_ctl(v, 0, NULL, 0, t->types + t->nparams, t->nresults);
 	r->p = r->base + v->code->body_start;
