@@ -128,8 +128,7 @@ static void cut(struct wasm_cg *cg, uint32_t at)
 		cg->npcmap--;
 }
 
-static inline void emit_op(struct wasm_cg *cg, unsigned op,
-			   uint32_t offset);
+static inline void emit_op(struct wasm_cg *cg, unsigned op, uint32_t offset);
 
 /* The fused variant and base operator of an emitted op, or false. */
 static bool fused_parts(unsigned fop, unsigned *variant, unsigned *base)
@@ -244,9 +243,8 @@ static bool fuse(struct wasm_cg *cg, unsigned op, unsigned kind,
 	return true;
 }
 
-static void __attribute__((noinline)) fuse_or_emit(struct wasm_cg *cg,
-						   unsigned op, unsigned kind,
-						   uint32_t offset)
+static void __attribute__((noinline))
+fuse_or_emit(struct wasm_cg *cg, unsigned op, unsigned kind, uint32_t offset)
 {
 	if (!fuse(cg, op, kind, offset))
 		emit_op(cg, op, offset);

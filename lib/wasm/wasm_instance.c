@@ -94,8 +94,8 @@ wasm_store *wasm_store_new(const struct wasm_store_limits *lim)
 	 * popped, as validated), and a frame only below depth.
 	 */
 	st->stack = malloc((size_t)st->lim.stack_slots * sizeof(wasm_val));
-	st->frames = malloc(((size_t)st->lim.call_depth + 1) *
-			    sizeof(*st->frames));
+	st->frames =
+	    malloc(((size_t)st->lim.call_depth + 1) * sizeof(*st->frames));
 	if (!st->stack || !st->frames) {
 		wasm_store_free(st);
 		return NULL;

@@ -76,10 +76,8 @@ static void __attribute__((noinline)) push_slow(struct vstate *v, uint8_t t)
 /* push and pop run for every operand: the common case inline. */
 static inline void push(struct vstate *v, uint8_t t)
 {
-	if (__builtin_expect(v->nvals < v->vcap &&
-				     v->nvals < WASM_MAX_OPERAND_HEIGHT &&
-				     !v->r.failed,
-			     1)) {
+	bool room = v->nvals < v->vcap && v->nvals < WASM_MAX_OPERAND_HEIGHT;
+	if (__builtin_expect(room && !v->r.failed, 1)) {
 		v->vals[v->nvals++] = t;
 		if (v->nvals > v->max_vals)
 			v->max_vals = v->nvals;
@@ -1165,8 +1163,7 @@ static uint32_t name_hash(const char *name, uint32_t len)
 }
 
 /* Export names must be distinct: one pass over an open-addressed table. */
-static int check_export_names(const struct wasm_module *m,
-			      struct wasm_err *e)
+static int check_export_names(const struct wasm_module *m, struct wasm_err *e)
 {
 	uint32_t size = 16, *slot;
 	int err = 0;
