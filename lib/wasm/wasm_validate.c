@@ -269,42 +269,28 @@ static uint8_t local_type(struct vstate *v, uint32_t idx)
 }
 
 /* Numeric instructions 0x45..0xc4 as "operands:result" type letters. */
+static const char *const numeric_sigs[0xc5 - 0x45] = {
+	[0x45 - 0x45] = "i:i",
+	[0x46 - 0x45 ... 0x4f - 0x45] = "ii:i",
+	[0x50 - 0x45] = "I:i",
+	[0x51 - 0x45 ... 0x5a - 0x45] = "II:i",
+	[0x5b - 0x45 ... 0x60 - 0x45] = "ff:i",
+	[0x61 - 0x45 ... 0x66 - 0x45] = "FF:i",
+	[0x67 - 0x45 ... 0x69 - 0x45] = "i:i",
+	[0x6a - 0x45 ... 0x78 - 0x45] = "ii:i",
+	[0x79 - 0x45 ... 0x7b - 0x45] = "I:I",
+	[0x7c - 0x45 ... 0x8a - 0x45] = "II:I",
+	[0x8b - 0x45 ... 0x91 - 0x45] = "f:f",
+	[0x92 - 0x45 ... 0x98 - 0x45] = "ff:f",
+	[0x99 - 0x45 ... 0x9f - 0x45] = "F:F",
+	[0xa0 - 0x45 ... 0xa6 - 0x45] = "FF:F",
+	"I:i", "f:i", "f:i", "F:i", "F:i", "i:I", "i:I", "f:I", "f:I", "F:I",
+	"F:I", "i:f", "i:f", "I:f", "I:f", "F:f", "i:F", "i:F", "I:F", "I:F",
+	"f:F", "f:i", "F:I", "i:f", "I:F", "i:i", "i:i", "I:I", "I:I", "I:I"};
+
 static const char *numeric_sig(unsigned op)
 {
-	if (op == 0x45)
-		return "i:i";
-	if (op <= 0x4f)
-		return "ii:i";
-	if (op == 0x50)
-		return "I:i";
-	if (op <= 0x5a)
-		return "II:i";
-	if (op <= 0x60)
-		return "ff:i";
-	if (op <= 0x66)
-		return "FF:i";
-	if (op <= 0x69)
-		return "i:i";
-	if (op <= 0x78)
-		return "ii:i";
-	if (op <= 0x7b)
-		return "I:I";
-	if (op <= 0x8a)
-		return "II:I";
-	if (op <= 0x91)
-		return "f:f";
-	if (op <= 0x98)
-		return "ff:f";
-	if (op <= 0x9f)
-		return "F:F";
-	if (op <= 0xa6)
-		return "FF:F";
-	static const char *conv[] = {
-		"I:i", "f:i", "f:i", "F:i", "F:i", "i:I", "i:I", "f:I", "f:I",
-		"F:I", "F:I", "i:f", "i:f", "I:f", "I:f", "F:f", "i:F", "i:F",
-		"I:F", "I:F", "f:F", "f:i", "F:I", "i:f", "I:F", "i:i", "i:i",
-		"I:I", "I:I", "I:I"};
-	return conv[op - 0xa7];
+	return numeric_sigs[op - 0x45];
 }
 
 static uint8_t letter_type(char c)
