@@ -2,7 +2,7 @@
 #   build/bin/graft-hvt   the KVM monitor (tender/hvt)
 #   build/bin/graft-unix  the unix launcher (tender/unix)
 #   build/bin/graft-virtio  the QEMU launcher for virtio images (tender/virtio)
-TENDER_COMMON_SRCS := tender/common/host.c
+TENDER_COMMON_SRCS := tender/common/host.c tender/common/host_opts.c
 HVT_TENDER_SRCS := tender/hvt/hvt_main.c tender/hvt/hvt_elf.c \
 	tender/hvt/hvt_kvm_x86_64.c tender/hvt/hvt_devices.c
 HVT_TENDER := $(BUILD)/bin/graft-hvt

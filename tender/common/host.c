@@ -40,11 +40,22 @@ int host_parse_size(const char *s, uint64_t *out)
 	if (errno)
 		return -1;
 	switch (toupper((unsigned char)*end)) {
-	case 'K': mul = 1ULL << 10; end++; break;
-	case 'M': mul = 1ULL << 20; end++; break;
-	case 'G': mul = 1ULL << 30; end++; break;
-	case '\0': break;
-	default: return -1;
+	case 'K':
+		mul = 1ULL << 10;
+		end++;
+		break;
+	case 'M':
+		mul = 1ULL << 20;
+		end++;
+		break;
+	case 'G':
+		mul = 1ULL << 30;
+		end++;
+		break;
+	case '\0':
+		break;
+	default:
+		return -1;
 	}
 	if (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0 ||
 	    strcmp(end, "ib") == 0)
@@ -125,8 +136,8 @@ int host_disk_open(const char *path, int ro, uint64_t *size, int *read_only)
 		return -1;
 	}
 	if (st.st_size % 512) {
-		warnx("disk '%s': size %lld is not a multiple of 512",
-		      path, (long long)st.st_size);
+		warnx("disk '%s': size %lld is not a multiple of 512", path,
+		      (long long)st.st_size);
 		close(fd);
 		return -1;
 	}
@@ -135,8 +146,19 @@ int host_disk_open(const char *path, int ro, uint64_t *size, int *read_only)
 	return fd;
 }
 
-int host_module_open(const char *path, uint64_t *len, char *name,
-		     size_t size)
+int host_disk_open_spec(char *spec, uint64_t *size, int *read_only)
+{
+	size_t len = strlen(spec);
+	int ro = 0;
+
+	if (len > 3 && strcmp(spec + len - 3, ":ro") == 0) {
+		spec[len - 3] = '\0';
+		ro = 1;
+	}
+	return host_disk_open(spec, ro, size, read_only);
+}
+
+int host_module_open(const char *path, uint64_t *len, char *name, size_t size)
 {
 	struct stat st;
 	const char *base = strrchr(path, '/');
@@ -150,8 +172,9 @@ int host_module_open(const char *path, uint64_t *len, char *name,
 	    st.st_size > CTL_MAX_MESSAGE) {
 		warnx("module '%s': %s", path,
 		      !S_ISREG(st.st_mode) ? "not a regular file"
-		      : st.st_size == 0    ? "empty file"
-					   : "larger than the control channel takes (4 MiB)");
+		      : st.st_size == 0
+			  ? "empty file"
+			  : "larger than the control channel takes (4 MiB)");
 		close(fd);
 		return -1;
 	}
@@ -201,7 +224,7 @@ int host_image_target(const char *path, char *buf, size_t size, char *why,
 	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
 	    eh.e_phoff > (uint64_t)st.st_size ||
 	    (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) >
-		    (uint64_t)st.st_size - eh.e_phoff) {
+		(uint64_t)st.st_size - eh.e_phoff) {
 		snprintf(why, whylen, "truncated ELF image (program headers)");
 		goto out;
 	}
@@ -215,7 +238,8 @@ int host_image_target(const char *path, char *buf, size_t size, char *why,
 			break;
 		if (ph.p_type != PT_NOTE)
 			continue;
-		if (ph.p_filesz > sizeof(note) || ph.p_offset > (uint64_t)st.st_size ||
+		if (ph.p_filesz > sizeof(note) ||
+		    ph.p_offset > (uint64_t)st.st_size ||
 		    ph.p_filesz > (uint64_t)st.st_size - ph.p_offset ||
 		    read_exact(fd, note, ph.p_filesz, ph.p_offset) < 0)
 			continue;
@@ -231,8 +255,10 @@ int host_image_target(const char *path, char *buf, size_t size, char *why,
 			    nh.n_namesz == sizeof(GRAFT_NOTE_OWNER) &&
 			    memcmp(note + name_off, GRAFT_NOTE_OWNER,
 				   nh.n_namesz) == 0) {
-				snprintf(buf, size, "%.*s", (int)strnlen(note + desc_off, nh.n_descsz),
-					 note + desc_off);
+				snprintf(
+				    buf, size, "%.*s",
+				    (int)strnlen(note + desc_off, nh.n_descsz),
+				    note + desc_off);
 				rc = 0;
 				break;
 			}
@@ -240,7 +266,8 @@ int host_image_target(const char *path, char *buf, size_t size, char *why,
 		}
 	}
 	if (rc < 0)
-		snprintf(why, whylen, "not a graft image (no graft target note)");
+		snprintf(why, whylen,
+			 "not a graft image (no graft target note)");
 out:
 	close(fd);
 	return rc;
@@ -323,7 +350,8 @@ int host_instance_create(struct host_instance *in, const char *name,
 		 in->name);
 	if (snprintf(in->ctl_path, sizeof(in->ctl_path), "%s/%s.sock", dir,
 		     in->name) >= (int)sizeof(in->ctl_path)) {
-		warnx("runtime directory '%s': path too long for a socket", dir);
+		warnx("runtime directory '%s': path too long for a socket",
+		      dir);
 		return -1;
 	}
 	if (instance_alive(in->info_path)) {
@@ -331,8 +359,8 @@ int host_instance_create(struct host_instance *in, const char *name,
 		return -1;
 	}
 	unlink(in->ctl_path);
-	in->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK |
-					       SOCK_CLOEXEC, 0);
+	in->listen_fd =
+	    socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (in->listen_fd < 0) {
 		warn("control socket");
 		return -1;
@@ -355,8 +383,8 @@ int host_instance_create(struct host_instance *in, const char *name,
 		return -1;
 	}
 	fprintf(f, "name=%s\ntarget=%s\npid=%d\nmem=%llu\nimage=%s\nctl=%s\n",
-		in->name, target, (int)getpid(), (unsigned long long)mem,
-		image, in->ctl_path);
+		in->name, target, (int)getpid(), (unsigned long long)mem, image,
+		in->ctl_path);
 	fclose(f);
 	rename(tmp, in->info_path);
 	return 0;

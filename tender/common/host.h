@@ -1,6 +1,6 @@
 /*
  * Pieces shared by the host programs that run graft instances (the hvt
- * tender and the unix launcher): option parsing helpers, device opening,
+ * tender, the unix and virtio launchers): option parsing, device opening,
  * image inspection, the runtime directory and the instance control socket.
  * Hosted C; errors are reported with warnx and returned as -1.
  */
@@ -8,6 +8,7 @@
 #define GRAFT_TENDER_HOST_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -27,18 +28,72 @@ void host_tap_mac(unsigned seed, uint8_t mac[6]);
  * Returns an fd or -1 after warning "disk 'x': reason". */
 int host_disk_open(const char *path, int ro, uint64_t *size, int *read_only);
 
+/* host_disk_open_spec - host_disk_open for a --disk argument, FILE or
+ * FILE:ro; the ":ro" is cut off spec. */
+int host_disk_open_spec(char *spec, uint64_t *size, int *read_only);
+
 /* host_module_open - open a module file given with --module for reading;
  * *len receives its size, name (size bytes) its base name.  Returns an fd
  * or -1 after warning "module 'x': reason" (missing, not a regular file,
  * empty, larger than the control channel takes). */
-int host_module_open(const char *path, uint64_t *len, char *name,
-		     size_t size);
+int host_module_open(const char *path, uint64_t *len, char *name, size_t size);
 
 /* host_image_target - read the target named by an image's graft note into
  * buf.  Returns 0, or -1 with a one-line reason in why (not an ELF file,
  * truncated, no graft note). */
 int host_image_target(const char *path, char *buf, size_t size, char *why,
 		      size_t whylen);
+
+/* host_check_target - exit(1) with "image 'x': reason" unless image's
+ * graft note names target. */
+void host_check_target(const char *image, const char *target);
+
+/* The command line all tenders share (host_opts.c). */
+#define HOST_MAX_EXTRA_OPTS 8
+
+/* An option of one target only: --name, or -c as well when short_name is
+ * 'c'.  set gets the argument (NULL without one) and returns -1 to end the
+ * program with status 1 (it has said why). */
+struct host_extra_opt {
+	const char *name;
+	int has_arg; /* no_argument or required_argument */
+	int short_name;
+	int (*set)(void *ctx, const char *arg);
+};
+
+/* What the tender does with the shared options, each called with ctx as
+ * they are met; a hook returns -1 to end the program with status 1. */
+struct host_opt_hooks {
+	int (*net)(void *ctx, const char *tap, unsigned index);
+	int (*disk)(void *ctx, char *spec, unsigned index);
+	int (*module)(void *ctx, const char *path);
+	void (*usage)(FILE *f);
+	const struct host_extra_opt *extra;
+	unsigned nextra; /* at most HOST_MAX_EXTRA_OPTS */
+	void *ctx;
+};
+
+struct host_opts {
+	uint64_t mem;	  /* set to the default before parsing */
+	const char *name; /* --name, NULL without */
+	int ctl;	  /* 0 after --no-ctl */
+	unsigned nnet, ndisk;
+	const char *image;
+	int argc; /* the guest's: the image name, then what follows "--" */
+	char **argv;
+};
+
+/* host_parse_options - parse argv into o, handing devices, modules and the
+ * target's options to hk as they come.  Does not return on --help (usage
+ * on stdout, status 0), on a bad option or a missing IMAGE (usage on
+ * stderr, status 1), on a bad --mem or when a hook fails (status 1).
+ * Rewrites argv in place for the guest's argv. */
+void host_parse_options(struct host_opts *o, const struct host_opt_hooks *hk,
+			int argc, char **argv);
+
+/* host_usage_common - the --help lines of the options every tender
+ * shares, from --net to --help, in the hvt and unix wording. */
+void host_usage_common(FILE *f);
 
 /* The runtime directory and instances (for `graft ps` and the control
  * socket): $GRAFT_RUNTIME_DIR, else /run/graft as root, else
@@ -56,8 +111,7 @@ struct host_instance {
  * it), create its control socket and info file.  NULL name picks one from
  * the image name and pid. */
 int host_instance_create(struct host_instance *in, const char *name,
-			 const char *image, const char *target,
-			 uint64_t mem);
+			 const char *image, const char *target, uint64_t mem);
 /* host_instance_destroy - remove the socket and info file. */
 void host_instance_destroy(struct host_instance *in);
 

@@ -9,7 +9,6 @@
  * the tender itself could not start the guest (the reason on stderr).
  */
 #include <err.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,18 +21,17 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: graft-hvt [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...\n"
-		"                 [--name NAME] [--no-ctl] [--module FILE]... IMAGE [-- ARGS...]\n"
-		"\n"
-		"Runs a graft image built for the hvt target in a KVM virtual machine.\n"
-		"  --mem SIZE     guest memory, e.g. 64M or 1G (default 32M, at most 4G)\n"
-		"  --net TAP      attach an existing tap interface as the next net device\n"
-		"  --disk FILE    attach a disk image as the next block device (:ro for read-only)\n"
-		"  --name NAME    the instance's name for graft ps and the control socket\n"
-		"  --no-ctl       no control socket\n"
-		"  --module FILE  load this module at boot, before main (repeatable)\n"
-		"  -h, --help     this text\n");
+	fputs("usage: graft-hvt [--mem SIZE] [--net TAP]... [--disk "
+	      "FILE[:ro]]...\n"
+	      "                 [--name NAME] [--no-ctl] [--module FILE]... "
+	      "IMAGE [-- ARGS...]\n"
+	      "\n"
+	      "Runs a graft image built for the hvt target in a KVM virtual "
+	      "machine.\n"
+	      "  --mem SIZE     guest memory, e.g. 64M or 1G (default 32M, at "
+	      "most 4G)\n",
+	      f);
+	host_usage_common(f);
 }
 
 static int add_dev(struct hvt *h, uint32_t kind, const char *prefix,
@@ -53,8 +51,10 @@ static int add_dev(struct hvt *h, uint32_t kind, const char *prefix,
 	return h->ndevs++;
 }
 
-static int attach_net(struct hvt *h, const char *tap, unsigned index)
+/* The hooks host_parse_options calls with the tender's state as ctx. */
+static int attach_net(void *ctx, const char *tap, unsigned index)
 {
+	struct hvt *h = ctx;
 	int i = add_dev(h, PLAT_DEV_NET, "net", index);
 
 	if (i < 0)
@@ -67,8 +67,9 @@ static int attach_net(struct hvt *h, const char *tap, unsigned index)
 	return 0;
 }
 
-static int attach_module(struct hvt *h, const char *path)
+static int attach_module(void *ctx, const char *path)
 {
+	struct hvt *h = ctx;
 	unsigned i = h->nmods;
 
 	if (i >= HVT_MAX_MODULES) {
@@ -76,8 +77,7 @@ static int attach_module(struct hvt *h, const char *path)
 		      HVT_MAX_MODULES);
 		return -1;
 	}
-	h->mods[i].fd = host_module_open(path, &h->mods[i].len,
-					 h->mods[i].name,
+	h->mods[i].fd = host_module_open(path, &h->mods[i].len, h->mods[i].name,
 					 sizeof(h->mods[i].name));
 	if (h->mods[i].fd < 0)
 		return -1;
@@ -86,19 +86,15 @@ static int attach_module(struct hvt *h, const char *path)
 	return 0;
 }
 
-static int attach_disk(struct hvt *h, char *spec, unsigned index)
+static int attach_disk(void *ctx, char *spec, unsigned index)
 {
-	int i = add_dev(h, PLAT_DEV_BLOCK, "disk", index), ro = 0, is_ro;
-	size_t len = strlen(spec);
+	struct hvt *h = ctx;
+	int i = add_dev(h, PLAT_DEV_BLOCK, "disk", index), is_ro;
 	uint64_t size;
 
 	if (i < 0)
 		return -1;
-	if (len > 3 && strcmp(spec + len - 3, ":ro") == 0) {
-		spec[len - 3] = '\0';
-		ro = 1;
-	}
-	h->devs[i].fd = host_disk_open(spec, ro, &size, &is_ro);
+	h->devs[i].fd = host_disk_open_spec(spec, &size, &is_ro);
 	if (h->devs[i].fd < 0)
 		return -1;
 	h->devs[i].size = size;
@@ -110,101 +106,54 @@ static int attach_disk(struct hvt *h, char *spec, unsigned index)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "mem", required_argument, NULL, 'm' },
-		{ "net", required_argument, NULL, 'n' },
-		{ "disk", required_argument, NULL, 'd' },
-		{ "name", required_argument, NULL, 'N' },
-		{ "no-ctl", no_argument, NULL, 'C' },
-		{ "module", required_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	static struct hvt h;
-	const char *name = NULL, *image;
-	char target[32], why[128];
-	unsigned nnet = 0, ndisk = 0;
-	int c, ctl = 1, rc;
+	const struct host_opt_hooks hooks = {
+	    .net = attach_net,
+	    .disk = attach_disk,
+	    .module = attach_module,
+	    .usage = usage,
+	    .ctx = &h,
+	};
+	struct host_opts o = {.mem = HVT_MEM_DEFAULT};
+	const char *image;
+	int rc;
 
-	h.mem_size = HVT_MEM_DEFAULT;
 	h.ctl_handle = -1;
 	h.ctl_client = -1;
 	h.inst.listen_fd = -1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			if (host_parse_size(optarg, &h.mem_size) < 0)
-				errx(1, "--mem '%s': not a size (try 64M or 1G)",
-				     optarg);
-			break;
-		case 'n':
-			if (attach_net(&h, optarg, nnet++) < 0)
-				exit(1);
-			break;
-		case 'd':
-			if (attach_disk(&h, optarg, ndisk++) < 0)
-				exit(1);
-			break;
-		case 'N':
-			name = optarg;
-			break;
-		case 'C':
-			ctl = 0;
-			break;
-		case 'M':
-			if (attach_module(&h, optarg) < 0)
-				exit(1);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
-		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
-		return 1;
-	}
-	image = argv[optind];
+	host_parse_options(&o, &hooks, argc, argv);
+	image = o.image;
+	h.mem_size = o.mem;
 	if (h.mem_size < HVT_MEM_MIN || h.mem_size > HVT_MEM_MAX ||
 	    h.mem_size % (2ULL << 20))
-		errx(1, "--mem: %llu bytes: guest memory must be a multiple of "
+		errx(1,
+		     "--mem: %llu bytes: guest memory must be a multiple of "
 		     "2M between 2M and 4G",
 		     (unsigned long long)h.mem_size);
-	if (host_image_target(image, target, sizeof(target), why,
-			      sizeof(why)) < 0)
-		errx(1, "image '%s': %s", image, why);
-	if (strcmp(target, "hvt") != 0)
-		errx(1, "image '%s' is built for target '%s', not hvt", image,
-		     target);
+	host_check_target(image, "hvt");
 	if (hvt_vm_create(&h) < 0 || hvt_elf_load(&h, image) < 0)
 		exit(1);
-	if (h.image_end + h.mods_len + (64 << 10) >
-	    h.mem_size - HVT_STACK_SIZE)
-		errx(1, "--mem %lluM is too small for image '%s'%s (it needs "
-		     "at least %lluM)", (unsigned long long)(h.mem_size >> 20),
-		     image, h.nmods ? " and its modules" : "",
+	if (h.image_end + h.mods_len + (64 << 10) > h.mem_size - HVT_STACK_SIZE)
+		errx(1,
+		     "--mem %lluM is too small for image '%s'%s (it needs "
+		     "at least %lluM)",
+		     (unsigned long long)(h.mem_size >> 20), image,
+		     h.nmods ? " and its modules" : "",
 		     (unsigned long long)((h.image_end + h.mods_len +
 					   HVT_STACK_SIZE + (64 << 10) +
-					   (2 << 20) - 1) >> 20));
-	if (ctl) {
+					   (2 << 20) - 1) >>
+					  20));
+	if (o.ctl) {
 		h.ctl_handle = add_dev(&h, PLAT_DEV_CTL, "ctl", 0);
 		if (h.ctl_handle < 0)
 			exit(1);
 		snprintf(h.devs[h.ctl_handle].info.name,
 			 sizeof(h.devs[0].info.name), "ctl");
-		if (host_instance_create(&h.inst, name, image, "hvt",
+		if (host_instance_create(&h.inst, o.name, image, "hvt",
 					 h.mem_size) < 0)
 			exit(1);
 	}
-	/* The guest's argv[0] is the image name, then what followed "--". */
-	if (optind + 1 < argc && strcmp(argv[optind + 1], "--") == 0) {
-		argv[optind + 1] = (char *)image;
-		optind++;
-	}
-	if (hvt_vm_boot_setup(&h, argc - optind, argv + optind) < 0) {
+	if (hvt_vm_boot_setup(&h, o.argc, o.argv) < 0) {
 		host_instance_destroy(&h.inst);
 		exit(1);
 	}

@@ -14,7 +14,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,24 +27,23 @@
 #include "unix_launch.h"
 
 #define UNIX_MEM_DEFAULT (32ULL << 20)
-#define CHILD_FD_BASE 10
+#define CHILD_FD_BASE	 10
 
 static pid_t child;
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: graft-unix [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...\n"
-		"                  [--name NAME] [--no-ctl] [--module FILE]... IMAGE [-- ARGS...]\n"
-		"\n"
-		"Runs a graft image built for the unix target as a sandboxed process.\n"
-		"  --mem SIZE     memory for the instance's heap, e.g. 64M (default 32M)\n"
-		"  --net TAP      attach an existing tap interface as the next net device\n"
-		"  --disk FILE    attach a disk image as the next block device (:ro for read-only)\n"
-		"  --name NAME    the instance's name for graft ps and the control socket\n"
-		"  --no-ctl       no control socket\n"
-		"  --module FILE  load this module at boot, before main (repeatable)\n"
-		"  -h, --help     this text\n");
+	fputs("usage: graft-unix [--mem SIZE] [--net TAP]... [--disk "
+	      "FILE[:ro]]...\n"
+	      "                  [--name NAME] [--no-ctl] [--module FILE]... "
+	      "IMAGE [-- ARGS...]\n"
+	      "\n"
+	      "Runs a graft image built for the unix target as a sandboxed "
+	      "process.\n"
+	      "  --mem SIZE     memory for the instance's heap, e.g. 64M "
+	      "(default 32M)\n",
+	      f);
+	host_usage_common(f);
 }
 
 static struct unix_device *add_dev(struct unix_launch *l, uint32_t kind,
@@ -65,8 +63,10 @@ static struct unix_device *add_dev(struct unix_launch *l, uint32_t kind,
 	return d;
 }
 
-static int attach_module(struct unix_launch *l, const char *path)
+/* The hooks host_parse_options calls with the launch as ctx. */
+static int attach_module(void *ctx, const char *path)
 {
+	struct unix_launch *l = ctx;
 	struct unix_module *m;
 	int fd;
 
@@ -85,8 +85,9 @@ static int attach_module(struct unix_launch *l, const char *path)
 	return 0;
 }
 
-static int attach_net(struct unix_launch *l, const char *tap, unsigned index)
+static int attach_net(void *ctx, const char *tap, unsigned index)
 {
+	struct unix_launch *l = ctx;
 	int fd = host_tap_open(tap);
 	struct unix_device *d;
 
@@ -97,18 +98,13 @@ static int attach_net(struct unix_launch *l, const char *tap, unsigned index)
 	return 0;
 }
 
-static int attach_disk(struct unix_launch *l, char *spec, unsigned index)
+static int attach_disk(void *ctx, char *spec, unsigned index)
 {
-	size_t len = strlen(spec);
+	struct unix_launch *l = ctx;
 	struct unix_device *d;
 	uint64_t size;
-	int ro = 0, is_ro, fd;
+	int is_ro, fd = host_disk_open_spec(spec, &size, &is_ro);
 
-	if (len > 3 && strcmp(spec + len - 3, ":ro") == 0) {
-		spec[len - 3] = '\0';
-		ro = 1;
-	}
-	fd = host_disk_open(spec, ro, &size, &is_ro);
 	if (fd < 0 || !(d = add_dev(l, PLAT_DEV_BLOCK, "disk", index, fd)))
 		return -1;
 	d->info.sector_size = 512;
@@ -160,7 +156,7 @@ out:
 static void exec_child(struct unix_launch *l, int boot_fd, const char *image,
 		       char **argv, pid_t launcher)
 {
-	char *envp[] = { NULL };
+	char *envp[] = {NULL};
 	int hi = CHILD_FD_BASE + (int)l->nfds;
 
 	/* The instance dies with its launcher, even a SIGKILLed one (the
@@ -207,7 +203,8 @@ static int wait_child(const char *name)
 	}
 	if (WTERMSIG(status) == SIGSYS)
 		warnx("instance '%s' killed: it made a system call its "
-		      "seccomp filter forbids", name);
+		      "seccomp filter forbids",
+		      name);
 	else
 		warnx("instance '%s' killed by signal %d (%s)", name,
 		      WTERMSIG(status), strsignal(WTERMSIG(status)));
@@ -216,77 +213,34 @@ static int wait_child(const char *name)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "mem", required_argument, NULL, 'm' },
-		{ "net", required_argument, NULL, 'n' },
-		{ "disk", required_argument, NULL, 'd' },
-		{ "name", required_argument, NULL, 'N' },
-		{ "no-ctl", no_argument, NULL, 'C' },
-		{ "module", required_argument, NULL, 'M' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
 	static struct unix_launch l;
-	const char *name = NULL, *image;
-	char target[32], why[128];
-	unsigned nnet = 0, ndisk = 0;
-	int c, ctl = 1, boot_fd, rc;
+	const struct host_opt_hooks hooks = {
+	    .net = attach_net,
+	    .disk = attach_disk,
+	    .module = attach_module,
+	    .usage = usage,
+	    .ctx = &l,
+	};
+	struct host_opts o = {.mem = UNIX_MEM_DEFAULT};
+	const char *image;
+	int boot_fd, rc;
 	pid_t launcher;
-	uint64_t mem = UNIX_MEM_DEFAULT;
 
 	l.inst.listen_fd = -1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			if (host_parse_size(optarg, &mem) < 0)
-				errx(1, "--mem '%s': not a size (try 64M or 1G)",
-				     optarg);
-			break;
-		case 'n':
-			if (attach_net(&l, optarg, nnet++) < 0)
-				exit(1);
-			break;
-		case 'd':
-			if (attach_disk(&l, optarg, ndisk++) < 0)
-				exit(1);
-			break;
-		case 'N':
-			name = optarg;
-			break;
-		case 'C':
-			ctl = 0;
-			break;
-		case 'M':
-			if (attach_module(&l, optarg) < 0)
-				exit(1);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
-		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
-		return 1;
-	}
-	image = argv[optind];
-	if (mem < (1ULL << 20) || mem > (64ULL << 30) || mem % 4096)
-		errx(1, "--mem: %llu bytes: memory must be whole pages between "
-		     "1M and 64G", (unsigned long long)mem);
-	l.boot.mem_size = mem;
-	if (host_image_target(image, target, sizeof(target), why,
-			      sizeof(why)) < 0)
-		errx(1, "image '%s': %s", image, why);
-	if (strcmp(target, "unix") != 0)
-		errx(1, "image '%s' is built for target '%s', not unix", image,
-		     target);
+	host_parse_options(&o, &hooks, argc, argv);
+	image = o.image;
+	if (o.mem < (1ULL << 20) || o.mem > (64ULL << 30) || o.mem % 4096)
+		errx(1,
+		     "--mem: %llu bytes: memory must be whole pages between "
+		     "1M and 64G",
+		     (unsigned long long)o.mem);
+	l.boot.mem_size = o.mem;
+	host_check_target(image, "unix");
 	if (access(image, X_OK) < 0)
 		err(1, "image '%s'", image);
-	if (ctl) {
-		if (host_instance_create(&l.inst, name, image, "unix", mem) < 0)
+	if (o.ctl) {
+		if (host_instance_create(&l.inst, o.name, image, "unix",
+					 o.mem) < 0)
 			exit(1);
 		if (!add_dev(&l, PLAT_DEV_CTL, "ctl", 0, l.inst.listen_fd))
 			exit(1);
@@ -298,10 +252,6 @@ int main(int argc, char **argv)
 		host_instance_destroy(&l.inst);
 		exit(1);
 	}
-	if (optind + 1 < argc && strcmp(argv[optind + 1], "--") == 0) {
-		argv[optind + 1] = (char *)image;
-		optind++;
-	}
 	signal(SIGINT, forward);
 	signal(SIGTERM, forward);
 	signal(SIGHUP, forward);
@@ -311,7 +261,7 @@ int main(int argc, char **argv)
 	if (child < 0)
 		err(1, "fork");
 	if (child == 0)
-		exec_child(&l, boot_fd, image, argv + optind, launcher);
+		exec_child(&l, boot_fd, image, o.argv, launcher);
 	close(boot_fd);
 	rc = wait_child(l.inst.name[0] ? l.inst.name : image);
 	host_instance_destroy(&l.inst);

@@ -11,7 +11,6 @@
 #include <stdint.h>
 
 #include <abi/virtio.h>
-#include <abi/virtio.h>
 #include "../common/host.h"
 
 #define VIRTIO_MAX_NET	8
@@ -29,7 +28,9 @@ enum virtio_machine { MACHINE_Q35, MACHINE_MICROVM };
 struct virtio_launch {
 	const char *qemu; /* the QEMU binary */
 	enum virtio_machine machine;
-	int kvm; /* 0: TCG */
+	int kvm;       /* 0: TCG */
+	int print_cmd; /* --print-cmd: print QEMU's command line, run nothing */
+	int verbose;   /* --verbose: say the accelerator off a terminal too */
 	uint64_t mem;
 	const char *image;
 	int argc; /* the guest's argv, argv[0] the image */

@@ -110,21 +110,19 @@ static const char *find_qemu(void)
 	return NULL;
 }
 
-static int attach_disk(struct virtio_launch *l, char *spec)
+/* The hooks host_parse_options calls with the launch as ctx. */
+static int attach_disk(void *ctx, char *spec, unsigned index)
 {
-	size_t len = strlen(spec);
+	struct virtio_launch *l = ctx;
 	uint64_t size;
-	int ro = 0, is_ro, fd;
+	int is_ro, fd;
 
+	(void)index;
 	if (l->ndisk == VIRTIO_MAX_DISK) {
 		warnx("--disk '%s': at most %d disks", spec, VIRTIO_MAX_DISK);
 		return -1;
 	}
-	if (len > 3 && strcmp(spec + len - 3, ":ro") == 0) {
-		spec[len - 3] = '\0';
-		ro = 1;
-	}
-	fd = host_disk_open(spec, ro, &size, &is_ro);
+	fd = host_disk_open_spec(spec, &size, &is_ro);
 	if (fd < 0)
 		return -1;
 	close(fd);
@@ -133,10 +131,12 @@ static int attach_disk(struct virtio_launch *l, char *spec)
 	return 0;
 }
 
-static int attach_net(struct virtio_launch *l, const char *tap)
+static int attach_net(void *ctx, const char *tap, unsigned index)
 {
+	struct virtio_launch *l = ctx;
 	int fd;
 
+	(void)index;
 	if (l->ntap == VIRTIO_MAX_NET) {
 		warnx("--net '%s': at most %d nets", tap, VIRTIO_MAX_NET);
 		return -1;
@@ -146,6 +146,20 @@ static int attach_net(struct virtio_launch *l, const char *tap)
 		return -1;
 	l->tap[l->ntap] = tap;
 	l->tap_fd[l->ntap++] = fd;
+	return 0;
+}
+
+/* Modules are only named here; virtio_module_bundle reads them. */
+static int attach_module(void *ctx, const char *path)
+{
+	struct virtio_launch *l = ctx;
+
+	if (l->nmodule == VIRTIO_MAX_MODULES) {
+		warnx("--module '%s': at most %d modules", path,
+		      VIRTIO_MAX_MODULES);
+		return -1;
+	}
+	l->module[l->nmodule++] = path;
 	return 0;
 }
 
@@ -277,125 +291,91 @@ static void cleanup(struct virtio_launch *l)
 		close(l->bundle_fd);
 }
 
-static void parse_machine(struct virtio_launch *l, const char *m)
+/* The options only this launcher has. */
+static int opt_machine(void *ctx, const char *m)
 {
+	struct virtio_launch *l = ctx;
+
 	if (strcmp(m, "q35") == 0)
 		l->machine = MACHINE_Q35;
 	else if (strcmp(m, "microvm") == 0)
 		l->machine = MACHINE_MICROVM;
 	else
 		errx(1, "--machine '%s': use q35 or microvm", m);
+	return 0;
 }
+
+static int opt_accel(void *ctx, const char *a)
+{
+	struct virtio_launch *l = ctx;
+
+	if (strcmp(a, "tcg") && strcmp(a, "kvm"))
+		errx(1, "--accel '%s': use tcg or kvm", a);
+	l->kvm = strcmp(a, "kvm") == 0;
+	return 0;
+}
+
+static int opt_print_cmd(void *ctx, const char *unused)
+{
+	(void)unused;
+	((struct virtio_launch *)ctx)->print_cmd = 1;
+	return 0;
+}
+
+static int opt_verbose(void *ctx, const char *unused)
+{
+	(void)unused;
+	((struct virtio_launch *)ctx)->verbose = 1;
+	return 0;
+}
+
+static const struct host_extra_opt virtio_opts[] = {
+    {"machine", required_argument, 0, opt_machine},
+    {"accel", required_argument, 0, opt_accel},
+    {"print-cmd", no_argument, 0, opt_print_cmd},
+    {"verbose", no_argument, 'v', opt_verbose},
+};
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"machine", required_argument, NULL, 'M'},
-	    {"mem", required_argument, NULL, 'm'},
-	    {"net", required_argument, NULL, 'n'},
-	    {"disk", required_argument, NULL, 'd'},
-	    {"module", required_argument, NULL, 'o'},
-	    {"name", required_argument, NULL, 'N'},
-	    {"no-ctl", no_argument, NULL, 'C'},
-	    {"accel", required_argument, NULL, 'a'},
-	    {"print-cmd", no_argument, NULL, 'p'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
 	static struct virtio_launch l;
-	const char *name = NULL;
-	char target[32], why[128];
-	int c, print = 0, verbose = 0, rc;
+	const struct host_opt_hooks hooks = {
+	    .net = attach_net,
+	    .disk = attach_disk,
+	    .module = attach_module,
+	    .usage = usage,
+	    .extra = virtio_opts,
+	    .nextra = sizeof(virtio_opts) / sizeof(virtio_opts[0]),
+	    .ctx = &l,
+	};
+	struct host_opts o = {.mem = MEM_DEFAULT};
+	int rc;
 	char **qargv;
 
-	l.mem = MEM_DEFAULT;
 	l.exit_fd = -1;
 	l.bundle_fd = -1;
-	l.ctl = 1;
 	l.inst.listen_fd = -1;
-	while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
-		switch (c) {
-		case 'M':
-			parse_machine(&l, optarg);
-			break;
-		case 'm':
-			if (host_parse_size(optarg, &l.mem) < 0)
-				errx(1,
-				     "--mem '%s': not a size (try 64M or 1G)",
-				     optarg);
-			break;
-		case 'n':
-			if (attach_net(&l, optarg) < 0)
-				exit(1);
-			break;
-		case 'd':
-			if (attach_disk(&l, optarg) < 0)
-				exit(1);
-			break;
-		case 'o':
-			if (l.nmodule == VIRTIO_MAX_MODULES)
-				errx(1, "--module '%s': at most %d modules",
-				     optarg, VIRTIO_MAX_MODULES);
-			l.module[l.nmodule++] = optarg;
-			break;
-		case 'N':
-			name = optarg;
-			break;
-		case 'C':
-			l.ctl = 0;
-			break;
-		case 'a':
-			if (strcmp(optarg, "tcg") && strcmp(optarg, "kvm"))
-				errx(1, "--accel '%s': use tcg or kvm", optarg);
-			l.kvm = strcmp(optarg, "kvm") == 0;
-			break;
-		case 'p':
-			print = 1;
-			break;
-		case 'v':
-			verbose = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 1;
-		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
-		return 1;
-	}
-	l.image = argv[optind];
+	host_parse_options(&o, &hooks, argc, argv);
+	l.image = o.image;
+	l.mem = o.mem;
+	l.ctl = o.ctl;
+	l.argc = o.argc;
+	l.argv = o.argv;
 	if (l.mem < MEM_MIN || l.mem > MEM_MAX || l.mem % (1ULL << 20))
 		errx(1,
 		     "--mem: %llu bytes: guest memory must be whole MiB "
 		     "between 4M and 3G",
 		     (unsigned long long)l.mem);
-	if (host_image_target(l.image, target, sizeof(target), why,
-			      sizeof(why)) < 0)
-		errx(1, "image '%s': %s", l.image, why);
-	if (strcmp(target, "virtio") != 0)
-		errx(1, "image '%s' is built for target '%s', not virtio",
-		     l.image, target);
+	host_check_target(l.image, "virtio");
 	l.qemu = find_qemu();
 	if (!l.qemu)
 		errx(1, "qemu-system-x86_64: not found (install the "
 			"qemu-system-x86 package)");
-	/* The guest's argv[0] is the image name, then what followed "--". */
-	if (optind + 1 < argc && strcmp(argv[optind + 1], "--") == 0) {
-		argv[optind + 1] = (char *)l.image;
-		optind++;
-	}
-	l.argc = argc - optind;
-	l.argv = argv + optind;
 	snprintf(l.exit_path, sizeof(l.exit_path), "/proc/self/fd/%d",
 		 VIRTIO_FD_EXIT);
 	snprintf(l.bundle_path, sizeof(l.bundle_path), "/proc/self/fd/%d",
 		 VIRTIO_FD_BUNDLE);
-	if (print) {
+	if (l.print_cmd) {
 		qargv = virtio_qemu_argv(&l);
 		if (!qargv)
 			errx(1, "out of memory");
@@ -410,8 +390,8 @@ int main(int argc, char **argv)
 		cleanup(&l);
 		exit(1);
 	}
-	if (l.ctl &&
-	    host_instance_create(&l.inst, name, l.image, "virtio", l.mem) < 0) {
+	if (l.ctl && host_instance_create(&l.inst, o.name, l.image, "virtio",
+					  l.mem) < 0) {
 		cleanup(&l);
 		exit(1);
 	}
@@ -419,7 +399,7 @@ int main(int argc, char **argv)
 	if (!qargv)
 		errx(1, "out of memory");
 	/* Said to a person, kept out of output that scripts compare. */
-	if (verbose || isatty(STDERR_FILENO))
+	if (l.verbose || isatty(STDERR_FILENO))
 		fprintf(stderr, "graft-virtio: %s on %s, accelerator %s\n",
 			l.inst.name[0] ? l.inst.name : l.image,
 			l.machine == MACHINE_MICROVM ? "microvm" : "q35",
