@@ -68,7 +68,7 @@ checked equal across all three.  Produced by \`bash bench/wasm/run.sh\`
 Module load (decode+validate+compile): $(sed -n 's/^load \(.*\)$/\1/p' "$out/graft.err").
 A module of $(awk '{printf "%.0f KiB", $2 / 1024}' "$out/load.txt") of generated code
 ($out/big.c): decode, validate, compile and instantiate in
-$(awk '{print $3}' "$out/load.txt") ms (best of 20; goal: under 1 ms).
+$(awk '{print $3}' "$out/load.txt") ms (best of at least 20 runs over half a second; goal: under 1 ms).
 
 $table
 EOS

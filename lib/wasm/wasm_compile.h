@@ -39,9 +39,11 @@ struct wasm_cg {
 	uint32_t barrier;
 };
 
-void wasm_cg_init(struct wasm_cg *cg, uint32_t nslots);
+/* nslots: params + locals; body_len: bytecode bytes, to size buffers. */
+void wasm_cg_init(struct wasm_cg *cg, uint32_t nslots, uint32_t body_len);
 void wasm_cg_free(struct wasm_cg *cg);
-/* Emit an instruction's handler; offset is its place in the bytecode. */
+/* Emit an instruction's handler (op < WOP_COUNT); offset is its place in
+ * the bytecode. */
 void wasm_cg_op(struct wasm_cg *cg, unsigned op, uint32_t offset);
 void wasm_cg_imm(struct wasm_cg *cg, uint64_t v);
 void wasm_cg_ptr(struct wasm_cg *cg, const void *p);

@@ -88,8 +88,14 @@ wasm_store *wasm_store_new(const struct wasm_store_limits *lim)
 	if (!st->lim.fuel)
 		st->lim.fuel = WASM_DEFAULT_FUEL;
 	st->fuel_per_call = st->lim.fuel;
-	st->stack = calloc(st->lim.stack_slots, sizeof(wasm_val));
-	st->frames = calloc(st->lim.call_depth + 1, sizeof(*st->frames));
+	/*
+	 * Not zeroed: a slot is read only after it is written (arguments are
+	 * copied in, locals zeroed on entry, operands pushed before they are
+	 * popped, as validated), and a frame only below depth.
+	 */
+	st->stack = malloc((size_t)st->lim.stack_slots * sizeof(wasm_val));
+	st->frames =
+	    malloc(((size_t)st->lim.call_depth + 1) * sizeof(*st->frames));
 	if (!st->stack || !st->frames) {
 		wasm_store_free(st);
 		return NULL;

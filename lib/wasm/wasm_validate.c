@@ -50,7 +50,7 @@ static bool is_ref(uint8_t t)
 	return t == WASM_FUNCREF || t == WASM_EXTERNREF;
 }
 
-static void push(struct vstate *v, uint8_t t)
+static void __attribute__((noinline)) push_slow(struct vstate *v, uint8_t t)
 {
 	if (v->r.failed)
 		return;
@@ -73,6 +73,19 @@ static void push(struct vstate *v, uint8_t t)
 		v->max_vals = v->nvals;
 }
 
+/* push and pop run for every operand: the common case inline. */
+static inline void push(struct vstate *v, uint8_t t)
+{
+	bool room = v->nvals < v->vcap && v->nvals < WASM_MAX_OPERAND_HEIGHT;
+	if (__builtin_expect(room && !v->r.failed, 1)) {
+		v->vals[v->nvals++] = t;
+		if (v->nvals > v->max_vals)
+			v->max_vals = v->nvals;
+		return;
+	}
+	push_slow(v, t);
+}
+
 static struct wasm_ctl *top(struct vstate *v)
 {
 	return &v->ctls[v->nctls - 1];
@@ -92,11 +105,20 @@ static uint8_t pop_any(struct vstate *v)
 	return v->vals[--v->nvals];
 }
 
-static uint8_t pop(struct vstate *v, uint8_t want)
+static void pop_mismatch(struct vstate *v)
 {
-	uint8_t t = pop_any(v);
+	verr(v, "type mismatch");
+}
+
+static inline uint8_t pop(struct vstate *v, uint8_t want)
+{
+	uint8_t t;
+	if (__builtin_expect(v->nvals > top(v)->height && !v->r.failed, 1))
+		t = v->vals[--v->nvals];
+	else
+		t = pop_any(v);
 	if (t != want && t != T_ANY && want != T_ANY)
-		verr(v, "type mismatch");
+		pop_mismatch(v);
 	return t;
 }
 
@@ -247,42 +269,28 @@ static uint8_t local_type(struct vstate *v, uint32_t idx)
 }
 
 /* Numeric instructions 0x45..0xc4 as "operands:result" type letters. */
+static const char *const numeric_sigs[0xc5 - 0x45] = {
+	[0x45 - 0x45] = "i:i",
+	[0x46 - 0x45 ... 0x4f - 0x45] = "ii:i",
+	[0x50 - 0x45] = "I:i",
+	[0x51 - 0x45 ... 0x5a - 0x45] = "II:i",
+	[0x5b - 0x45 ... 0x60 - 0x45] = "ff:i",
+	[0x61 - 0x45 ... 0x66 - 0x45] = "FF:i",
+	[0x67 - 0x45 ... 0x69 - 0x45] = "i:i",
+	[0x6a - 0x45 ... 0x78 - 0x45] = "ii:i",
+	[0x79 - 0x45 ... 0x7b - 0x45] = "I:I",
+	[0x7c - 0x45 ... 0x8a - 0x45] = "II:I",
+	[0x8b - 0x45 ... 0x91 - 0x45] = "f:f",
+	[0x92 - 0x45 ... 0x98 - 0x45] = "ff:f",
+	[0x99 - 0x45 ... 0x9f - 0x45] = "F:F",
+	[0xa0 - 0x45 ... 0xa6 - 0x45] = "FF:F",
+	"I:i", "f:i", "f:i", "F:i", "F:i", "i:I", "i:I", "f:I", "f:I", "F:I",
+	"F:I", "i:f", "i:f", "I:f", "I:f", "F:f", "i:F", "i:F", "I:F", "I:F",
+	"f:F", "f:i", "F:I", "i:f", "I:F", "i:i", "i:i", "I:I", "I:I", "I:I"};
+
 static const char *numeric_sig(unsigned op)
 {
-	if (op == 0x45)
-		return "i:i";
-	if (op <= 0x4f)
-		return "ii:i";
-	if (op == 0x50)
-		return "I:i";
-	if (op <= 0x5a)
-		return "II:i";
-	if (op <= 0x60)
-		return "ff:i";
-	if (op <= 0x66)
-		return "FF:i";
-	if (op <= 0x69)
-		return "i:i";
-	if (op <= 0x78)
-		return "ii:i";
-	if (op <= 0x7b)
-		return "I:I";
-	if (op <= 0x8a)
-		return "II:I";
-	if (op <= 0x91)
-		return "f:f";
-	if (op <= 0x98)
-		return "ff:f";
-	if (op <= 0x9f)
-		return "F:F";
-	if (op <= 0xa6)
-		return "FF:F";
-	static const char *conv[] = {
-		"I:i", "f:i", "f:i", "F:i", "F:i", "i:I", "i:I", "f:I", "f:I",
-		"F:I", "F:I", "i:f", "i:f", "I:f", "I:f", "F:f", "i:F", "i:F",
-		"I:F", "I:F", "f:F", "f:i", "F:I", "i:f", "I:F", "i:i", "i:i",
-		"I:I", "I:I", "I:I"};
-	return conv[op - 0xa7];
+	return numeric_sigs[op - 0x45];
 }
 
 static uint8_t letter_type(char c)
@@ -299,12 +307,17 @@ static uint8_t letter_type(char c)
 	}
 }
 
+/* sig is "a:r" or "ab:r": one or two operands, one result. */
 static void check_sig(struct vstate *v, const char *sig)
 {
-	const char *colon = strchr(sig, ':');
-	for (const char *p = colon - 1; p >= sig; p--)
-		pop(v, letter_type(*p));
-	push(v, letter_type(colon[1]));
+	if (sig[1] == ':') {
+		pop(v, letter_type(sig[0]));
+		push(v, letter_type(sig[2]));
+		return;
+	}
+	pop(v, letter_type(sig[1]));
+	pop(v, letter_type(sig[0]));
+	push(v, letter_type(sig[3]));
 }
 
 /* Loads and stores: natural alignment (log2) and value type. */
@@ -993,7 +1006,8 @@ static int validate_body(struct vstate *v)
 
 	v->code->nparams = t->nparams;
 	v->code->nresults = t->nresults;
-	wasm_cg_init(&v->cg, t->nparams + v->code->nlocals);
+	wasm_cg_init(&v->cg, t->nparams + v->code->nlocals,
+		     v->code->body_end - v->code->body_start);
 	v->nvals = v->nctls = v->max_vals = 0;
 	push_ctl(v, 0, NULL, 0, t->types + t->nparams, t->nresults);
 	r->p = r->base + v->code->body_start;
@@ -1126,10 +1140,48 @@ static int check_defs(const struct wasm_module *m, struct wasm_err *e)
 	return 0;
 }
 
+static uint32_t name_hash(const char *name, uint32_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)name[i]) * 16777619u;
+	return h;
+}
+
+/* Export names must be distinct: one pass over an open-addressed table. */
+static int check_export_names(const struct wasm_module *m, struct wasm_err *e)
+{
+	uint32_t size = 16, *slot;
+	int err = 0;
+	while (size < 2 * m->nexports)
+		size *= 2;
+	slot = calloc(size, sizeof(*slot)); /* export index + 1; 0: free */
+	if (!slot)
+		return wasm_errf(e, GRAFT_ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < m->nexports && !err; i++) {
+		const struct wasm_export *ex = &m->exports[i];
+		uint32_t h = name_hash(ex->name, ex->name_len) & (size - 1);
+		for (; slot[h]; h = (h + 1) & (size - 1)) {
+			const struct wasm_export *o = &m->exports[slot[h] - 1];
+			if (o->name_len == ex->name_len &&
+			    memcmp(o->name, ex->name, ex->name_len) == 0) {
+				err = wasm_errf(e, GRAFT_EINVAL,
+						"duplicate export name '%s'",
+						ex->name);
+				break;
+			}
+		}
+		slot[h] = i + 1;
+	}
+	free(slot);
+	return err;
+}
+
 static int check_exports(const struct wasm_module *m, struct wasm_err *e)
 {
 	static const char *kinds[] = {"function", "table", "memory",
 				      "global"};
+	int err;
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		const struct wasm_export *ex = &m->exports[i];
 		uint32_t bound[] = {m->nfuncs, m->ntables, m->nmems,
@@ -1137,14 +1189,9 @@ static int check_exports(const struct wasm_module *m, struct wasm_err *e)
 		if (ex->idx >= bound[ex->kind])
 			return wasm_errf(e, GRAFT_EINVAL, "unknown %s %u",
 					 kinds[ex->kind], ex->idx);
-		for (uint32_t k = 0; k < i; k++)
-			if (m->exports[k].name_len == ex->name_len &&
-			    memcmp(m->exports[k].name, ex->name,
-				   ex->name_len) == 0)
-				return wasm_errf(e, GRAFT_EINVAL,
-						 "duplicate export name '%s'",
-						 ex->name);
 	}
+	if (m->nexports > 1 && (err = check_export_names(m, e)))
+		return err;
 	if (m->has_start) {
 		const struct wasm_functype *t;
 		if (m->start >= m->nfuncs)
