@@ -3,12 +3,22 @@
 # exports (no test API: what any module author has).
 INTEG_MOD_DIR := $(BUILD)/tests/integration/modules
 INTEG_MODS := $(patsubst tests/integration/modules/%.c,$(INTEG_MOD_DIR)/%.o,\
-	$(wildcard tests/integration/modules/*.c))
+	$(filter-out %/counter.c,$(wildcard tests/integration/modules/*.c))) \
+	$(INTEG_MOD_DIR)/counter_v1.o $(INTEG_MOD_DIR)/counter_v2.o
 
 $(INTEG_MOD_DIR)/%.o: tests/integration/modules/%.c tools/graft-module-build.sh \
 		tools/graft-decls.sh $(MOD_MKEXPORTS) include/graft/module.h
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  MODULE  $@")
 	$(Q)GRAFT_MKEXPORTS=$(MOD_MKEXPORTS) sh tools/graft-module-build.sh -o $@ $<
+
+# counter.c twice: version 1 saves its count, version 2 restores it.
+$(INTEG_MOD_DIR)/counter_v%.o: tests/integration/modules/counter.c \
+		tools/graft-module-build.sh tools/graft-decls.sh $(MOD_MKEXPORTS) \
+		include/graft/module.h
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  MODULE  $@")
+	$(Q)GRAFT_MKEXPORTS=$(MOD_MKEXPORTS) sh tools/graft-module-build.sh \
+		$(if $(filter 2,$*),-D COUNTER_V2) -o $@ $<
 
 TEST_DEPS += $(INTEG_MODS)

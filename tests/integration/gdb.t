@@ -26,7 +26,7 @@ child=$(pgrep -P "$(sed -n 's/^pid=//p' "$GRAFT_RUNTIME_DIR/dbg.info")")
 out=$(timeout 60 gdb -batch -nx -p "$child" \
 	-ex "${cmd/counter.o/$M/counter_v1.o}" -ex "break on_tick" \
 	-ex continue -ex "print count" -ex "bt 2" -ex detach 2>&1)
-ok "gdb stops in the module's function, at its source line" 'grep -q "Breakpoint 1, on_tick .* at tests/integration/modules/counter_v1.c:" <<<"$out"'
+ok "gdb stops in the module's function, at its source line" 'grep -q "Breakpoint 1, on_tick .* at tests/integration/modules/counter.c:" <<<"$out"'
 ok "gdb prints the module's variable" 'grep -Eq "^\\\$1 = [0-9]+" <<<"$out"'
 ok "the backtrace goes on into the kernel" 'grep -q "graft_timers_run" <<<"$out"'
 ok "the instance runs on after gdb detaches" '$G ping dbg >/dev/null'

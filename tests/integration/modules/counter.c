@@ -1,5 +1,6 @@
-/* A module with state, version 2: a timer bumps a count every 50 ms and
- * prints it; upgrade hands the count to version 2. */
+/* A module with state: a timer bumps a count every 50 ms.  Built twice
+ * (tests/integration/build.mk): version 1 saves the count at upgrade,
+ * version 2 (-DCOUNTER_V2) restores it and counts on. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -8,7 +9,13 @@
 #include <graft/time.h>
 #include <graft/timer.h>
 
-GRAFT_MODULE("counter", "2.0", "MIT");
+#ifdef COUNTER_V2
+#define COUNTER_VERSION "2.0"
+#else
+#define COUNTER_VERSION "1.0"
+#endif
+
+GRAFT_MODULE("counter", COUNTER_VERSION, "MIT");
 
 static struct graft_timer tick;
 static int count;
@@ -21,7 +28,7 @@ static void on_tick(struct graft_timer *t, void *arg)
 
 static int counter_init(void)
 {
-	printf("counter 2.0: counting from %d\n", count);
+	printf("counter " COUNTER_VERSION ": counting from %d\n", count);
 	graft_timer_init(&tick, on_tick, NULL);
 	return graft_timer_arm(&tick, graft_now() + 50 * GRAFT_NSEC_PER_MSEC);
 }
@@ -30,10 +37,11 @@ GRAFT_MODULE_INIT(counter_init);
 static void counter_exit(void)
 {
 	graft_timer_cancel(&tick);
-	printf("counter 2.0: stopped at %d\n", count);
+	printf("counter " COUNTER_VERSION ": stopped at %d\n", count);
 }
 GRAFT_MODULE_EXIT(counter_exit);
 
+#ifdef COUNTER_V2
 static int counter_restore(void *state, size_t len)
 {
 	if (len != sizeof(int)) {
@@ -45,3 +53,17 @@ static int counter_restore(void *state, size_t len)
 	return 0;
 }
 GRAFT_MODULE_RESTORE(counter_restore);
+#else
+static int counter_save(void **state, size_t *len)
+{
+	int *s = malloc(sizeof(*s));
+
+	if (!s)
+		return GRAFT_ENOMEM;
+	*s = count;
+	*state = s;
+	*len = sizeof(*s);
+	return 0;
+}
+GRAFT_MODULE_SAVE(counter_save);
+#endif
