@@ -3,7 +3,7 @@
 # with its symbol-version records), which graft load, ls and unload then
 # take through a running unix instance; a missing source is one line.
 . "$(dirname "$0")/lib.sh"
-src=$ROOT/tests/integration/modules/counter_v1.c
+src=$ROOT/tests/integration/modules/counter.c
 err=$(cd "$T" && timeout 60 $GRAFT module build -o counter.o "$src" 2>&1); rc=$?
 ok "graft module build succeeds" '[ $rc -eq 0 ] && [ -s "$T/counter.o" ]' || echo "# $err"
 hdr=$(readelf -hS "$T/counter.o" 2>&1)
