@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <graft/nethdr.h>
 
 static inline uint16_t wire_rd16(const uint8_t *p)
 {
@@ -44,10 +45,24 @@ uint16_t wire_csum_fold(uint32_t sum);
 uint32_t wire_csum_pseudo(uint32_t src, uint32_t dst, uint8_t proto,
 			  uint16_t len);
 
+/* The offload header before frames on a device with offloads
+ * (graft/nethdr.h).  csum_start counts from the Ethernet header. */
+#define WIRE_NETHDR_LEN GRAFT_NET_HDR_LEN
+struct wire_nethdr {
+	uint8_t flags;	  /* GRAFT_NET_HDR_F_* */
+	uint8_t gso_type; /* GRAFT_NET_GSO_* */
+	uint16_t hdr_len, gso_size, csum_start, csum_offset;
+};
+/* buf holds the header and the frame after it (len bytes in all) */
+int wire_nethdr_parse(const uint8_t *buf, size_t len, struct wire_nethdr *h);
+void wire_nethdr_emit(uint8_t *buf, const struct wire_nethdr *h);
+/* whether the frame is a large segment (gso_type other than NONE) */
+bool wire_nethdr_gso(const struct wire_nethdr *h);
+
 /* Ethernet II */
 #define WIRE_ETH_HLEN 14
 #define WIRE_ETH_IPV4 0x0800
-#define WIRE_ETH_ARP 0x0806
+#define WIRE_ETH_ARP  0x0806
 struct wire_eth {
 	const uint8_t *dst, *src;
 	uint16_t type;
@@ -60,9 +75,9 @@ void wire_eth_emit(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6],
 extern const uint8_t wire_eth_broadcast[6];
 
 /* ARP for IPv4 over Ethernet */
-#define WIRE_ARP_LEN 28
+#define WIRE_ARP_LEN	 28
 #define WIRE_ARP_REQUEST 1
-#define WIRE_ARP_REPLY 2
+#define WIRE_ARP_REPLY	 2
 struct wire_arp {
 	uint16_t op;
 	uint8_t sha[6], tha[6];
@@ -73,9 +88,9 @@ void wire_arp_emit(uint8_t *buf, const struct wire_arp *a);
 
 /* IPv4 */
 #define WIRE_IPV4_HLEN 20
-#define WIRE_IP_ICMP 1
-#define WIRE_IP_TCP 6
-#define WIRE_IP_UDP 17
+#define WIRE_IP_ICMP   1
+#define WIRE_IP_TCP    6
+#define WIRE_IP_UDP    17
 struct wire_ipv4 {
 	const uint8_t *hdr;
 	size_t hdr_len;
@@ -93,14 +108,14 @@ void wire_ipv4_emit(uint8_t *buf, const struct wire_ipv4 *ip,
 		    size_t payload_len);
 
 /* ICMP */
-#define WIRE_ICMP_HLEN 8
-#define WIRE_ICMP_ECHO_REPLY 0
-#define WIRE_ICMP_UNREACH 3
-#define WIRE_ICMP_ECHO 8
+#define WIRE_ICMP_HLEN		8
+#define WIRE_ICMP_ECHO_REPLY	0
+#define WIRE_ICMP_UNREACH	3
+#define WIRE_ICMP_ECHO		8
 #define WIRE_ICMP_TIME_EXCEEDED 11
-#define WIRE_ICMP_PORT_UNREACH 3
+#define WIRE_ICMP_PORT_UNREACH	3
 #define WIRE_ICMP_PROTO_UNREACH 2
-#define WIRE_ICMP_FRAG_NEEDED 4
+#define WIRE_ICMP_FRAG_NEEDED	4
 struct wire_icmp {
 	uint8_t type, code;
 	uint32_t rest; /* id and sequence for echo */
@@ -119,21 +134,23 @@ struct wire_udp {
 	const uint8_t *payload;
 	size_t payload_len;
 };
+/* csum_valid: the device vouched for the checksum (graft/nethdr.h), which
+ * is then not verified (it may hold only the pseudo-header's sum) */
 int wire_udp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
-		   struct wire_udp *u);
+		   bool csum_valid, struct wire_udp *u);
 /* header + checksum; payload must already follow the header in buf */
 void wire_udp_emit(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport,
 		   uint16_t dport, size_t payload_len);
 
 /* TCP */
-#define WIRE_TCP_HLEN 20
+#define WIRE_TCP_HLEN	  20
 #define WIRE_TCP_MAX_HLEN 60
-#define WIRE_TCP_FIN 0x01
-#define WIRE_TCP_SYN 0x02
-#define WIRE_TCP_RST 0x04
-#define WIRE_TCP_PSH 0x08
-#define WIRE_TCP_ACK 0x10
-#define WIRE_TCP_URG 0x20
+#define WIRE_TCP_FIN	  0x01
+#define WIRE_TCP_SYN	  0x02
+#define WIRE_TCP_RST	  0x04
+#define WIRE_TCP_PSH	  0x08
+#define WIRE_TCP_ACK	  0x10
+#define WIRE_TCP_URG	  0x20
 struct wire_tcp {
 	uint16_t sport, dport;
 	uint32_t seq, ack;
@@ -150,7 +167,7 @@ struct wire_tcp {
 	size_t payload_len;
 };
 int wire_tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
-		   struct wire_tcp *t);
+		   bool csum_valid, struct wire_tcp *t);
 /* header with the options set in t (mss if nonzero, wscale if >= 0,
  * sack_perm, ts) and checksum; the payload (t->payload_len bytes) must
  * already follow the header at buf + wire_tcp_hlen(t).  Returns the
@@ -158,9 +175,13 @@ int wire_tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
 size_t wire_tcp_hlen(const struct wire_tcp *t);
 size_t wire_tcp_emit(uint8_t *buf, uint32_t src, uint32_t dst,
 		     const struct wire_tcp *t);
+/* the same with only the pseudo header's sum in the checksum field, for
+ * a device that completes it (GRAFT_NET_HDR_F_NEEDS_CSUM) */
+size_t wire_tcp_emit_partial(uint8_t *buf, uint32_t src, uint32_t dst,
+			     const struct wire_tcp *t);
 
 /* DHCP (BOOTP with options) */
-#define WIRE_DHCP_MIN 240 /* fixed part and magic cookie */
+#define WIRE_DHCP_MIN	      240 /* fixed part and magic cookie */
 #define WIRE_DHCP_CLIENT_PORT 68
 #define WIRE_DHCP_SERVER_PORT 67
 enum wire_dhcp_type {
@@ -178,7 +199,7 @@ struct wire_dhcp {
 	uint16_t flags;
 	uint32_t ciaddr, yiaddr;
 	uint8_t chaddr[6];
-	uint8_t msg_type;          /* 0 if the option is absent */
+	uint8_t msg_type; /* 0 if the option is absent */
 	uint32_t server_id, mask, router, dns, requested_ip;
 	uint32_t lease_s, t1_s, t2_s; /* 0 if absent */
 };
@@ -189,7 +210,7 @@ int wire_dhcp_parse(const uint8_t *buf, size_t len, struct wire_dhcp *d);
 size_t wire_dhcp_emit(uint8_t *buf, const struct wire_dhcp *d);
 
 /* DNS */
-#define WIRE_DNS_PORT 53
+#define WIRE_DNS_PORT	  53
 #define WIRE_DNS_NAME_MAX 253
 /* a query for name's A record; returns the length or GRAFT_EINVAL (bad
  * name) / GRAFT_ENOSPC (buffer) */

@@ -9,20 +9,20 @@
 #include "unix_guest.h"
 #include "unix_syscall.h"
 
-#define EAGAIN 11
-#define EINTR 4
-#define POLLIN 1
-#define MSG_DONTWAIT 0x40
-#define MSG_TRUNC 0x20
-#define MSG_PEEK 0x02
-#define MSG_NOSIGNAL 0x4000
-#define SOCK_NONBLOCK 04000
-#define SOCK_CLOEXEC 02000000
-#define CLOCK_REALTIME 0
+#define EAGAIN		11
+#define EINTR		4
+#define POLLIN		1
+#define MSG_DONTWAIT	0x40
+#define MSG_TRUNC	0x20
+#define MSG_PEEK	0x02
+#define MSG_NOSIGNAL	0x4000
+#define SOCK_NONBLOCK	04000
+#define SOCK_CLOEXEC	02000000
+#define CLOCK_REALTIME	0
 #define CLOCK_MONOTONIC 1
-#define PROT_READ 1
-#define PROT_WRITE 2
-#define PROT_EXEC 4
+#define PROT_READ	1
+#define PROT_WRITE	2
+#define PROT_EXEC	4
 
 struct kts {
 	long sec, nsec;
@@ -99,8 +99,8 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 	plat_handle_t handle_of[UNIX_MAX_DEVICES];
 	uint64_t now = plat_clock_monotonic(), watch = *ready, out = 0;
 	uint64_t wait = deadline > now ? deadline - now : 0;
-	struct kts ts = { (long)(wait / 1000000000ULL),
-			  (long)(wait % 1000000000ULL) };
+	struct kts ts = {(long)(wait / 1000000000ULL),
+			 (long)(wait % 1000000000ULL)};
 	unsigned n = 0;
 
 	for (uint32_t i = 0; unix_bi && i < unix_bi->ndevices; i++) {
@@ -109,8 +109,8 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 		if (!(watch & (1ULL << i)) || d->info.kind == PLAT_DEV_BLOCK)
 			continue;
 		fds[n].fd = d->info.kind == PLAT_DEV_CTL && ctl_client >= 0
-				    ? ctl_client
-				    : d->fd;
+				? ctl_client
+				: d->fd;
 		fds[n].events = POLLIN;
 		fds[n].revents = 0;
 		handle_of[n++] = i;
@@ -118,11 +118,12 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 	if (unix_syscall6(SYS_ppoll, (long)fds, n, (long)&ts, 0, 8, 0) > 0) {
 		for (unsigned i = 0; i < n; i++) {
 			const struct unix_device *d =
-				&unix_bi->devices[handle_of[i]];
+			    &unix_bi->devices[handle_of[i]];
 
 			if (!fds[i].revents)
 				continue;
-			if (d->info.kind == PLAT_DEV_CTL && fds[i].fd == d->fd) {
+			if (d->info.kind == PLAT_DEV_CTL &&
+			    fds[i].fd == d->fd) {
 				ctl_accept(d);
 				if (ctl_client < 0)
 					continue;
@@ -146,6 +147,7 @@ int plat_device_info(plat_handle_t h, struct plat_device_info *info)
 	info->name[sizeof(info->name) - 1] = '\0';
 	memcpy(info->mac, d->mac, 6);
 	info->mtu = d->mtu;
+	info->net_offloads = d->net_offloads;
 	info->sector_size = d->sector_size;
 	info->read_only = d->read_only;
 	info->sectors = d->sectors;
@@ -155,14 +157,17 @@ int plat_device_info(plat_handle_t h, struct plat_device_info *info)
 int plat_net_write(plat_handle_t h, const void *frame, size_t len)
 {
 	const struct unix_device *d = dev(h, PLAT_DEV_NET);
+	size_t hdr;
 
 	if (!d)
 		return GRAFT_EBADF;
-	if (len < 14 || len > d->info.mtu + 14u)
+	hdr = d->info.net_offloads ? GRAFT_NET_HDR_LEN : 0;
+	if (len < hdr + 14 ||
+	    len > (hdr ? GRAFT_NET_FRAME_MAX : d->info.mtu + 14u))
 		return GRAFT_EINVAL;
 	return unix_syscall(SYS_write, d->fd, frame, len) == (long)len
-		       ? 0
-		       : GRAFT_EIO;
+		   ? 0
+		   : GRAFT_EIO;
 }
 
 int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len)
@@ -202,8 +207,8 @@ int plat_block_read(plat_handle_t h, uint64_t offset, void *buf, size_t len)
 		return rc;
 	return unix_syscall6(SYS_pread64, d->fd, (long)buf, len, offset, 0,
 			     0) == (long)len
-		       ? 0
-		       : GRAFT_EIO;
+		   ? 0
+		   : GRAFT_EIO;
 }
 
 int plat_block_write(plat_handle_t h, uint64_t offset, const void *buf,
@@ -220,8 +225,8 @@ int plat_block_write(plat_handle_t h, uint64_t offset, const void *buf,
 		return rc;
 	return unix_syscall6(SYS_pwrite64, d->fd, (long)buf, len, offset, 0,
 			     0) == (long)len
-		       ? 0
-		       : GRAFT_EIO;
+		   ? 0
+		   : GRAFT_EIO;
 }
 
 int plat_block_flush(plat_handle_t h)
@@ -275,8 +280,8 @@ int plat_ctl_write(plat_handle_t h, const void *buf, size_t len)
 		return GRAFT_ENOTCONN;
 	return unix_syscall6(SYS_sendto, ctl_client, (long)buf, len,
 			     MSG_NOSIGNAL, 0, 0) == (long)len
-		       ? 0
-		       : GRAFT_ENOTCONN;
+		   ? 0
+		   : GRAFT_ENOTCONN;
 }
 
 int plat_mem_protect(uintptr_t addr, size_t len, int prot)

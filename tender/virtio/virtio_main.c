@@ -141,7 +141,7 @@ static int attach_net(void *ctx, const char *tap, unsigned index)
 		warnx("--net '%s': at most %d nets", tap, VIRTIO_MAX_NET);
 		return -1;
 	}
-	fd = host_tap_open(tap);
+	fd = host_tap_open(tap, NULL);
 	if (fd < 0)
 		return -1;
 	l->tap[l->ntap] = tap;
