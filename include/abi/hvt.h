@@ -42,33 +42,33 @@
 
 #define HVT_ABI_VERSION 5
 
-#define HVT_GDT_ADDR	   0x1000UL
-#define HVT_TSS_ADDR	   0x1800UL /* in the GDT's page */
-#define HVT_TSS_SIZE	   0x68
-#define HVT_PML4_ADDR	   0x2000UL
-#define HVT_PDPT_ADDR	   0x3000UL
-#define HVT_PD_ADDR	   0x4000UL /* HVT_MAX_PD pages of 2 MiB entries */
-#define HVT_MAX_PD	   4	    /* so at most 4 GiB of guest memory */
-#define HVT_PT0_ADDR	   0x8000UL /* 4 KiB entries for the first 2 MiB */
-#define HVT_IDT_ADDR	   0x9000UL /* 256 gates, written by the guest */
+#define HVT_GDT_ADDR 0x1000UL
+#define HVT_TSS_ADDR 0x1800UL    /* in the GDT's page */
+#define HVT_TSS_SIZE 0x68
+#define HVT_PML4_ADDR 0x2000UL
+#define HVT_PDPT_ADDR 0x3000UL
+#define HVT_PD_ADDR 0x4000UL     /* HVT_MAX_PD pages of 2 MiB entries */
+#define HVT_MAX_PD 4             /* so at most 4 GiB of guest memory */
+#define HVT_PT0_ADDR 0x8000UL    /* 4 KiB entries for the first 2 MiB */
+#define HVT_IDT_ADDR 0x9000UL    /* 256 gates, written by the guest */
 #define HVT_BOOT_INFO_ADDR 0x10000UL
-#define HVT_PT_IMAGE_ADDR  0x20000UL /* 4 KiB entries for 2 MiB..64 MiB */
-#define HVT_PT_IMAGE_MAX   31
+#define HVT_PT_IMAGE_ADDR 0x20000UL /* 4 KiB entries for 2 MiB..64 MiB */
+#define HVT_PT_IMAGE_MAX 31
 #define HVT_BOOT_INFO_SIZE 0x10000UL
-#define HVT_IMAGE_BASE	   0x100000UL
-#define HVT_MEM_MIN	   (2UL << 20)
-#define HVT_MEM_MAX	   (4UL << 30)
-#define HVT_STACK_SIZE	   (256UL << 10) /* at the top of memory */
+#define HVT_IMAGE_BASE 0x100000UL
+#define HVT_MEM_MIN (2UL << 20)
+#define HVT_MEM_MAX (4UL << 30)
+#define HVT_STACK_SIZE (256UL << 10) /* at the top of memory */
 
-#define HVT_GDT_CODE	  0x08 /* selectors: ring-0 code and data, */
-#define HVT_GDT_DATA	  0x10
+#define HVT_GDT_CODE 0x08 /* selectors: ring-0 code and data, */
+#define HVT_GDT_DATA 0x10
 #define HVT_GDT_USER_DATA 0x1b /* ring-3 data and code, */
 #define HVT_GDT_USER_CODE 0x23
-#define HVT_GDT_TSS	  0x28 /* the 64-bit TSS (two entries) */
-#define HVT_GDT_ENTRIES	  7
+#define HVT_GDT_TSS 0x28  /* the 64-bit TSS (two entries) */
+#define HVT_GDT_ENTRIES 7
 
 #define HVT_HYPERCALL_MMIO 0xf0000UL /* one page, below the image, */
-#define HVT_HYPERCALL_GPA  0x0UL     /* mapping this guest-physical one */
+#define HVT_HYPERCALL_GPA 0x0UL      /* mapping this guest-physical one */
 
 enum hvt_hypercall {
 	HVT_HC_CONSOLE_WRITE = 0,
@@ -95,34 +95,34 @@ enum hvt_hypercall {
 /* A module handed over at boot (--module): its bytes sit in guest memory
  * below heap_start, page-aligned. */
 struct hvt_module {
-	uint64_t addr; /* guest address */
+	uint64_t addr;  /* guest address */
 	uint64_t len;
-	char name[48]; /* the host's file name, NUL-terminated */
+	char name[48];  /* the host's file name, NUL-terminated */
 };
 
 struct hvt_device {
-	uint32_t kind;	    /* enum plat_dev_kind */
+	uint32_t kind;      /* enum plat_dev_kind */
 	uint32_t read_only; /* block */
 	char name[32];
-	uint8_t mac[6];	       /* net */
-	uint16_t mtu;	       /* net */
-	uint32_t sector_size;  /* block */
+	uint8_t mac[6];     /* net */
+	uint16_t mtu;       /* net */
+	uint32_t sector_size; /* block */
 	uint32_t net_offloads; /* net: GRAFT_NET_OFF_* (graft/nethdr.h); when
 				  nonzero every frame, both ways, starts
 				  with the 12-byte header named there */
-	uint64_t sectors;      /* block */
+	uint64_t sectors;   /* block */
 };
 
 struct hvt_boot_info {
-	uint32_t abi_version; /* HVT_ABI_VERSION */
+	uint32_t abi_version;   /* HVT_ABI_VERSION */
 	uint32_t ndevices;
-	uint64_t mem_size;   /* bytes of guest memory */
-	uint64_t heap_start; /* first free page after the image */
-	uint64_t tsc_hz;     /* 0: use HVT_HC_CLOCK */
-	uint64_t wall_ns;    /* host wall clock when the guest started */
+	uint64_t mem_size;      /* bytes of guest memory */
+	uint64_t heap_start;    /* first free page after the image */
+	uint64_t tsc_hz;        /* 0: use HVT_HC_CLOCK */
+	uint64_t wall_ns;       /* host wall clock when the guest started */
 	uint32_t argc;
 	uint32_t pad;
-	uint64_t argv; /* guest address of char *[argc + 1] */
+	uint64_t argv;          /* guest address of char *[argc + 1] */
 	struct hvt_device devices[HVT_MAX_DEVICES];
 	uint32_t nmodules;
 	uint32_t pad2;
@@ -142,15 +142,15 @@ struct hvt_hc_clock {
 
 struct hvt_hc_yield {
 	uint64_t timeout_ns; /* IN */
-	uint64_t ready;	     /* OUT handle set with input pending */
+	uint64_t ready;      /* OUT handle set with input pending */
 };
 
 struct hvt_hc_io {
 	uint32_t handle; /* IN */
-	int32_t ret;	 /* OUT 0 or enum graft_err */
+	int32_t ret;     /* OUT 0 or enum graft_err */
 	uint64_t offset; /* IN block only: byte offset */
-	uint64_t data;	 /* IN guest address */
-	uint64_t len;	 /* IN buffer size; OUT bytes read (net, ctl) */
+	uint64_t data;   /* IN guest address */
+	uint64_t len;    /* IN buffer size; OUT bytes read (net, ctl) */
 };
 
 /* Net batches: up to count frames in one exit.  The frames lie in the
@@ -166,20 +166,20 @@ struct hvt_hc_io {
  *  - write: the tender sends frames 0..count-1 in order (each of a size
  *    as above, all within size), stopping at the first that fails; count
  *    becomes the frames sent, ret the failure (GRAFT_EINVAL, GRAFT_EIO).
- *    The tap checks the headers (Linux drops a frame whose header it
- *    does not take, and the write fails).
+ *    The tap checks the headers (Linux refuses a header it does not
+ *    take, and the write fails).
  * count is at most HVT_NET_BATCH_MAX, else GRAFT_EINVAL. */
-#define HVT_NET_BATCH_MAX   64
+#define HVT_NET_BATCH_MAX 64
 #define HVT_NET_BATCH_ALIGN 16
 
 struct hvt_hc_net_batch {
 	uint32_t handle; /* IN */
-	int32_t ret;	 /* OUT 0 or enum graft_err */
-	uint32_t count;	 /* IN frames (at most); OUT frames done */
+	int32_t ret;     /* OUT 0 or enum graft_err */
+	uint32_t count;  /* IN frames (at most); OUT frames done */
 	uint32_t pad;
-	uint64_t data; /* IN guest address of the frames */
-	uint64_t size; /* IN bytes at data */
-	uint64_t lens; /* IN guest address of uint32_t[count]; OUT (read) */
+	uint64_t data;   /* IN guest address of the frames */
+	uint64_t size;   /* IN bytes at data */
+	uint64_t lens;   /* IN guest address of uint32_t[count]; OUT (read) */
 };
 
 /* Seal: the ranges (code and page tables) become read-only memory slots,
@@ -190,9 +190,9 @@ struct hvt_hc_net_batch {
 #define HVT_SEAL_MAX_RANGES 64
 
 struct hvt_hc_seal {
-	uint64_t ranges;  /* IN guest address of uint64_t[2 * nranges] */
+	uint64_t ranges; /* IN guest address of uint64_t[2 * nranges] */
 	uint32_t nranges; /* IN (start, end) pairs, page-aligned, sorted */
-	int32_t ret;	  /* OUT */
+	int32_t ret;     /* OUT */
 };
 
 struct hvt_hc_exit {

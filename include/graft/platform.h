@@ -17,7 +17,7 @@
 #include <graft/nethdr.h>
 
 #define PLAT_MAX_DEVICES 64
-#define PLAT_PAGE_SIZE	 4096UL
+#define PLAT_PAGE_SIZE 4096UL
 
 typedef uint32_t plat_handle_t;
 typedef uint64_t plat_handle_set_t; /* bit h set: handle h */
@@ -30,8 +30,8 @@ enum plat_dev_kind {
 };
 
 struct plat_device_info {
-	uint32_t kind; /* enum plat_dev_kind */
-	char name[32]; /* NUL-terminated, e.g. "net0", "disk0", "ctl" */
+	uint32_t kind;    /* enum plat_dev_kind */
+	char name[32];    /* NUL-terminated, e.g. "net0", "disk0", "ctl" */
 	/* PLAT_DEV_NET */
 	uint8_t mac[6];
 	uint16_t mtu;
@@ -52,15 +52,15 @@ struct plat_boot_module {
 };
 
 struct plat_boot_info {
-	int argc;	      /* the application's arguments, argv[0] is the */
-	char **argv;	      /* image name; the platform owns the memory     */
+	int argc;            /* the application's arguments, argv[0] is the */
+	char **argv;         /* image name; the platform owns the memory     */
 	uintptr_t heap_start; /* page-aligned region the kernel may use */
 	size_t heap_size;
-	uint64_t mem_size; /* guest memory in all, as given by --mem */
-	uint32_t nmodules; /* modules the host handed over at boot */
+	uint64_t mem_size;    /* guest memory in all, as given by --mem */
+	uint32_t nmodules;    /* modules the host handed over at boot */
 	const struct plat_boot_module *modules; /* (--module), in order */
-	uint32_t ndevices;  /* handles 0..ndevices-1 are valid */
-	const char *target; /* "unix", "hvt", ... */
+	uint32_t ndevices;    /* handles 0..ndevices-1 are valid */
+	const char *target;   /* "unix", "hvt", ... */
 };
 
 /* Entry point into the kernel, called once by the platform after it has set
@@ -140,15 +140,15 @@ int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len);
  * plat_net_write_batch - send frames 0..count-1 in order; *sent receives
  * how many went out before the first failure, whose error is returned (as
  * for plat_net_write), or 0 when all did. */
-#define PLAT_NET_BATCH_MAX   64
+#define PLAT_NET_BATCH_MAX 64
 #define PLAT_NET_BATCH_ALIGN 16
 static inline size_t plat_net_batch_next(size_t off, size_t len)
 {
 	return (off + len + PLAT_NET_BATCH_ALIGN - 1) &
 	       ~(size_t)(PLAT_NET_BATCH_ALIGN - 1);
 }
-int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
-			unsigned max, unsigned *count);
+int plat_net_read_batch(plat_handle_t h, void *buf, size_t size,
+			uint32_t *lens, unsigned max, unsigned *count);
 int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
 			 const uint32_t *lens, unsigned count, unsigned *sent);
 
@@ -165,9 +165,8 @@ int plat_block_flush(plat_handle_t h);
  * (see include/abi/ctl.h); GRAFT_EAGAIN if none, GRAFT_EMSGSIZE if it does
  * not fit: *len then holds its size, buf its first size bytes, and the
  * message stays queued, to be read again with a buffer that size (or
- * dropped: buf NULL and size 0 discard the next message).  plat_ctl_write -
- * send one whole message (the answer to the current request).  GRAFT_ENOTCONN
- * if no host client. */
+ * dropped: buf NULL and size 0 discard the next message).  plat_ctl_write - send one whole message
+ * (the answer to the current request).  GRAFT_ENOTCONN if no host client. */
 int plat_ctl_read(plat_handle_t h, void *buf, size_t size, size_t *len);
 int plat_ctl_write(plat_handle_t h, const void *buf, size_t len);
 
@@ -176,9 +175,9 @@ int plat_ctl_write(plat_handle_t h, const void *buf, size_t len);
  * 0 makes the pages inaccessible (the kernel's fiber stack guard pages; it
  * falls back to a canary when this fails).
  * GRAFT_EINVAL (alignment, range, W+X), GRAFT_ESEALED (EXEC after seal). */
-#define PLAT_PROT_READ	1
+#define PLAT_PROT_READ 1
 #define PLAT_PROT_WRITE 2
-#define PLAT_PROT_EXEC	4
+#define PLAT_PROT_EXEC 4
 int plat_mem_protect(uintptr_t addr, size_t len, int prot);
 
 /* plat_seal - make every executable page immutable and refuse new ones,

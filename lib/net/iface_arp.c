@@ -196,9 +196,8 @@ uint64_t net_arp_poll_at(struct net_stack *s)
 	for (i = 0; i < NET_ARP_ENTRIES; i++) {
 		const struct net_arp_entry *e = &s->arp[i];
 		if (e->ip)
-			t = net_min64(t, e->resolved
-					     ? e->expires + NET_ARP_GRACE_NS
-					     : e->retry_at);
+			t = net_min64(t, e->resolved ? e->expires + NET_ARP_GRACE_NS
+						    : e->retry_at);
 	}
 	return t;
 }

@@ -31,15 +31,15 @@ enum tcp_state {
 	TCP_TIME_WAIT,
 };
 
-#define TCP_OOO_MAX	  16
-#define TCP_NEVER	  UINT64_MAX
-#define TCP_INIT_RTO_NS	  (1000 * NET_MS)
-#define TCP_MAX_RTO_NS	  (60000 * NET_MS)
-#define TCP_DELACK_NS	  (40 * NET_MS)
-#define TCP_SYN_RETRIES	  6
-#define TCP_DATA_RETRIES  15
+#define TCP_OOO_MAX 16
+#define TCP_NEVER UINT64_MAX
+#define TCP_INIT_RTO_NS (1000 * NET_MS)
+#define TCP_MAX_RTO_NS (60000 * NET_MS)
+#define TCP_DELACK_NS (40 * NET_MS)
+#define TCP_SYN_RETRIES 6
+#define TCP_DATA_RETRIES 15
 #define TCP_FIN_WAIT_2_NS (60000 * NET_MS)
-#define TCP_DEFAULT_MSS	  536
+#define TCP_DEFAULT_MSS 536
 
 struct tcp_ring {
 	uint8_t *buf;
@@ -58,8 +58,8 @@ struct net_tcp {
 	uint16_t lport, rport;
 	struct net_callbacks cb;
 	void *ctx;
-	bool app_owned; /* the application holds the handle */
-	bool dead;	/* freed at the next reap */
+	bool app_owned;  /* the application holds the handle */
+	bool dead;       /* freed at the next reap */
 	bool closed_notified;
 	bool want_write; /* a send found the buffer full */
 	int err;
@@ -82,14 +82,14 @@ struct net_tcp {
 	struct tcp_ring rcvbuf;
 	struct tcp_range ooo[TCP_OOO_MAX];
 	unsigned n_ooo;
-	bool rcv_fin;	  /* FIN consumed: rcv_nxt is past it */
-	bool fin_pending; /* FIN seen out of order at fin_pending_seq */
+	bool rcv_fin;          /* FIN consumed: rcv_nxt is past it */
+	bool fin_pending;      /* FIN seen out of order at fin_pending_seq */
 	uint32_t fin_pending_seq;
 
 	/* options */
-	uint16_t mss;	  /* payload bytes per segment we send */
-	uint32_t seg_max; /* per segment handed to the device: mss, or
-			     with TSO a multiple of it up to 64 KiB */
+	uint16_t mss;          /* payload bytes per segment we send */
+	uint32_t seg_max;      /* per segment handed to the device: mss, or
+				  with TSO a multiple of it up to 64 KiB */
 	uint8_t snd_wscale, rcv_wscale;
 	bool ts_ok;
 	uint32_t ts_recent, last_ack_sent;

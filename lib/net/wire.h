@@ -62,7 +62,7 @@ bool wire_nethdr_gso(const struct wire_nethdr *h);
 /* Ethernet II */
 #define WIRE_ETH_HLEN 14
 #define WIRE_ETH_IPV4 0x0800
-#define WIRE_ETH_ARP  0x0806
+#define WIRE_ETH_ARP 0x0806
 struct wire_eth {
 	const uint8_t *dst, *src;
 	uint16_t type;
@@ -75,9 +75,9 @@ void wire_eth_emit(uint8_t *buf, const uint8_t dst[6], const uint8_t src[6],
 extern const uint8_t wire_eth_broadcast[6];
 
 /* ARP for IPv4 over Ethernet */
-#define WIRE_ARP_LEN	 28
+#define WIRE_ARP_LEN 28
 #define WIRE_ARP_REQUEST 1
-#define WIRE_ARP_REPLY	 2
+#define WIRE_ARP_REPLY 2
 struct wire_arp {
 	uint16_t op;
 	uint8_t sha[6], tha[6];
@@ -88,9 +88,9 @@ void wire_arp_emit(uint8_t *buf, const struct wire_arp *a);
 
 /* IPv4 */
 #define WIRE_IPV4_HLEN 20
-#define WIRE_IP_ICMP   1
-#define WIRE_IP_TCP    6
-#define WIRE_IP_UDP    17
+#define WIRE_IP_ICMP 1
+#define WIRE_IP_TCP 6
+#define WIRE_IP_UDP 17
 struct wire_ipv4 {
 	const uint8_t *hdr;
 	size_t hdr_len;
@@ -108,14 +108,14 @@ void wire_ipv4_emit(uint8_t *buf, const struct wire_ipv4 *ip,
 		    size_t payload_len);
 
 /* ICMP */
-#define WIRE_ICMP_HLEN		8
-#define WIRE_ICMP_ECHO_REPLY	0
-#define WIRE_ICMP_UNREACH	3
-#define WIRE_ICMP_ECHO		8
+#define WIRE_ICMP_HLEN 8
+#define WIRE_ICMP_ECHO_REPLY 0
+#define WIRE_ICMP_UNREACH 3
+#define WIRE_ICMP_ECHO 8
 #define WIRE_ICMP_TIME_EXCEEDED 11
-#define WIRE_ICMP_PORT_UNREACH	3
+#define WIRE_ICMP_PORT_UNREACH 3
 #define WIRE_ICMP_PROTO_UNREACH 2
-#define WIRE_ICMP_FRAG_NEEDED	4
+#define WIRE_ICMP_FRAG_NEEDED 4
 struct wire_icmp {
 	uint8_t type, code;
 	uint32_t rest; /* id and sequence for echo */
@@ -143,14 +143,14 @@ void wire_udp_emit(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport,
 		   uint16_t dport, size_t payload_len);
 
 /* TCP */
-#define WIRE_TCP_HLEN	  20
+#define WIRE_TCP_HLEN 20
 #define WIRE_TCP_MAX_HLEN 60
-#define WIRE_TCP_FIN	  0x01
-#define WIRE_TCP_SYN	  0x02
-#define WIRE_TCP_RST	  0x04
-#define WIRE_TCP_PSH	  0x08
-#define WIRE_TCP_ACK	  0x10
-#define WIRE_TCP_URG	  0x20
+#define WIRE_TCP_FIN 0x01
+#define WIRE_TCP_SYN 0x02
+#define WIRE_TCP_RST 0x04
+#define WIRE_TCP_PSH 0x08
+#define WIRE_TCP_ACK 0x10
+#define WIRE_TCP_URG 0x20
 struct wire_tcp {
 	uint16_t sport, dport;
 	uint32_t seq, ack;
@@ -181,7 +181,7 @@ size_t wire_tcp_emit_partial(uint8_t *buf, uint32_t src, uint32_t dst,
 			     const struct wire_tcp *t);
 
 /* DHCP (BOOTP with options) */
-#define WIRE_DHCP_MIN	      240 /* fixed part and magic cookie */
+#define WIRE_DHCP_MIN 240 /* fixed part and magic cookie */
 #define WIRE_DHCP_CLIENT_PORT 68
 #define WIRE_DHCP_SERVER_PORT 67
 enum wire_dhcp_type {
@@ -199,7 +199,7 @@ struct wire_dhcp {
 	uint16_t flags;
 	uint32_t ciaddr, yiaddr;
 	uint8_t chaddr[6];
-	uint8_t msg_type; /* 0 if the option is absent */
+	uint8_t msg_type;          /* 0 if the option is absent */
 	uint32_t server_id, mask, router, dns, requested_ip;
 	uint32_t lease_s, t1_s, t2_s; /* 0 if absent */
 };
@@ -210,7 +210,7 @@ int wire_dhcp_parse(const uint8_t *buf, size_t len, struct wire_dhcp *d);
 size_t wire_dhcp_emit(uint8_t *buf, const struct wire_dhcp *d);
 
 /* DNS */
-#define WIRE_DNS_PORT	  53
+#define WIRE_DNS_PORT 53
 #define WIRE_DNS_NAME_MAX 253
 /* a query for name's A record; returns the length or GRAFT_EINVAL (bad
  * name) / GRAFT_ENOSPC (buffer) */

@@ -159,8 +159,9 @@ size_t wire_tcp_emit(uint8_t *buf, uint32_t src, uint32_t dst,
 
 	wire_wr16(buf + 16,
 		  wire_csum_fold(wire_csum_add(
-		      wire_csum_pseudo(src, dst, WIRE_IP_TCP, (uint16_t)len),
-		      buf, len)));
+			  wire_csum_pseudo(src, dst, WIRE_IP_TCP,
+					   (uint16_t)len),
+			  buf, len)));
 	return hl;
 }
 

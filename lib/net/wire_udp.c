@@ -40,6 +40,6 @@ void wire_udp_emit(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport,
 	wire_wr16(buf + 4, ulen);
 	wire_wr16(buf + 6, 0);
 	c = wire_csum_fold(wire_csum_add(
-	    wire_csum_pseudo(src, dst, WIRE_IP_UDP, ulen), buf, ulen));
+		wire_csum_pseudo(src, dst, WIRE_IP_UDP, ulen), buf, ulen));
 	wire_wr16(buf + 6, c ? c : 0xffff);
 }

@@ -9,20 +9,20 @@
 #include "unix_guest.h"
 #include "unix_syscall.h"
 
-#define EAGAIN		11
-#define EINTR		4
-#define POLLIN		1
-#define MSG_DONTWAIT	0x40
-#define MSG_TRUNC	0x20
-#define MSG_PEEK	0x02
-#define MSG_NOSIGNAL	0x4000
-#define SOCK_NONBLOCK	04000
-#define SOCK_CLOEXEC	02000000
-#define CLOCK_REALTIME	0
+#define EAGAIN 11
+#define EINTR 4
+#define POLLIN 1
+#define MSG_DONTWAIT 0x40
+#define MSG_TRUNC 0x20
+#define MSG_PEEK 0x02
+#define MSG_NOSIGNAL 0x4000
+#define SOCK_NONBLOCK 04000
+#define SOCK_CLOEXEC 02000000
+#define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
-#define PROT_READ	1
-#define PROT_WRITE	2
-#define PROT_EXEC	4
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
 
 struct kts {
 	long sec, nsec;
@@ -99,8 +99,8 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 	plat_handle_t handle_of[UNIX_MAX_DEVICES];
 	uint64_t now = plat_clock_monotonic(), watch = *ready, out = 0;
 	uint64_t wait = deadline > now ? deadline - now : 0;
-	struct kts ts = {(long)(wait / 1000000000ULL),
-			 (long)(wait % 1000000000ULL)};
+	struct kts ts = { (long)(wait / 1000000000ULL),
+			  (long)(wait % 1000000000ULL) };
 	unsigned n = 0;
 
 	for (uint32_t i = 0; unix_bi && i < unix_bi->ndevices; i++) {
@@ -109,8 +109,8 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 		if (!(watch & (1ULL << i)) || d->info.kind == PLAT_DEV_BLOCK)
 			continue;
 		fds[n].fd = d->info.kind == PLAT_DEV_CTL && ctl_client >= 0
-				? ctl_client
-				: d->fd;
+				    ? ctl_client
+				    : d->fd;
 		fds[n].events = POLLIN;
 		fds[n].revents = 0;
 		handle_of[n++] = i;
@@ -118,12 +118,11 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 	if (unix_syscall6(SYS_ppoll, (long)fds, n, (long)&ts, 0, 8, 0) > 0) {
 		for (unsigned i = 0; i < n; i++) {
 			const struct unix_device *d =
-			    &unix_bi->devices[handle_of[i]];
+				&unix_bi->devices[handle_of[i]];
 
 			if (!fds[i].revents)
 				continue;
-			if (d->info.kind == PLAT_DEV_CTL &&
-			    fds[i].fd == d->fd) {
+			if (d->info.kind == PLAT_DEV_CTL && fds[i].fd == d->fd) {
 				ctl_accept(d);
 				if (ctl_client < 0)
 					continue;
@@ -166,8 +165,8 @@ int plat_net_write(plat_handle_t h, const void *frame, size_t len)
 	    len > (hdr ? GRAFT_NET_FRAME_MAX : d->info.mtu + 14u))
 		return GRAFT_EINVAL;
 	return unix_syscall(SYS_write, d->fd, frame, len) == (long)len
-		   ? 0
-		   : GRAFT_EIO;
+		       ? 0
+		       : GRAFT_EIO;
 }
 
 int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len)
@@ -207,8 +206,8 @@ int plat_block_read(plat_handle_t h, uint64_t offset, void *buf, size_t len)
 		return rc;
 	return unix_syscall6(SYS_pread64, d->fd, (long)buf, len, offset, 0,
 			     0) == (long)len
-		   ? 0
-		   : GRAFT_EIO;
+		       ? 0
+		       : GRAFT_EIO;
 }
 
 int plat_block_write(plat_handle_t h, uint64_t offset, const void *buf,
@@ -225,8 +224,8 @@ int plat_block_write(plat_handle_t h, uint64_t offset, const void *buf,
 		return rc;
 	return unix_syscall6(SYS_pwrite64, d->fd, (long)buf, len, offset, 0,
 			     0) == (long)len
-		   ? 0
-		   : GRAFT_EIO;
+		       ? 0
+		       : GRAFT_EIO;
 }
 
 int plat_block_flush(plat_handle_t h)
@@ -280,8 +279,8 @@ int plat_ctl_write(plat_handle_t h, const void *buf, size_t len)
 		return GRAFT_ENOTCONN;
 	return unix_syscall6(SYS_sendto, ctl_client, (long)buf, len,
 			     MSG_NOSIGNAL, 0, 0) == (long)len
-		   ? 0
-		   : GRAFT_ENOTCONN;
+		       ? 0
+		       : GRAFT_ENOTCONN;
 }
 
 int plat_mem_protect(uintptr_t addr, size_t len, int prot)

@@ -15,21 +15,20 @@ static const uint32_t A = 0xc0000201, B = 0xc0000202;
 static void test_eth_arp(void)
 {
 	struct wire_eth e;
-	struct wire_arp a = {.op = WIRE_ARP_REQUEST, .spa = A, .tpa = B}, r;
-	uint8_t mac[6] = {2, 0, 0, 0, 0, 9};
+	struct wire_arp a = { .op = WIRE_ARP_REQUEST, .spa = A, .tpa = B }, r;
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 9 };
 
 	wire_eth_emit(b, wire_eth_broadcast, mac, WIRE_ETH_ARP);
 	memcpy(a.sha, mac, 6);
 	wire_arp_emit(b + 14, &a);
 	ok(wire_eth_parse(b, 42, &e) == 0 && e.type == WIRE_ETH_ARP &&
-	       e.payload_len == 28,
+		   e.payload_len == 28,
 	   "Ethernet round trip");
 	is_int(wire_eth_parse(b, 13, &e), GRAFT_EFORMAT, "Ethernet truncated");
 	ok(wire_arp_parse(e.payload, e.payload_len, &r) == 0 && r.spa == A &&
-	       r.tpa == B && memcmp(r.sha, mac, 6) == 0,
+		   r.tpa == B && memcmp(r.sha, mac, 6) == 0,
 	   "ARP round trip");
-	is_int(wire_arp_parse(e.payload, 27, &r), GRAFT_EFORMAT,
-	       "ARP truncated");
+	is_int(wire_arp_parse(e.payload, 27, &r), GRAFT_EFORMAT, "ARP truncated");
 	b[14 + 4] = 8;
 	is_int(wire_arp_parse(e.payload, 28, &r), GRAFT_EFORMAT,
 	       "ARP with a bad hardware length");
@@ -40,8 +39,8 @@ static void test_eth_arp(void)
 
 static size_t make_ip(uint8_t proto, size_t plen)
 {
-	struct wire_ipv4 h = {
-	    .ttl = 64, .proto = proto, .src = A, .dst = B, .id = 7};
+	struct wire_ipv4 h = { .ttl = 64, .proto = proto, .src = A, .dst = B,
+			       .id = 7 };
 	wire_ipv4_emit(b, &h, plen);
 	return 20 + plen;
 }
@@ -52,7 +51,7 @@ static void test_ipv4(void)
 	size_t n = make_ip(WIRE_IP_UDP, 100);
 
 	ok(wire_ipv4_parse(b, n, &ip) == 0 && ip.src == A && ip.dst == B &&
-	       ip.payload_len == 100 && ip.ttl == 64 && ip.id == 7,
+		   ip.payload_len == 100 && ip.ttl == 64 && ip.id == 7,
 	   "IPv4 round trip");
 	ok(wire_ipv4_parse(b, n + 30, &ip) == 0 && ip.payload_len == 100,
 	   "IPv4 ignores Ethernet padding after total length");
@@ -66,18 +65,13 @@ static void test_ipv4(void)
 	is_int(wire_ipv4_parse(b, n, &ip), GRAFT_EFORMAT,
 	       "IPv4 header length below 20");
 	b[0] = 0x65;
-	is_int(wire_ipv4_parse(b, n, &ip), GRAFT_EFORMAT,
-	       "IPv6 version refused");
+	is_int(wire_ipv4_parse(b, n, &ip), GRAFT_EFORMAT, "IPv6 version refused");
 	make_ip(WIRE_IP_UDP, 100);
 	wire_wr16(b + 2, 10);
 	is_int(wire_ipv4_parse(b, n, &ip), GRAFT_EFORMAT,
 	       "IPv4 total length below header length");
-	struct wire_ipv4 h = {.ttl = 1,
-			      .proto = 17,
-			      .src = A,
-			      .dst = B,
-			      .frag_off = 65528,
-			      .mf = true};
+	struct wire_ipv4 h = { .ttl = 1, .proto = 17, .src = A, .dst = B,
+			       .frag_off = 65528, .mf = true };
 	wire_ipv4_emit(b, &h, 100);
 	is_int(wire_ipv4_parse(b, 120, &ip), GRAFT_EFORMAT,
 	       "IPv4 fragment ending past 65535");
@@ -85,13 +79,13 @@ static void test_ipv4(void)
 
 static void test_icmp_udp(void)
 {
-	struct wire_icmp m = {.type = 8, .rest = 0x12345678}, r;
+	struct wire_icmp m = { .type = 8, .rest = 0x12345678 }, r;
 	struct wire_udp u;
 
 	memcpy(b + 8, "pingdata", 8);
 	wire_icmp_emit(b, &m, 8);
 	ok(wire_icmp_parse(b, 16, &r) == 0 && r.type == 8 &&
-	       r.rest == 0x12345678 && r.data_len == 8,
+		   r.rest == 0x12345678 && r.data_len == 8,
 	   "ICMP round trip");
 	is_int(wire_icmp_parse(b, 7, &r), GRAFT_EFORMAT, "ICMP truncated");
 	b[9] ^= 0xff;
@@ -100,16 +94,15 @@ static void test_icmp_udp(void)
 	memcpy(b + 8, "hello", 5);
 	wire_udp_emit(b, A, B, 1000, 53, 5);
 	ok(wire_udp_parse(b, 13, A, B, false, &u) == 0 && u.sport == 1000 &&
-	       u.dport == 53 && u.payload_len == 5 &&
-	       memcmp(u.payload, "hello", 5) == 0,
+		   u.dport == 53 && u.payload_len == 5 &&
+		   memcmp(u.payload, "hello", 5) == 0,
 	   "UDP round trip");
 	is_int(wire_udp_parse(b, 13, A, A, false, &u), GRAFT_EFORMAT,
 	       "UDP checksum covers the pseudo header");
 	is_int(wire_udp_parse(b, 12, A, B, false, &u), GRAFT_EFORMAT,
 	       "UDP length beyond the packet");
 	wire_wr16(b + 6, 0);
-	ok(wire_udp_parse(b, 13, A, B, false, &u) == 0,
-	   "UDP without checksum taken");
+	ok(wire_udp_parse(b, 13, A, B, false, &u) == 0, "UDP without checksum taken");
 	wire_wr16(b + 4, 7);
 	is_int(wire_udp_parse(b, 13, A, B, false, &u), GRAFT_EFORMAT,
 	       "UDP length below 8");
@@ -143,16 +136,15 @@ static void test_tcp(void)
 	size_t n = make_tcp();
 
 	ok(wire_tcp_parse(b, n, A, B, false, &t) == 0 && t.sport == 40000 &&
-	       t.seq == 0xfffffff0 && t.mss == 1460 && t.wscale == 7 &&
-	       t.sack_perm && t.ts && t.tsval == 111 && t.tsecr == 222 &&
-	       t.payload_len == 3 && memcmp(t.payload, "abc", 3) == 0,
+		   t.seq == 0xfffffff0 && t.mss == 1460 && t.wscale == 7 &&
+		   t.sack_perm && t.ts && t.tsval == 111 && t.tsecr == 222 &&
+		   t.payload_len == 3 && memcmp(t.payload, "abc", 3) == 0,
 	   "TCP round trip with MSS, window scale, SACK-permitted, timestamps");
 	is_int(wire_tcp_parse(b, n, B, A, false, &t) == 0, 1,
 	       "TCP checksum is symmetric in the addresses");
 	is_int(wire_tcp_parse(b, n, A, A, false, &t), GRAFT_EFORMAT,
 	       "TCP bad pseudo-header checksum");
-	is_int(wire_tcp_parse(b, 19, A, B, false, &t), GRAFT_EFORMAT,
-	       "TCP truncated");
+	is_int(wire_tcp_parse(b, 19, A, B, false, &t), GRAFT_EFORMAT, "TCP truncated");
 	b[12] = 4 << 4;
 	is_int(wire_tcp_parse(b, n, A, B, false, &t), GRAFT_EFORMAT,
 	       "TCP data offset below 5");
@@ -165,18 +157,18 @@ static void test_tcp(void)
 		uint8_t opt[4];
 		const char *what;
 	} bad[] = {
-	    {{2, 0, 0, 0}, "option length 0"},
-	    {{2, 3, 5, 0}, "MSS of length 3"},
-	    {{3, 40, 0, 0}, "option running past the header"},
-	    {{8, 4, 0, 0}, "timestamps of length 4"},
+		{ { 2, 0, 0, 0 }, "option length 0" },
+		{ { 2, 3, 5, 0 }, "MSS of length 3" },
+		{ { 3, 40, 0, 0 }, "option running past the header" },
+		{ { 8, 4, 0, 0 }, "timestamps of length 4" },
 	};
 	for (unsigned i = 0; i < 4; i++) {
 		n = make_tcp();
 		memcpy(b + 20, bad[i].opt, 4);
 		wire_wr16(b + 16, 0);
-		wire_wr16(b + 16,
-			  wire_csum_fold(wire_csum_add(
-			      wire_csum_pseudo(A, B, 6, (uint16_t)n), b, n)));
+		wire_wr16(b + 16, wire_csum_fold(wire_csum_add(
+					  wire_csum_pseudo(A, B, 6, (uint16_t)n),
+					  b, n)));
 		is_int(wire_tcp_parse(b, n, A, B, false, &t), GRAFT_EFORMAT,
 		       bad[i].what);
 	}
@@ -184,7 +176,7 @@ static void test_tcp(void)
 	b[20 + 4 + 3] = 30; /* window scale 30 */
 	wire_wr16(b + 16, 0);
 	wire_wr16(b + 16, wire_csum_fold(wire_csum_add(
-			      wire_csum_pseudo(A, B, 6, (uint16_t)n), b, n)));
+				  wire_csum_pseudo(A, B, 6, (uint16_t)n), b, n)));
 	ok(wire_tcp_parse(b, n, A, B, false, &t) == 0 && t.wscale == 14,
 	   "window scale above 14 is taken as 14 (RFC 7323)");
 }
@@ -202,16 +194,15 @@ static void test_dhcp(void)
 	memcpy(d.chaddr, "\2\0\0\0\0\2", 6);
 	n = wire_dhcp_emit(b, &d);
 	ok(wire_dhcp_parse(b, n, &r) == 0 && r.xid == d.xid &&
-	       r.msg_type == WIRE_DHCP_REQUEST && r.requested_ip == B &&
-	       r.server_id == A && memcmp(r.chaddr, d.chaddr, 6) == 0,
+		   r.msg_type == WIRE_DHCP_REQUEST && r.requested_ip == B &&
+		   r.server_id == A && memcmp(r.chaddr, d.chaddr, 6) == 0,
 	   "DHCP round trip");
 	is_int(wire_dhcp_parse(b, 239, &r), GRAFT_EFORMAT, "DHCP truncated");
 	b[240 + 1] = 200; /* message type option claims 200 bytes */
 	is_int(wire_dhcp_parse(b, 300, &r), GRAFT_EFORMAT,
 	       "DHCP option running past the message");
 	b[236] = 0;
-	is_int(wire_dhcp_parse(b, n, &r), GRAFT_EFORMAT,
-	       "DHCP bad magic cookie");
+	is_int(wire_dhcp_parse(b, n, &r), GRAFT_EFORMAT, "DHCP bad magic cookie");
 }
 
 /* a response to a query for name with answers appended by the caller */
@@ -225,8 +216,8 @@ static size_t dns_response(uint16_t id, const char *name, uint8_t rcode,
 	return (size_t)n;
 }
 
-static size_t add_rr(size_t n, const uint8_t *owner, size_t olen, uint16_t type,
-		     const uint8_t *data, uint16_t dlen)
+static size_t add_rr(size_t n, const uint8_t *owner, size_t olen,
+		     uint16_t type, const uint8_t *data, uint16_t dlen)
 {
 	memcpy(b + n, owner, olen);
 	n += olen;
@@ -240,8 +231,8 @@ static size_t add_rr(size_t n, const uint8_t *owner, size_t olen, uint16_t type,
 
 static void test_dns(void)
 {
-	static const uint8_t ptr_q[2] = {0xc0, 12};
-	uint8_t addr[4] = {192, 0, 2, 77};
+	static const uint8_t ptr_q[2] = { 0xc0, 12 };
+	uint8_t addr[4] = { 192, 0, 2, 77 };
 	uint32_t ip = 0;
 	size_t n, cname_at;
 	char out[300];
@@ -250,7 +241,7 @@ static void test_dns(void)
 	n = dns_response(0x4242, "www.example", 0, 1);
 	n = add_rr(n, ptr_q, 2, 1, addr, 4);
 	ok(wire_dns_parse_response(b, n, 0x4242, "www.example", &ip) == 0 &&
-	       ip == 0xc000024d,
+		   ip == 0xc000024d,
 	   "DNS answer with a compressed owner name");
 	is_int(wire_dns_parse_response(b, n, 0x4243, "www.example", &ip),
 	       GRAFT_EFORMAT, "DNS answer with the wrong id");
@@ -262,17 +253,17 @@ static void test_dns(void)
 	is_int(wire_dns_parse_response(b, n, 1, "nope.example", &ip),
 	       GRAFT_ENOENT, "NXDOMAIN");
 	n = dns_response(1, "nope.example", 5, 0);
-	is_int(wire_dns_parse_response(b, n, 1, "nope.example", &ip), GRAFT_EIO,
-	       "REFUSED reported as the server's failure");
+	is_int(wire_dns_parse_response(b, n, 1, "nope.example", &ip),
+	       GRAFT_EIO, "REFUSED reported as the server's failure");
 	/* www -> CNAME web.example -> A */
 	n = dns_response(2, "www.example", 0, 2);
 	cname_at = n + 12;
 	n = add_rr(n, ptr_q, 2, 5, (const uint8_t *)"\3web\300\20", 6);
-	uint8_t ptr_c[2] = {0xc0, (uint8_t)cname_at};
+	uint8_t ptr_c[2] = { 0xc0, (uint8_t)cname_at };
 	n = add_rr(n, ptr_c, 2, 1, addr, 4);
 	ip = 0;
 	ok(wire_dns_parse_response(b, n, 2, "www.example", &ip) == 0 &&
-	       ip == 0xc000024d,
+		   ip == 0xc000024d,
 	   "DNS CNAME chain followed");
 	/* a pointer to itself */
 	b[100] = 0xc0;
