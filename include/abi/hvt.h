@@ -179,7 +179,7 @@ struct hvt_hc_net_batch {
 	uint32_t pad;
 	uint64_t data;   /* IN guest address of the frames */
 	uint64_t size;   /* IN bytes at data */
-	uint64_t lens;   /* IN guest address of uint32_t[count]; OUT (read) */
+	uint64_t lens;	 /* IN guest address of uint32_t[count]; OUT (read) */
 };
 
 /* Seal: the ranges (code and page tables) become read-only memory slots,

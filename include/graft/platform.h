@@ -147,8 +147,8 @@ static inline size_t plat_net_batch_next(size_t off, size_t len)
 	return (off + len + PLAT_NET_BATCH_ALIGN - 1) &
 	       ~(size_t)(PLAT_NET_BATCH_ALIGN - 1);
 }
-int plat_net_read_batch(plat_handle_t h, void *buf, size_t size,
-			uint32_t *lens, unsigned max, unsigned *count);
+int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
+			unsigned max, unsigned *count);
 int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
 			 const uint32_t *lens, unsigned count, unsigned *sent);
 

@@ -48,11 +48,11 @@ static void tcp_csum(uint8_t *ip, size_t tcp_len)
 	uint8_t *tcp = ip + WIRE_IPV4_HLEN;
 
 	wire_wr16(tcp + 16, 0);
-	wire_wr16(tcp + 16, wire_csum_fold(wire_csum_add(
-				wire_csum_pseudo(wire_rd32(ip + 12),
-						 wire_rd32(ip + 16), WIRE_IP_TCP,
-						 (uint16_t)tcp_len),
-				tcp, tcp_len)));
+	wire_wr16(tcp + 16,
+		  wire_csum_fold(wire_csum_add(
+		      wire_csum_pseudo(wire_rd32(ip + 12), wire_rd32(ip + 16),
+				       WIRE_IP_TCP, (uint16_t)tcp_len),
+		      tcp, tcp_len)));
 }
 
 /* Cut a large TCP/IPv4 segment (eth + 20-byte IP + TCP + payload, as
@@ -82,8 +82,8 @@ static int nl_cut(struct netlink *l, int from, const struct wire_nethdr *h,
 	for (off = hl; off < len; off += h->gso_size) {
 		size_t n = len - off < h->gso_size ? len - off : h->gso_size;
 		uint8_t *ip = p + WIRE_ETH_HLEN, *tcp = ip + WIRE_IPV4_HLEN;
-		uint16_t id = wire_rd16(f + 18) + (uint16_t)((off - hl) /
-							     h->gso_size);
+		uint16_t id =
+		    wire_rd16(f + 18) + (uint16_t)((off - hl) / h->gso_size);
 
 		if (hl + n > sizeof(piece) - WIRE_NETHDR_LEN)
 			return -1;
@@ -96,7 +96,7 @@ static int nl_cut(struct netlink *l, int from, const struct wire_nethdr *h,
 			  wire_csum_fold(wire_csum_add(0, ip, WIRE_IPV4_HLEN)));
 		wire_wr32(tcp + 4, wire_rd32(tcp + 4) + (uint32_t)(off - hl));
 		if (off + n < len)
-			tcp[13] &= (uint8_t)~(WIRE_TCP_FIN | WIRE_TCP_PSH);
+			tcp[13] &= (uint8_t) ~(WIRE_TCP_FIN | WIRE_TCP_PSH);
 		tcp_csum(ip, tcp_hl + n);
 		l->gso_pieces++;
 		if (nl_deliver(l, from, piece, WIRE_NETHDR_LEN + hl + n) < 0)
@@ -107,8 +107,7 @@ static int nl_cut(struct netlink *l, int from, const struct wire_nethdr *h,
 
 /* A frame from a device with offloads, header first: act on the header
  * as the host would, then pass plain frames (an empty header) on. */
-static int nl_send_offload(struct netlink *l, int from, uint8_t *f,
-			   size_t len)
+static int nl_send_offload(struct netlink *l, int from, uint8_t *f, size_t len)
 {
 	struct wire_nethdr h;
 
@@ -124,19 +123,19 @@ static int nl_send_offload(struct netlink *l, int from, uint8_t *f,
 		size_t n = len - WIRE_NETHDR_LEN - h.csum_start;
 
 		wire_wr16(start + h.csum_offset, 0);
-		wire_wr16(start + h.csum_offset,
-			  wire_csum_fold(wire_csum_add(
-				  wire_csum_pseudo(wire_rd32(f + 38),
-						   wire_rd32(f + 42),
-						   WIRE_IP_TCP, (uint16_t)n),
-				  start, n)));
+		wire_wr16(
+		    start + h.csum_offset,
+		    wire_csum_fold(wire_csum_add(
+			wire_csum_pseudo(wire_rd32(f + 38), wire_rd32(f + 42),
+					 WIRE_IP_TCP, (uint16_t)n),
+			start, n)));
 		l->partial_csums++;
 		f[0] = 0;
 	}
 	if (!wire_nethdr_gso(&h) || l->pass_gso)
 		return nl_deliver(l, from, f, len);
-	if (nl_cut(l, from, &h, f + WIRE_NETHDR_LEN,
-		   len - WIRE_NETHDR_LEN) < 0) {
+	if (nl_cut(l, from, &h, f + WIRE_NETHDR_LEN, len - WIRE_NETHDR_LEN) <
+	    0) {
 		l->offload_errors++;
 		return -1;
 	}

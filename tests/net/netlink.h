@@ -41,7 +41,7 @@ struct netlink {
 	uint64_t partial_csums;	 /* checksums the link completed */
 	uint64_t offload_errors; /* bad headers, pieces above the MTU */
 	uint32_t max_gso_size, min_gso_size;
-	size_t max_frame;	 /* largest frame sent, header cut */
+	size_t max_frame; /* largest frame sent, header cut */
 };
 
 /* two stacks, 192.0.2.1 (s[0]) and 192.0.2.2 (s[1]) on a /24, with

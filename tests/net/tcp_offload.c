@@ -12,7 +12,7 @@
 #include "../tap.h"
 #include "peer.h"
 
-#define SIZE (3u << 20)
+#define SIZE	 (3u << 20)
 #define OFFLOADS (GRAFT_NET_OFF_CSUM | GRAFT_NET_OFF_TSO4)
 
 static struct netlink L;
@@ -83,8 +83,7 @@ static void bulk(const char *name, bool pass_gso, uint32_t loss)
 		   "%s: gso_size is the mss (%u)", name, p[0].t->mss);
 		ok(L.gso_pieces >= 2 * L.gso_frames,
 		   "%s: the host cut each into mss pieces", name);
-		ok(L.partial_csums > 0, "%s: checksums left to the host",
-		   name);
+		ok(L.partial_csums > 0, "%s: checksums left to the host", name);
 	}
 	ok(st0.rx_bad + st1.rx_bad == 0,
 	   "%s: no bad frame (every piece's checksum right)", name);
@@ -120,9 +119,11 @@ static void bad_headers(void)
 	    {"an unknown flag", {.flags = 0x80}, 100},
 	    {"an unknown gso type", {.gso_type = 3, .gso_size = 100}, 100},
 	    {"a large segment with gso_size 0",
-	     {.gso_type = GRAFT_NET_GSO_TCPV4}, 100},
+	     {.gso_type = GRAFT_NET_GSO_TCPV4},
+	     100},
 	    {"a checksum field past the frame",
-	     {.flags = GRAFT_NET_HDR_F_NEEDS_CSUM, .csum_start = 80,
+	     {.flags = GRAFT_NET_HDR_F_NEEDS_CSUM,
+	      .csum_start = 80,
 	      .csum_offset = 16},
 	     100},
 	    {"a frame above the MTU without gso", {0}, WIRE_NETHDR_LEN + 3000},

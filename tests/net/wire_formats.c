@@ -94,15 +94,16 @@ static void test_icmp_udp(void)
 	memcpy(b + 8, "hello", 5);
 	wire_udp_emit(b, A, B, 1000, 53, 5);
 	ok(wire_udp_parse(b, 13, A, B, false, &u) == 0 && u.sport == 1000 &&
-		   u.dport == 53 && u.payload_len == 5 &&
-		   memcmp(u.payload, "hello", 5) == 0,
+	       u.dport == 53 && u.payload_len == 5 &&
+	       memcmp(u.payload, "hello", 5) == 0,
 	   "UDP round trip");
 	is_int(wire_udp_parse(b, 13, A, A, false, &u), GRAFT_EFORMAT,
 	       "UDP checksum covers the pseudo header");
 	is_int(wire_udp_parse(b, 12, A, B, false, &u), GRAFT_EFORMAT,
 	       "UDP length beyond the packet");
 	wire_wr16(b + 6, 0);
-	ok(wire_udp_parse(b, 13, A, B, false, &u) == 0, "UDP without checksum taken");
+	ok(wire_udp_parse(b, 13, A, B, false, &u) == 0,
+	   "UDP without checksum taken");
 	wire_wr16(b + 4, 7);
 	is_int(wire_udp_parse(b, 13, A, B, false, &u), GRAFT_EFORMAT,
 	       "UDP length below 8");
@@ -136,15 +137,16 @@ static void test_tcp(void)
 	size_t n = make_tcp();
 
 	ok(wire_tcp_parse(b, n, A, B, false, &t) == 0 && t.sport == 40000 &&
-		   t.seq == 0xfffffff0 && t.mss == 1460 && t.wscale == 7 &&
-		   t.sack_perm && t.ts && t.tsval == 111 && t.tsecr == 222 &&
-		   t.payload_len == 3 && memcmp(t.payload, "abc", 3) == 0,
+	       t.seq == 0xfffffff0 && t.mss == 1460 && t.wscale == 7 &&
+	       t.sack_perm && t.ts && t.tsval == 111 && t.tsecr == 222 &&
+	       t.payload_len == 3 && memcmp(t.payload, "abc", 3) == 0,
 	   "TCP round trip with MSS, window scale, SACK-permitted, timestamps");
 	is_int(wire_tcp_parse(b, n, B, A, false, &t) == 0, 1,
 	       "TCP checksum is symmetric in the addresses");
 	is_int(wire_tcp_parse(b, n, A, A, false, &t), GRAFT_EFORMAT,
 	       "TCP bad pseudo-header checksum");
-	is_int(wire_tcp_parse(b, 19, A, B, false, &t), GRAFT_EFORMAT, "TCP truncated");
+	is_int(wire_tcp_parse(b, 19, A, B, false, &t), GRAFT_EFORMAT,
+	       "TCP truncated");
 	b[12] = 4 << 4;
 	is_int(wire_tcp_parse(b, n, A, B, false, &t), GRAFT_EFORMAT,
 	       "TCP data offset below 5");
@@ -351,8 +353,7 @@ static void test_tcp_partial(void)
 	wire_wr16(c + 16, wire_csum_fold(wire_csum_add(0, c, hl + 5)));
 	ok(memcmp(b, c, hl + 5) == 0,
 	   "partial TCP checksum completed equals the full one");
-	ok(wire_tcp_parse(c, hl + 5, A, B, false, &t) == 0,
-	   "and it verifies");
+	ok(wire_tcp_parse(c, hl + 5, A, B, false, &t) == 0, "and it verifies");
 	c[16] ^= 1;
 	ok(wire_tcp_parse(c, hl + 5, A, B, true, &t) == 0,
 	   "a checksum the device vouched for is not verified");

@@ -28,7 +28,8 @@ GRAFT_COMMAND(
 	"FILE[:ro]]...\n"
 	"                 [--name NAME] [--module FILE]... [--module-dir DIR]\n"
 	"                 [--ip ADDR/LEN] [--gw ADDR] [--dns ADDR] [--dhcp]\n"
-	"                 [--seal-after-boot] [--machine q35|microvm] [--print-cmd]\n"
+	"                 [--seal-after-boot] [--machine q35|microvm] "
+	"[--print-cmd]\n"
 	"                 IMAGE [-- ARGS...]",
     .summary = "run an image in the foreground",
     .options =
@@ -50,7 +51,8 @@ GRAFT_COMMAND(
 	"  --gw ADDR            kernel option graft.gw: the default gateway\n"
 	"  --dns ADDR           kernel option graft.dns: the DNS server\n"
 	"  --dhcp               kernel option graft.dhcp: configure by DHCP\n"
-	"  --seal-after-boot    kernel option graft.seal-after-boot: seal once\n"
+	"  --seal-after-boot    kernel option graft.seal-after-boot: seal "
+	"once\n"
 	"                       the boot modules are in, before main\n"
 	"  --machine M          virtio: QEMU machine q35 (default) or microvm\n"
 	"  --print-cmd          virtio: print QEMU's command line, do not run\n"
