@@ -25,9 +25,11 @@ int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 	if (!max || max > PLAT_NET_BATCH_MAX || size < frame_max)
 		return GRAFT_EINVAL;
 	while (n < max && off <= size && size - off >= frame_max) {
-		rc = plat_net_read(h, (char *)buf + off, frame_max, &len);
+		rc = plat_net_read(h, (char *)buf + off, size - off, &len);
 		if (rc < 0)
 			break;
+		if (len > frame_max)
+			continue; /* longer than the MTU allows: dropped */
 		lens[n++] = (uint32_t)len;
 		off = plat_net_batch_next(off, len);
 	}

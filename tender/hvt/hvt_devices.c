@@ -205,7 +205,7 @@ static int net_read_batch(struct hvt_dev *d, struct hvt_hc_net_batch *a,
 		a->ret = GRAFT_EINVAL;
 	while (!a->ret && n < a->count && off <= a->size &&
 	       a->size - off >= max) {
-		got = read(d->fd, buf + off, max);
+		got = read(d->fd, buf + off, a->size - off);
 		if (got < 0) {
 			if (!n)
 				a->ret =
@@ -213,6 +213,15 @@ static int net_read_batch(struct hvt_dev *d, struct hvt_hc_net_batch *a,
 					? GRAFT_EAGAIN
 					: GRAFT_EIO;
 			break;
+		}
+		if ((uint64_t)got > max) {
+			/* Longer than the device's MTU allows (the tap's MTU
+			 * was raised on the host): never the guest's to see. */
+			if (!d->rx_oversized++)
+				warnx("%s: dropped a %zd-byte frame, longer "
+				      "than mtu %u allows (reported once)",
+				      d->info.name, got, d->info.mtu);
+			continue;
 		}
 		lens[n++] = (uint32_t)got;
 		off = batch_next(off, got);
