@@ -133,7 +133,12 @@ int host_tap_open(const char *spec, uint32_t *offloads)
 		close(fd);
 		return -1;
 	}
-	if (offloads && tap_offload(fd, ifname, offloads) < 0) {
+	/* the offloads outlive the descriptor on a persistent tap: without
+	 * headers to say so, Linux must not pass large segments on */
+	if (offloads ? tap_offload(fd, ifname, offloads) < 0
+		     : ioctl(fd, TUNSETOFFLOAD, 0) < 0) {
+		if (!offloads)
+			warn("tap '%s': offloads off", ifname);
 		close(fd);
 		return -1;
 	}
