@@ -190,10 +190,11 @@ the tap to and from graft, which opens it with virtio-net headers and
 checksum and TCP segmentation offloads (graft/nethdr.h): TCP segments of
 up to 64 KiB with partial checksums each way, one system call each on
 unix.  Without them (\`--net TAP:plain\`, the row so marked) frames are
-1500 bytes and graft computes and checks every checksum.  On hvt frames cross in batches of up to 32 (at most 1 MiB), one
-hypercall (an MMIO exit of about 70 us under this machine's KVM: PVM, no
-hardware virtualization) per batch each way, received frames per wakeup
-and sent frames per turn of the kernel's loop.  The machine is shared
+1500 bytes and graft computes and checks every checksum.  On hvt frames
+cross in batches of up to 32 (at most 1 MiB), one hypercall (an MMIO
+exit of about 70 us under this machine's KVM: PVM, no hardware
+virtualization) per batch each way, received frames per wakeup and sent
+frames per turn of the kernel's loop.  The machine is shared
 (load average $(cut -d' ' -f1 /proc/loadavg) when the run ended), so
 figures move from run to run."
 perf_doc_section net "$table"
