@@ -14,6 +14,7 @@
  * interrupts only wake a halted CPU, so the stub acknowledges the LAPIC
  * and returns.
  */
+#include <abi/image.h>
 #include <abi/x86_pte.h>
 #include "virtio_layout.h"
 
@@ -40,15 +41,7 @@
 	.quad _start32
 
 /* The image's target note (include/abi/image.h). */
-	.section .note.graft, "a", @note
-	.p2align 2
-	.long 6          /* namesz: "graft\0" */
-	.long 7          /* descsz */
-	.long 1          /* GRAFT_NOTE_TARGET */
-	.asciz "graft"
-	.p2align 2
-	.asciz "virtio"
-	.p2align 2
+	GRAFT_TARGET_NOTE "virtio"
 
 	.section .text.boot, "ax"
 	.code32
