@@ -15,8 +15,8 @@ uint32_t tcp_ts_now(const struct net_stack *s)
 
 uint16_t tcp_adv_window(struct net_tcp *t, bool syn)
 {
-	uint32_t space = t->rcvbuf.buf ? tcp_rcv_space(t)
-				       : t->s->cfg.tcp_rcvbuf;
+	uint32_t space =
+	    t->rcvbuf.buf ? tcp_rcv_space(t) : t->s->cfg.tcp_rcvbuf;
 	uint32_t w;
 
 	if (syn)
@@ -49,8 +49,7 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 		h.ack = t->rcv_nxt;
 	if (syn) {
 		h.mss = (uint16_t)(s->mtu - 40);
-		if (t->state == TCP_SYN_SENT || t->rcv_wscale ||
-		    t->snd_wscale)
+		if (t->state == TCP_SYN_SENT || t->rcv_wscale || t->snd_wscale)
 			h.wscale = (int8_t)t->rcv_wscale;
 	}
 	if (t->ts_ok || (syn && t->state == TCP_SYN_SENT)) {
@@ -67,8 +66,8 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 	if (flags & WIRE_TCP_ACK) {
 		t->last_ack_sent = t->rcv_nxt;
 		if (!syn)
-			t->rcv_adv = t->rcv_nxt + ((uint32_t)h.window
-						   << t->rcv_wscale);
+			t->rcv_adv =
+			    t->rcv_nxt + ((uint32_t)h.window << t->rcv_wscale);
 		t->ack_now = false;
 		t->unacked_segs = 0;
 		t->t_delack = TCP_NEVER;
@@ -176,6 +175,17 @@ static bool can_send_data(const struct net_tcp *t)
 	       fin_state(t);
 }
 
+/* Limited Transmit (RFC 3042): each of the first two duplicate ACKs lets
+ * one new segment out beyond cwnd, so that a small flight with a loss
+ * still earns the three duplicates fast retransmit needs instead of
+ * waiting for the timer */
+static uint32_t limited_transmit(const struct net_tcp *t)
+{
+	if (t->in_recovery || t->snd_nxt != t->snd_max)
+		return 0;
+	return min32(t->dupacks, 2) * t->mss;
+}
+
 void tcp_output(struct net_tcp *t)
 {
 	struct net_stack *s = t->s;
@@ -188,7 +198,7 @@ void tcp_output(struct net_tcp *t)
 	}
 	for (;;) {
 		uint32_t inflight = t->snd_nxt - t->snd_una;
-		uint32_t wnd = min32(t->snd_wnd, t->cwnd);
+		uint32_t wnd = min32(t->snd_wnd, t->cwnd + limited_transmit(t));
 		uint32_t room = wnd > inflight ? wnd - inflight : 0;
 		uint32_t off = t->snd_nxt - t->snd_una;
 		uint32_t avail = off < data_end(t) ? data_end(t) - off : 0;

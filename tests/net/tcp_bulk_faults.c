@@ -3,7 +3,9 @@
  * data checked byte for byte: over a clean link (where the window must
  * scale past 64 KiB), and with loss, reordering, duplication and all three
  * together (where retransmission, fast retransmit and the out-of-order
- * queue must recover everything).
+ * queue must recover everything); and a loss in a flight too small for
+ * three duplicate ACKs, which Limited Transmit and Early Retransmit must
+ * repair without waiting for the retransmission timer.
  */
 #include <stdio.h>
 #include "../tap.h"
@@ -94,10 +96,69 @@ static void run_seed(const char *name, uint32_t loss, uint32_t reorder,
 	nl_free(&L);
 }
 
-static void run(const char *name, uint32_t loss, uint32_t reorder,
-		uint32_t dup)
+static void run(const char *name, uint32_t loss, uint32_t reorder, uint32_t dup)
 {
 	run_seed(name, loss, reorder, dup, 0);
+}
+
+/* drops the first data-bearing frame the client sends, once */
+static bool drop_first_data(struct netlink *l, int from, const uint8_t *f,
+			    size_t len, void *ctx)
+{
+	bool *dropped = ctx;
+
+	if (from != 0 || *dropped || len <= 100)
+		return true;
+	*dropped = true;
+	return false;
+}
+
+static bool received(void *ctx)
+{
+	struct peer *p = ctx;
+	return p[1].rx_len == p[0].tx_len;
+}
+
+/* the client sends size bytes with a congestion window of cwnd_segs
+ * segments; its first data segment is lost */
+static void small_flight(const char *name, size_t size, uint32_t cwnd_segs)
+{
+	struct peer p[2];
+	struct acceptor a;
+	struct net_stats st;
+	bool dropped = false, ok_;
+	uint64_t start;
+
+	nl_init(&L, NULL);
+	memset(p, 0, sizeof(p));
+	memset(&a, 0, sizeof(a));
+	a.into = &p[1];
+	net_tcp_listen(L.s[1], 5002, 4, &acceptor_cb, &a, &a.l);
+	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 5002, &peer_cb, &p[0],
+			&p[0].t);
+	nl_run(&L, both_connected, p, 30000 * NL_MS);
+	p[0].t->cwnd = p[0].t->ssthresh = cwnd_segs * p[0].t->mss;
+	L.filter = drop_first_data;
+	L.filter_ctx = &dropped;
+	p[0].tx = data[0];
+	p[0].tx_len = size;
+	start = L.now;
+	peer_pump(&p[0]);
+	/* the minimum RTO is 200 ms: done in less, the timer played no part */
+	ok_ = nl_run(&L, received, p, 150 * NL_MS);
+	net_get_stats(L.s[0], &st);
+	ok(dropped && ok_ && memcmp(p[1].rx, data[0], size) == 0,
+	   "%s: %zu bytes intact in %.1f ms, under the minimum RTO", name, size,
+	   (double)(L.now - start) / 1e6);
+	ok(st.tcp_fast_retransmits == 1, "%s: by one fast retransmit (%llu)",
+	   name, (unsigned long long)st.tcp_fast_retransmits);
+	L.filter = NULL;
+	net_tcp_close(p[0].t);
+	net_tcp_close(p[1].t);
+	net_tcp_close(a.l);
+	nl_run(&L, NULL, NULL, 100 * NL_MS);
+	free(p[1].rx);
+	nl_free(&L);
 }
 
 int main(void)
@@ -125,6 +186,10 @@ int main(void)
 		snprintf(name, sizeof(name), "loss 5%% seed %u", i);
 		run_seed(name, 50000, 0, 0, 0x9e3779b9ULL * i);
 	}
+	small_flight("early retransmit: 2 segments, nothing more to send", 2000,
+		     10);
+	small_flight("limited transmit: cwnd of 2 segments, more to send",
+		     64 << 10, 2);
 	free(data[0]);
 	free(data[1]);
 	return done_testing();
