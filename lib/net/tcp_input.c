@@ -286,11 +286,25 @@ static unsigned dupack_threshold(const struct net_tcp *t)
 	uint32_t flight = t->snd_max - t->snd_una;
 	uint32_t segs = (flight + t->mss - 1) / t->mss;
 	uint32_t unsent = t->sndbuf.len - min32(flight, t->sndbuf.len);
-	bool window_open = flight < t->snd_wnd;
+	bool more = unsent && flight + min32(unsent, t->mss) <= t->snd_wnd;
 
-	if (segs >= 2 && segs < 4 && !(unsent && window_open))
+	if (segs >= 2 && segs < 4 && !more)
 		return segs - 1;
 	return 3;
+}
+
+/* RFC 6582 starts no fast retransmit before the ACKs pass recover, for
+ * duplicates that resending what the peer already held provokes.  Only
+ * the go-back-N after a timeout does that; after a fast recovery nothing
+ * beyond recover was sent twice, so duplicates of an ACK for exactly
+ * recover tell of a new loss, the first segment after it. */
+static bool may_fast_retransmit(const struct net_tcp *t)
+{
+	if (t->in_recovery)
+		return false;
+	if (t->recover_by_timer)
+		return seq_gt(t->snd_una, t->recover);
+	return seq_ge(t->snd_una, t->recover);
 }
 
 static void dup_ack(struct net_tcp *t)
@@ -298,10 +312,10 @@ static void dup_ack(struct net_tcp *t)
 	uint32_t flight = t->snd_max - t->snd_una;
 
 	t->dupacks++;
-	if (t->dupacks >= dupack_threshold(t) && !t->in_recovery &&
-	    seq_gt(t->snd_una, t->recover)) {
+	if (t->dupacks >= dupack_threshold(t) && may_fast_retransmit(t)) {
 		t->ssthresh = max32(flight / 2, 2 * t->mss);
 		t->recover = t->snd_max;
+		t->recover_by_timer = false;
 		t->in_recovery = true;
 		t->s->st.tcp_fast_retransmits++;
 		tcp_retransmit_first(t);

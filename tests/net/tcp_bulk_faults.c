@@ -113,6 +113,35 @@ static bool drop_first_data(struct netlink *l, int from, const uint8_t *f,
 	return false;
 }
 
+/* drops the client's first data segment, and then, once fast recovery
+ * has set recover, the first segment sent at recover */
+struct recover_drop {
+	struct net_tcp *t;
+	bool first, at_recover;
+};
+
+static bool drop_at_recover(struct netlink *l, int from, const uint8_t *f,
+			    size_t len, void *ctx)
+{
+	struct recover_drop *d = ctx;
+	const uint8_t *tcp = f + WIRE_ETH_HLEN + WIRE_IPV4_HLEN;
+	uint32_t seq;
+
+	if (from != 0 || len <= 100)
+		return true;
+	if (!d->first) {
+		d->first = true;
+		return false;
+	}
+	seq = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 |
+	      (uint32_t)tcp[6] << 8 | tcp[7];
+	if (d->t->in_recovery && !d->at_recover && seq == d->t->recover) {
+		d->at_recover = true;
+		return false;
+	}
+	return true;
+}
+
 static bool received(void *ctx)
 {
 	struct peer *p = ctx;
@@ -121,8 +150,10 @@ static bool received(void *ctx)
 
 /* the client sends size bytes with a congestion window of cwnd_segs
  * segments; its first data segment is lost */
-static void small_flight(const char *name, size_t size, uint32_t cwnd_segs)
+static void small_flight(const char *name, size_t size, uint32_t cwnd_segs,
+			 bool lose_at_recover)
 {
+	struct recover_drop rd = {0};
 	struct peer p[2];
 	struct acceptor a;
 	struct net_stats st;
@@ -140,6 +171,11 @@ static void small_flight(const char *name, size_t size, uint32_t cwnd_segs)
 	p[0].t->cwnd = p[0].t->ssthresh = cwnd_segs * p[0].t->mss;
 	L.filter = drop_first_data;
 	L.filter_ctx = &dropped;
+	if (lose_at_recover) {
+		rd.t = p[0].t;
+		L.filter = drop_at_recover;
+		L.filter_ctx = &rd;
+	}
 	p[0].tx = data[0];
 	p[0].tx_len = size;
 	start = L.now;
@@ -147,11 +183,14 @@ static void small_flight(const char *name, size_t size, uint32_t cwnd_segs)
 	/* the minimum RTO is 200 ms: done in less, the timer played no part */
 	ok_ = nl_run(&L, received, p, 150 * NL_MS);
 	net_get_stats(L.s[0], &st);
+	if (lose_at_recover)
+		dropped = rd.at_recover;
 	ok(dropped && ok_ && memcmp(p[1].rx, data[0], size) == 0,
 	   "%s: %zu bytes intact in %.1f ms, under the minimum RTO", name, size,
 	   (double)(L.now - start) / 1e6);
-	ok(st.tcp_fast_retransmits == 1, "%s: by one fast retransmit (%llu)",
-	   name, (unsigned long long)st.tcp_fast_retransmits);
+	ok(st.tcp_fast_retransmits == 1u + lose_at_recover,
+	   "%s: by fast retransmits (%llu)", name,
+	   (unsigned long long)st.tcp_fast_retransmits);
 	L.filter = NULL;
 	net_tcp_close(p[0].t);
 	net_tcp_close(p[1].t);
@@ -187,9 +226,11 @@ int main(void)
 		run_seed(name, 50000, 0, 0, 0x9e3779b9ULL * i);
 	}
 	small_flight("early retransmit: 2 segments, nothing more to send", 2000,
-		     10);
+		     10, false);
 	small_flight("limited transmit: cwnd of 2 segments, more to send",
-		     64 << 10, 2);
+		     64 << 10, 2, false);
+	small_flight("after fast recovery, the segment at recover lost",
+		     256 << 10, 10, true);
 	free(data[0]);
 	free(data[1]);
 	return done_testing();
