@@ -65,7 +65,6 @@ impair_start() {
 
 # the nft ruleset for loss and duplication percentages $1 and $2
 impair_nft() {
-	local pick
 	echo "table netdev impair {"
 	echo "counter lost_to_node {}; counter lost_from_node {}"
 	echo "counter dup_to_node {}"
@@ -78,8 +77,8 @@ impair_nft() {
 	printf "}\n}\n"
 	echo "table ip impair { counter dup_from_node {}"
 	echo "chain prerouting { type filter hook prerouting priority -300;"
-	pick="iifname \"$TAP\" numgen random mod 100 < $2"
-	[ "$2" -gt 0 ] && echo "$pick counter name dup_from_node dup to $HOST device \"lo\""
+	[ "$2" -gt 0 ] && echo "iifname \"$TAP\" numgen random mod 100 < $2" \
+		"counter name dup_from_node dup to $HOST device \"lo\""
 	printf "}\n}\n"
 }
 
