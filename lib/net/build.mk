@@ -47,15 +47,17 @@ $(NET_TAPNODE): $(BUILD)/host/tests/net/tapnode.o $(NET_HOST_A) \
 	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
 
 # Linux's side of the impairment tests (tests/net/impair.sh): reorders
-# what netfilter queues to it.  Needs Debian's libnetfilter-queue-dev; where
-# it is absent, the reordering tests say so and skip.
+# what netfilter queues to it.  Needs Debian's libnetfilter-queue-dev and
+# libmnl-dev; where they are absent, the fault tests say so and skip.
 NET_NFQREORDER := $(BUILD)/tests/net/nfqreorder
 $(NET_NFQREORDER): $(BUILD)/host/tests/net/nfqreorder.o
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(HOST_CC) -o $@ $^ -lnetfilter_queue -lmnl
 ifneq ($(wildcard /usr/include/libnetfilter_queue/libnetfilter_queue.h),)
+ifneq ($(wildcard /usr/include/libmnl/libmnl.h),)
 TEST_DEPS += $(NET_NFQREORDER)
+endif
 endif
 
 # The libFuzzer target: raw frames into a stack with open sockets.
