@@ -78,5 +78,6 @@ TEST_BINS += $(BUILD)/tests/unit/platdev_net.t
 # Code that runs once at boot, per host request or on a fault, never per
 # event, is built for size: every image carries it.
 $(foreach f,kernel/ctl.c kernel/init.c kernel/main.c kernel/platdev.c \
-	kernel/kfault.c kernel/log.c kernel/device.c kernel/libc/stdlib.c,\
+	kernel/kfault.c kernel/log.c kernel/device.c kernel/libc/stdlib.c \
+	kernel/libc/format.c,\
 	$(eval CFLAGS_$(f) += -Os))
