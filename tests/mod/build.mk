@@ -134,7 +134,8 @@ $(MOD_T)/wasm_modules.t: $(call host_objs,tests/mod/wasm_modules.c \
 		tests/mod/harness.c tests/mod/testapi.c) $(MOD_T)/test_exports.o \
 		$(MOD_T)/wasm_test_exports.o $(KERNEL_FAKEPLAT_O) $(MOD_HOST_A) \
 		$(KERNEL_HOST_A) $(WASM_HOST_A) \
-		| $(MOD_WASM_FIXTURES) $(MODULES_WASM) $(MODULES_NATIVE)
+		| $(MOD_WASM_FIXTURES) $(MODULES_WASM) $(MODULES_NATIVE) \
+		$(INTEG_INBOX)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(HOST_CC) -o $@ $(filter %.o,$^) -Wl,--start-group \
