@@ -17,8 +17,9 @@ trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$GRAFT_RUNTIME_DIR" 
 for f in $G $B/images/modhost.unix $M/inbox-v1.wasm $M/inbox-v2.wasm $M/inbox-v1.o $M/inbox-v2.o; do
 	[ -e $f ] || { echo "1..0 # SKIP $f not built (make test-build)"; exit 0; }
 done
-targets="unix"
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then targets="unix hvt"; else echo "# hvt skipped: no usable /dev/kvm"; fi
+. tests/lib/targets.sh
+targets_available unix hvt
+targets=$TARGETS
 
 req() { local cmd=$1; shift; timeout 40 $G $cmd "$name" "$@" 2>&1; }
 wait_for() {
