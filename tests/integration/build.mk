@@ -3,7 +3,7 @@
 # exports (no test API: what any module author has).
 INTEG_MOD_DIR := $(BUILD)/tests/integration/modules
 INTEG_INBOX := $(foreach v,1 2,$(INTEG_MOD_DIR)/inbox-v$(v).o \
-	$(INTEG_MOD_DIR)/inbox-v$(v).wasm)
+	$(INTEG_MOD_DIR)/inbox-v$(v).wasm) $(INTEG_MOD_DIR)/inbox-v3.wasm
 INTEG_MODS := $(patsubst tests/integration/modules/%.c,$(INTEG_MOD_DIR)/%.o,\
 	$(filter-out %/counter.c %/inbox.c,\
 	$(wildcard tests/integration/modules/*.c))) \
@@ -27,8 +27,8 @@ $(INTEG_MOD_DIR)/counter_v%.o: tests/integration/modules/counter.c \
 
 TEST_DEPS += $(INTEG_MODS)
 
-# inbox.c four ways: version 1 keeps its messages, version 2 takes them;
-# each native and bytecode.
+# inbox.c five ways: version 1 keeps its messages, version 2 takes them,
+# each native and bytecode; version 3 (bytecode) has no message callback.
 $(INTEG_MOD_DIR)/inbox-v%.o: tests/integration/modules/inbox.c \
 		$(MODULES_BUILD) $(MOD_MKEXPORTS)
 	@mkdir -p $(@D)
@@ -40,5 +40,5 @@ $(INTEG_MOD_DIR)/inbox-v%.wasm: tests/integration/modules/inbox.c \
 		$(MODULES_BUILD)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  WASMMOD $@")
-	$(Q)sh tools/graft-module-build.sh --wasm $(if $(filter 2,$*),-D INBOX_V2) \
-		-o $@ $<
+	$(Q)sh tools/graft-module-build.sh --wasm \
+		$(if $(filter 1,$*),,-D INBOX_V$*) -o $@ $<

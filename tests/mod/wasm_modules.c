@@ -275,6 +275,32 @@ static void test_mailbox_upgrade(void)
 	is_int(mod_unload("inbox", err, sizeof(err)), 0, "inbox unloads");
 }
 
+/* A new version without a message callback cannot take the old one's
+ * messages: they are freed, and the log says so. */
+static void test_mailbox_dropped(void)
+{
+	struct harness_heap before, after;
+
+	reset_seen();
+	harness_heap(&before);
+	load("tests/integration/modules/inbox-v1.wasm", NULL);
+	mod_msg_send("inbox", "a", 1);
+	mod_msg_send("inbox", "b", 1);
+	is_int(upgrade("tests/integration/modules/inbox-v3.wasm", NULL), 0,
+	       "inbox 1 upgrades to version 3, which has no message callback");
+	ok(contains(fakeplat_console(),
+		    "module 'inbox': 2 queued messages dropped at upgrade: "
+		    "version 3 has no message callback"),
+	   "the log says how many messages were dropped, and why");
+	is_int(mod_msg_send("inbox", "c", 1), GRAFT_ENOENT,
+	       "version 3 takes no new message either");
+	is_int(mod_unload("inbox", err, sizeof(err)), 0, "inbox unloads");
+	harness_heap(&after);
+	ok(after.live == before.live && after.bytes == before.bytes,
+	   "the dropped messages were freed (%ld, %zu bytes; before %ld, %zu)",
+	   after.live, after.bytes, before.live, before.bytes);
+}
+
 static void trap_case(const char *what, const char *reason)
 {
 	char want[160];
@@ -648,6 +674,7 @@ int main(int argc, char **argv)
 	test_ticker_upgrade("modules/ticker.wasm", "modules/ticker-v2.o");
 	test_messages();
 	test_mailbox_upgrade();
+	test_mailbox_dropped();
 	test_traps();
 	test_blkserve();
 	test_udpecho();

@@ -5,6 +5,8 @@
  * had not got round to it when the upgrade came; version 2 (-DINBOX_V2)
  * takes each and sends it to the host as "v2 got: MESSAGE".  So what the
  * host reads back after an upgrade is what was queued for version 1.
+ * Version 3 (-DINBOX_V3, bytecode only) has no message callback, so
+ * cannot take them.
  */
 #include <graft/modapi.h>
 #include <graft/module.h>
@@ -26,12 +28,14 @@ static void inbox_message(void)
 		graft_mod_send(GRAFT_MOD_HOST, reply, 8 + (size_t)n);
 	}
 }
+GRAFT_MODULE_MESSAGE(inbox_message);
+#elif defined(INBOX_V3)
+GRAFT_MODULE("inbox", "3", "MIT");
 #else
 GRAFT_MODULE("inbox", "1", "MIT");
 
 static void inbox_message(void)
 {
 }
-#endif
-
 GRAFT_MODULE_MESSAGE(inbox_message);
+#endif
