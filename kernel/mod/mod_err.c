@@ -26,11 +26,13 @@ int mod_fail(struct mod_err *e, int rc, const char *fmt, ...)
 		return rc;
 	n = snprintf(e->buf, e->len,
 		     "module '%s': ", e->label ? e->label : "(unnamed)");
-	if (n < 0 || (size_t)n >= e->len)
-		return rc;
-	va_start(ap, fmt);
-	vsnprintf(e->buf + n, e->len - (size_t)n, fmt, ap);
-	va_end(ap);
+	if (n < 0)
+		e->buf[0] = '\0';
+	else if ((size_t)n < e->len) {
+		va_start(ap, fmt);
+		vsnprintf(e->buf + n, e->len - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
 	printable_only(e->buf);
 	return rc;
 }

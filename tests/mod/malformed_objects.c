@@ -98,6 +98,10 @@ static void test_truncated(void)
 	is_int(bad, 0, "every truncation of the object is refused cleanly");
 	refused(good, 10, GRAFT_EFORMAT, "module 'bad.o': truncated: 10 bytes",
 		"a 10-byte object: truncated");
+	mod_load(good, 10, &(struct mod_load_opts){.source = "two\nlines.o"},
+		 NULL, err, sizeof(err));
+	ok(strncmp(err, "module 'two?lines.o': truncated: 10 bytes", 41) == 0,
+	   "a source name with a newline is shown with '?': %s", err);
 }
 
 static void test_header(void)
