@@ -10,7 +10,7 @@
 # that the faults really happened.  tapnode's own injector (-f) then runs
 # the same cases once more: its reordering holds a frame back behind just
 # the next one, and it also reorders the node's ARP and pure ACKs.
-NET_PREFIX=gi
+NET_PREFIX=${NET_PREFIX:-gi}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/impair.sh"
 net_require socat sha256sum tc
