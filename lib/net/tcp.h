@@ -37,6 +37,7 @@ enum tcp_state {
 #define TCP_OOO_MAX 16
 #define TCP_SACK_MAX 16	     /* ranges in the sender's scoreboard */
 #define TCP_SACK_DUPTHRESH 3 /* RFC 6675's DupThresh */
+#define TCP_REXMIT_LOG 32    /* retransmissions watched per recovery */
 #define TCP_NEVER UINT64_MAX
 #define TCP_INIT_RTO_NS (1000 * NET_MS)
 #define TCP_MAX_RTO_NS (60000 * NET_MS)
@@ -53,6 +54,11 @@ struct tcp_ring {
 
 struct tcp_range {
 	uint32_t lo, hi; /* sequence numbers, [lo, hi) */
+};
+
+/* a retransmission in SACK recovery, and snd_max when it went out */
+struct tcp_rexmit {
+	uint32_t lo, hi, mark;
 };
 
 struct net_tcp {
@@ -83,6 +89,8 @@ struct net_tcp {
 	struct tcp_range sacked[TCP_SACK_MAX];
 	unsigned n_sacked;
 	uint32_t high_rxt; /* resent in this recovery up to here */
+	struct tcp_rexmit rexmits[TCP_REXMIT_LOG]; /* oldest first */
+	unsigned n_rexmits;
 	bool fin_queued;
 	uint32_t fin_seq;
 
@@ -164,6 +172,10 @@ bool tcp_sack_next_hole(const struct net_tcp *t, bool rule3, uint32_t *seq,
 			uint32_t *len);
 /* past a SACKed range starting at seq: where sending should go on */
 uint32_t tcp_sack_skip(const struct net_tcp *t, uint32_t seq);
+/* remember a retransmission of [seq, seq + n) in recovery */
+void tcp_sack_log_rexmit(struct net_tcp *t, uint32_t seq, uint32_t n);
+/* resend what was resent in this recovery and is lost again */
+void tcp_sack_lost_rexmits(struct net_tcp *t);
 
 /* output (tcp_output.c) */
 void tcp_output(struct net_tcp *t);

@@ -200,16 +200,20 @@ static void syn_sent_input(struct net_tcp *t, const struct wire_ipv4 *ip,
 	tcp_notify(t, t->cb.on_connected);
 }
 
+/* the window is what we advertised, even where the buffer has less room
+ * now (tcp_adv_window rounds up to the scale, and never shrinks it): a
+ * peer that filled it sends its ACKs from the right edge, and dropping
+ * those would leave our data unacknowledged for as long as it waits */
 static bool acceptable(struct net_tcp *t, uint32_t seq, uint32_t len)
 {
 	uint32_t wnd = t->rcvbuf.buf ? tcp_rcv_space(t) : t->s->cfg.tcp_rcvbuf;
-	uint32_t end = t->rcv_nxt + wnd;
+	uint32_t end;
 
-	if (len == 0) {
-		if (wnd == 0)
-			return seq == t->rcv_nxt;
-		return seq_ge(seq, t->rcv_nxt) && seq_lt(seq, end);
-	}
+	if (t->rcvbuf.buf && seq_gt(t->rcv_adv, t->rcv_nxt + wnd))
+		wnd = t->rcv_adv - t->rcv_nxt;
+	end = t->rcv_nxt + wnd;
+	if (len == 0)
+		return seq_ge(seq, t->rcv_nxt) && seq_le(seq, end);
 	if (wnd == 0)
 		return seq == t->rcv_nxt; /* ACK processed, data dropped */
 	return (seq_ge(seq, t->rcv_nxt) && seq_lt(seq, end)) ||
@@ -332,6 +336,7 @@ static void enter_recovery(struct net_tcp *t)
 	/* RFC 6675 5 (4): the first hole goes at once, whatever the pipe */
 	t->cwnd = t->ssthresh;
 	t->high_rxt = t->snd_una;
+	t->n_rexmits = 0;
 	if (tcp_sack_next_hole(t, true, &seq, &len))
 		tcp_retransmit_at(t, seq, len);
 	else
@@ -376,6 +381,8 @@ static bool process_ack(struct net_tcp *t, const struct wire_tcp *h)
 	if (t->sack_ok && newly_sacked && !t->in_recovery &&
 	    may_fast_retransmit(t) && tcp_sack_is_lost(t, t->snd_una))
 		enter_recovery(t);
+	else if (t->sack_ok && t->in_recovery)
+		tcp_sack_lost_rexmits(t);
 	if (seq_lt(t->snd_wl1, h->seq) ||
 	    (t->snd_wl1 == h->seq && seq_le(t->snd_wl2, h->ack))) {
 		t->snd_wnd = wnd;

@@ -184,6 +184,7 @@ uint32_t tcp_retransmit_at(struct net_tcp *t, uint32_t seq, uint32_t len)
 	n = send_at(t, seq, len);
 	if (seq_lt(t->high_rxt, seq + n))
 		t->high_rxt = seq + n;
+	tcp_sack_log_rexmit(t, seq, n);
 	t->rtt_timing = false;
 	return n;
 }

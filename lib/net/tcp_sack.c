@@ -11,6 +11,11 @@
  * claim data never sent.  A peer may still drop what it SACKed (reneging,
  * RFC 2018 8): the timer's go-back-N clears the scoreboard, and nothing
  * is freed from the send ring before the cumulative ACK covers it.
+ *
+ * RFC 6675 alone leaves a lost retransmission to the timer.  As Linux
+ * does, each retransmission remembers snd_max when it went out; once
+ * DupThresh segments' worth sent after it are SACKed while it is still a
+ * hole, it was lost too and goes again.
  */
 #include <string.h>
 #include "tcp.h"
@@ -46,6 +51,7 @@ uint32_t tcp_sack_opt_len(const struct net_tcp *t)
 void tcp_sack_clear(struct net_tcp *t)
 {
 	t->n_sacked = 0;
+	t->n_rexmits = 0;
 }
 
 /* forget what the cumulative ACK now covers */
@@ -244,4 +250,41 @@ uint32_t tcp_sack_skip(const struct net_tcp *t, uint32_t seq)
 		    seq_lt(seq, t->sacked[i].hi))
 			return t->sacked[i].hi;
 	return seq;
+}
+
+void tcp_sack_log_rexmit(struct net_tcp *t, uint32_t seq, uint32_t n)
+{
+	if (!n)
+		return;
+	if (t->n_rexmits == TCP_REXMIT_LOG)
+		return; /* the oldest hold snd_una back: keep them */
+	t->rexmits[t->n_rexmits].lo = seq;
+	t->rexmits[t->n_rexmits].hi = seq + n;
+	t->rexmits[t->n_rexmits].mark = t->snd_max;
+	t->n_rexmits++;
+}
+
+void tcp_sack_lost_rexmits(struct net_tcp *t)
+{
+	unsigned i = 0;
+
+	while (i < t->n_rexmits) {
+		struct tcp_rexmit r = t->rexmits[i];
+		uint32_t lo = seq_lt(r.lo, t->snd_una) ? t->snd_una : r.lo;
+
+		lo = tcp_sack_skip(t, lo);
+		if (seq_lt(lo, r.hi) && !tcp_sack_is_lost(t, r.mark)) {
+			i++;
+			continue;
+		}
+		/* acknowledged, or lost again: drop the record (a resend
+		 * logs itself anew, at the end) */
+		t->n_rexmits--;
+		memmove(t->rexmits + i, t->rexmits + i + 1,
+			(t->n_rexmits - i) * sizeof(t->rexmits[0]));
+		if (seq_lt(lo, r.hi)) {
+			t->s->st.tcp_sack_lost_rexmits++;
+			tcp_retransmit_at(t, lo, min32(r.hi - lo, t->mss));
+		}
+	}
 }
