@@ -182,10 +182,76 @@ static void small_flight(const char *name, size_t size, uint32_t cwnd_segs,
 	nl_free(&L);
 }
 
+/* drops the client's 20th, 23rd and 26th data frames: three holes in
+ * one window */
+static bool lose_three(struct netlink *l, int from, const uint8_t *f,
+		       size_t len, void *ctx)
+{
+	unsigned *n = ctx;
+
+	if (from != 0 || len <= 100)
+		return true;
+	++*n;
+	return *n != 20 && *n != 23 && *n != 26;
+}
+
+/* the client sends 256 KiB with a window of 40 segments, 10 ms each way,
+ * losing three segments of one window; returns the time it took */
+static uint64_t three_holes(bool no_sack)
+{
+	struct net_config cfg = { .tcp_no_sack = no_sack };
+	const char *name = no_sack ? "3 holes in a window, no SACK"
+				   : "3 holes in a window, SACK";
+	struct peer p[2];
+	struct acceptor a;
+	struct net_stats st;
+	unsigned frames = 0;
+	uint64_t start, took;
+	bool ok_;
+
+	nl_init(&L, &cfg);
+	L.delay_ns = 10 * NL_MS;
+	peer_connect_pair(&L, p, &a, 5003);
+	p[0].t->cwnd = p[0].t->ssthresh = 40 * p[0].t->mss;
+	L.filter = lose_three;
+	L.filter_ctx = &frames;
+	p[0].tx = data[0];
+	p[0].tx_len = 256 << 10;
+	start = L.now;
+	peer_pump(&p[0]);
+	ok_ = nl_run(&L, received, p, 10000 * NL_MS);
+	took = L.now - start;
+	net_get_stats(L.s[0], &st);
+	ok(ok_ && memcmp(p[1].rx, data[0], p[0].tx_len) == 0,
+	   "%s: intact in %.0f ms", name, (double)took / 1e6);
+	ok(st.tcp_timeouts == 0, "%s: no timeout (%llu)", name,
+	   (unsigned long long)st.tcp_timeouts);
+	if (!no_sack) {
+		ok(st.tcp_fast_retransmits == 1 && st.tcp_sack_rexmits == 3 &&
+			   st.tcp_retransmits == 3,
+		   "%s: one recovery resends the three holes, nothing else "
+		   "(%llu recoveries, %llu resent)",
+		   name, (unsigned long long)st.tcp_fast_retransmits,
+		   (unsigned long long)st.tcp_retransmits);
+	} else {
+		diag("%s: %llu recoveries, %llu resent", name,
+		     (unsigned long long)st.tcp_fast_retransmits,
+		     (unsigned long long)st.tcp_retransmits);
+	}
+	L.filter = NULL;
+	net_tcp_close(p[0].t);
+	net_tcp_close(p[1].t);
+	net_tcp_close(a.l);
+	nl_run(&L, NULL, NULL, 100 * NL_MS);
+	free(p[1].rx);
+	nl_free(&L);
+	return took;
+}
+
 int main(void)
 {
 	uint32_t x = 12345;
-	uint64_t to_sack = 0, to_reno = 0;
+	uint64_t to_sack = 0, to_reno = 0, t_sack, t_reno;
 	unsigned i, k;
 
 	for (k = 0; k < 2; k++) {
@@ -221,6 +287,12 @@ int main(void)
 		     64 << 10, 2, false);
 	small_flight("after fast recovery, the segment at recover lost",
 		     256 << 10, 10, true);
+	t_sack = three_holes(false);
+	t_reno = three_holes(true);
+	ok(t_sack < t_reno,
+	   "3 holes in a window: SACK repairs them sooner than NewReno "
+	   "(%.0f ms against %.0f ms)",
+	   (double)t_sack / 1e6, (double)t_reno / 1e6);
 	free(data[0]);
 	free(data[1]);
 	return done_testing();
