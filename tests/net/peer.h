@@ -150,7 +150,8 @@ static inline size_t make_tcp_frame_sack(uint8_t *f, int from, uint16_t sport,
 	if (n_sack)
 		memcpy(h.sack, sack, n_sack * sizeof(*sack));
 	h.payload_len = len;
-	memcpy(tcp + wire_tcp_hlen(&h), data, len);
+	if (len)
+		memcpy(tcp + wire_tcp_hlen(&h), data, len);
 	wire_tcp_emit(tcp, src, dst, &h);
 	memset(&ip, 0, sizeof(ip));
 	ip.ttl = 64;

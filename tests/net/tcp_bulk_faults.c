@@ -134,6 +134,19 @@ static bool lose_planned(struct netlink *l, int from, const uint8_t *f,
 	return true;
 }
 
+/* close both ends and the listener, and free the link */
+static void close_pair(struct peer *p, struct acceptor *a)
+{
+	L.filter = NULL;
+	net_tcp_close(p[0].t);
+	net_tcp_close(p[1].t);
+	net_tcp_close(a->l);
+	nl_run(&L, NULL, NULL, 100 * NL_MS);
+	free(p[0].rx);
+	free(p[1].rx);
+	nl_free(&L);
+}
+
 static bool received(void *ctx)
 {
 	struct peer *p = ctx;
@@ -173,13 +186,7 @@ static void small_flight(const char *name, size_t size, uint32_t cwnd_segs,
 	ok(st.tcp_fast_retransmits == 1u + at_recover,
 	   "%s: by fast retransmits (%llu)", name,
 	   (unsigned long long)st.tcp_fast_retransmits);
-	L.filter = NULL;
-	net_tcp_close(p[0].t);
-	net_tcp_close(p[1].t);
-	net_tcp_close(a.l);
-	nl_run(&L, NULL, NULL, 100 * NL_MS);
-	free(p[1].rx);
-	nl_free(&L);
+	close_pair(p, &a);
 }
 
 /* drops the client's 20th, 23rd and 26th data frames: three holes in
@@ -238,13 +245,7 @@ static uint64_t three_holes(bool no_sack)
 		     (unsigned long long)st.tcp_fast_retransmits,
 		     (unsigned long long)st.tcp_retransmits);
 	}
-	L.filter = NULL;
-	net_tcp_close(p[0].t);
-	net_tcp_close(p[1].t);
-	net_tcp_close(a.l);
-	nl_run(&L, NULL, NULL, 100 * NL_MS);
-	free(p[1].rx);
-	nl_free(&L);
+	close_pair(p, &a);
 	return took;
 }
 

@@ -339,6 +339,7 @@ static void test_sack_blocks_sent(void)
 	ok(w.n == 3 && w.b[0].lo == base + 1000 && w.b[1].lo == base + 800,
 	   "and only once");
 	L.filter = NULL;
+	free(p[1].rx);
 	nl_free(&L);
 }
 
