@@ -323,11 +323,11 @@ static void enter_recovery(struct net_tcp *t)
 {
 	uint32_t flight = t->snd_max - t->snd_una, seq, len;
 
-		t->ssthresh = max32(flight / 2, 2 * t->mss);
-		t->recover = t->snd_max;
-		t->recover_by_timer = false;
-		t->in_recovery = true;
-		t->s->st.tcp_fast_retransmits++;
+	t->ssthresh = max32(flight / 2, 2 * t->mss);
+	t->recover = t->snd_max;
+	t->recover_by_timer = false;
+	t->in_recovery = true;
+	t->s->st.tcp_fast_retransmits++;
 	if (!t->sack_ok) {
 		tcp_retransmit_first(t);
 		t->cwnd = t->ssthresh + t->dupacks * t->mss;

@@ -224,8 +224,7 @@ static bool send_next(struct net_tcp *t, uint32_t room)
 {
 	struct net_stack *s = t->s;
 	uint32_t inflight = t->snd_nxt - t->snd_una;
-	uint32_t off = t->snd_nxt - t->snd_una;
-	uint32_t avail = off < data_end(t) ? data_end(t) - off : 0;
+	uint32_t avail = inflight < data_end(t) ? data_end(t) - inflight : 0;
 	uint32_t n;
 
 	/* sender SWS avoidance: no small segment while data is in flight
@@ -286,8 +285,7 @@ static bool window_output(struct net_tcp *t)
 		uint32_t wnd = min32(t->snd_wnd, t->cwnd + limited_transmit(t));
 		uint32_t inflight;
 
-		/* after a timeout, go back only over what the peer holds
-		 * not */
+		/* resending after a timeout: skip what the peer holds */
 		if (t->sack_ok)
 			t->snd_nxt = tcp_sack_skip(t, t->snd_nxt);
 		inflight = t->snd_nxt - t->snd_una;
