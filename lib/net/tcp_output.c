@@ -1,6 +1,9 @@
 /*
  * TCP output: segments are built straight in the stack's transmit frame
- * (payload copied once from the send ring) and handed to IPv4.
+ * (payload copied once from the send ring) and handed to IPv4.  On a
+ * device with offloads the checksum is left for the device to complete,
+ * and with TSO a segment carries up to seg_max bytes (a multiple of the
+ * mss, up to 64 KiB) that the device cuts into mss-sized ones.
  * tcp_output() sends what the peer's window, the congestion window and
  * sender silly-window avoidance allow, then the FIN, and otherwise a pure
  * ACK if one is owed.  In SACK recovery (RFC 6675) the pipe, not the
@@ -39,8 +42,11 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 {
 	struct net_stack *s = t->s;
 	struct wire_tcp h;
+	struct net_tx_offload off = {0};
 	uint8_t *p = net_tx_payload(s);
 	bool syn = flags & WIRE_TCP_SYN;
+	uint32_t piece;
+	size_t hl;
 
 	memset(&h, 0, sizeof(h));
 	h.sport = t->lport;
@@ -74,7 +80,18 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 	if (len)
 		tcp_ring_read_at(&t->sndbuf, data_off, p + wire_tcp_hlen(&h),
 				 len);
-	wire_tcp_emit(p, t->lip, t->rip, &h);
+	if (s->dev->offloads & GRAFT_NET_OFF_CSUM) {
+		hl = wire_tcp_emit_partial(p, t->lip, t->rip, &h);
+		off.csum_offset = 16;
+	} else {
+		hl = wire_tcp_emit(p, t->lip, t->rip, &h);
+	}
+	/* the device repeats the header, SACK blocks too, on every piece */
+	piece = t->mss - (h.n_sack ? 4 + 8 * (uint32_t)h.n_sack : 0);
+	if (len > piece) {
+		off.gso_size = (uint16_t)piece;
+		off.hdr_len = (uint16_t)hl;
+	}
 	if (flags & WIRE_TCP_ACK) {
 		t->last_ack_sent = t->rcv_nxt;
 		if (!syn)
@@ -87,8 +104,7 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 		if (h.n_sack)
 			s->st.tcp_sack_sent++;
 	}
-	net_ipv4_output(s, t->lip, t->rip, WIRE_IP_TCP, p,
-			wire_tcp_hlen(&h) + len);
+	net_ipv4_output_off(s, t->lip, t->rip, WIRE_IP_TCP, p, hl + len, &off);
 }
 
 void tcp_send_syn(struct net_tcp *t)
@@ -159,9 +175,16 @@ static uint32_t send_at(struct net_tcp *t, uint32_t seq, uint32_t room)
 	bool fin = false;
 
 	if (off < data_end(t))
-		n = min32(min32(data_end(t) - off,
-				t->mss - tcp_sack_opt_len(t)),
+	if (off < data_end(t)) {
+		/* SACK blocks take their room out of every mss */
+		uint32_t mss = t->mss - tcp_sack_opt_len(t);
+		n = min32(min32(data_end(t) - off, t->seg_max / t->mss * mss),
 			  room);
+		/* a large segment is cut into whole mss, but for the data's
+		 * end */
+		if (n > mss && off + n < data_end(t))
+			n -= n % mss;
+	}
 	if (t->fin_queued && fin_state(t) && seq + n == t->fin_seq)
 		fin = true;
 	if (n == 0 && !fin)

@@ -32,10 +32,10 @@ sack_ack() {
 		shift 2
 	done
 }
-seed() { # seed name records...
+seed() { # seed name records...: a first byte of 0 (no offloads)
 	local name=$1
 	shift
-	printf "$(printf '%s' "$*" | tr -d ' ' | sed 's/../\\x&/g')" \
+	printf "$(printf '00%s' "$*" | tr -d ' ' | sed 's/../\\x&/g')" \
 		>"$dir/seeds/$name"
 }
 seed sack-one "$(sack_ack 1448 2896)"

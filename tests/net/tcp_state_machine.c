@@ -280,7 +280,7 @@ static bool watch_sack(struct netlink *l, int from, const uint8_t *f,
 
 	if (from != 1 || len < off ||
 	    wire_tcp_parse(f + off, len - off, NET_IP4(192, 0, 2, 2),
-			   NET_IP4(192, 0, 2, 1), &h))
+			   NET_IP4(192, 0, 2, 1), false, &h))
 		return true;
 	w->acks++;
 	w->n = h.n_sack;

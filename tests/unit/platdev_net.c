@@ -17,7 +17,7 @@
 
 /* What the next plat_net_read_batch returns. */
 static uint8_t rx_frames[PLAT_NET_BATCH_MAX][MTU + 14];
-static uint16_t rx_lens[PLAT_NET_BATCH_MAX];
+static uint32_t rx_lens[PLAT_NET_BATCH_MAX];
 static unsigned rx_count;
 static int rx_rc;
 static unsigned rx_calls;
@@ -39,7 +39,7 @@ int plat_device_info(plat_handle_t h, struct plat_device_info *info)
 	return 0;
 }
 
-int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
+int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 			unsigned max, unsigned *count)
 {
 	size_t off = 0;
@@ -57,7 +57,7 @@ int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
 }
 
 int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
-			 const uint16_t *lens, unsigned count, unsigned *sent)
+			 const uint32_t *lens, unsigned count, unsigned *sent)
 {
 	size_t off = 0;
 
