@@ -91,6 +91,7 @@ struct net_stats {
 	uint64_t tcp_sack_bad;	   /* SACK blocks ignored: outside the flight */
 	uint64_t tcp_sack_rexmits; /* holes resent in SACK recovery */
 	uint64_t tcp_sack_lost_rexmits; /* of those, resent again */
+	uint64_t tcp_sack_undos; /* recoveries D-SACKs showed spurious */
 	uint64_t frag_reassembled, frag_dropped;
 	uint64_t arp_entries;
 	uint32_t tcp_sockets;	 /* allocated now, every state */

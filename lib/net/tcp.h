@@ -91,6 +91,12 @@ struct net_tcp {
 	uint32_t high_rxt; /* resent in this recovery up to here */
 	struct tcp_rexmit rexmits[TCP_REXMIT_LOG]; /* oldest first */
 	unsigned n_rexmits;
+	/* undoing a recovery that D-SACKs show was for reordering: the
+	 * window before it, and its resends not yet D-SACKed */
+	uint32_t prior_cwnd, prior_ssthresh;
+	struct tcp_range undo[TCP_REXMIT_LOG];
+	unsigned n_undo;
+	bool undo_ok;
 	bool fin_queued;
 	uint32_t fin_seq;
 
@@ -178,6 +184,8 @@ uint32_t tcp_sack_skip(const struct net_tcp *t, uint32_t seq);
 void tcp_sack_log_rexmit(struct net_tcp *t, uint32_t seq, uint32_t n);
 /* resend what was resent in this recovery and is lost again */
 void tcp_sack_lost_rexmits(struct net_tcp *t);
+/* a SACK recovery begins: remember what undoing it would restore */
+void tcp_sack_recovery_start(struct net_tcp *t);
 
 /* output (tcp_output.c) */
 void tcp_output(struct net_tcp *t);

@@ -326,6 +326,8 @@ static void enter_recovery(struct net_tcp *t)
 {
 	uint32_t flight = t->snd_max - t->snd_una, seq, len;
 
+	if (t->sack_ok)
+		tcp_sack_recovery_start(t);
 	t->ssthresh = max32(flight / 2, 2 * t->mss);
 	t->recover = t->snd_max;
 	t->recover_by_timer = false;
@@ -339,7 +341,6 @@ static void enter_recovery(struct net_tcp *t)
 	/* RFC 6675 5 (4): the first hole goes at once, whatever the pipe */
 	t->cwnd = t->ssthresh;
 	t->high_rxt = t->snd_una;
-	t->n_rexmits = 0;
 	if (tcp_sack_next_hole(t, true, &seq, &len))
 		tcp_retransmit_at(t, seq, len);
 	else

@@ -16,6 +16,11 @@
  * does, each retransmission remembers snd_max when it went out; once
  * DupThresh segments' worth sent after it are SACKed while it is still a
  * hole, it was lost too and goes again.
+ *
+ * Reordering deep enough looks like loss.  When D-SACKs (RFC 2883) come
+ * back for every segment a recovery resent, the originals had all
+ * arrived: the recovery is undone, cwnd and ssthresh restored (as Linux
+ * does; RFC 2883 4.2).
  */
 #include <string.h>
 #include "tcp.h"
@@ -139,6 +144,50 @@ static uint32_t sack_add(struct net_tcp *t, struct tcp_range r)
 	return added;
 }
 
+void tcp_sack_recovery_start(struct net_tcp *t)
+{
+	t->prior_cwnd = t->cwnd;
+	t->prior_ssthresh = t->ssthresh;
+	t->n_undo = 0;
+	t->undo_ok = true;
+	t->n_rexmits = 0;
+}
+
+/* the first block reports a duplicate (RFC 2883 4): below the ACK, or
+ * inside the second block */
+static bool is_dsack(const struct wire_tcp *h)
+{
+	const struct wire_tcp_sack *b = h->sack;
+
+	if (!seq_lt(b[0].lo, b[0].hi))
+		return false;
+	return seq_le(b[0].hi, h->ack) ||
+	       (h->n_sack >= 2 && seq_ge(b[0].lo, b[1].lo) &&
+		seq_le(b[0].hi, b[1].hi));
+}
+
+/* a D-SACK for something the last recovery resent: that resend was not
+ * needed; none left that may have been, and the recovery is undone */
+static void sack_dsack(struct net_tcp *t, const struct wire_tcp_sack *b)
+{
+	unsigned i;
+
+	if (!t->undo_ok)
+		return;
+	for (i = 0; i < t->n_undo; i++)
+		if (seq_lt(b->lo, t->undo[i].hi) && seq_lt(t->undo[i].lo, b->hi))
+			break;
+	if (i == t->n_undo)
+		return;
+	t->undo[i] = t->undo[--t->n_undo];
+	if (t->n_undo)
+		return;
+	t->undo_ok = false;
+	t->cwnd = max32(t->cwnd, t->prior_cwnd);
+	t->ssthresh = max32(t->ssthresh, t->prior_ssthresh);
+	t->s->st.tcp_sack_undos++;
+}
+
 uint32_t tcp_sack_input(struct net_tcp *t, const struct wire_tcp *h)
 {
 	uint32_t added = 0;
@@ -148,6 +197,8 @@ uint32_t tcp_sack_input(struct net_tcp *t, const struct wire_tcp *h)
 	if (!t->sack_ok || !h->n_sack)
 		return 0;
 	t->s->st.tcp_sack_recv++;
+	if (is_dsack(h))
+		sack_dsack(t, &h->sack[0]);
 	for (i = 0; i < h->n_sack; i++) {
 		struct tcp_range r;
 		bool bad;
@@ -256,6 +307,13 @@ void tcp_sack_log_rexmit(struct net_tcp *t, uint32_t seq, uint32_t n)
 {
 	if (!n)
 		return;
+	if (t->n_undo == TCP_REXMIT_LOG) {
+		t->undo_ok = false; /* too many to tell */
+	} else {
+		t->undo[t->n_undo].lo = seq;
+		t->undo[t->n_undo].hi = seq + n;
+		t->n_undo++;
+	}
 	if (t->n_rexmits == TCP_REXMIT_LOG)
 		return; /* the oldest hold snd_una back: keep them */
 	t->rexmits[t->n_rexmits].lo = seq;

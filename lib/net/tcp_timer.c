@@ -44,6 +44,7 @@ static void rexmit_timeout(struct net_tcp *t)
 	t->snd_nxt = t->snd_una;
 	/* the peer may have dropped what it SACKed (RFC 2018 8) */
 	tcp_sack_clear(t);
+	t->undo_ok = false;
 	s->st.tcp_timeouts++;
 	t->in_recovery = false;
 	t->dupacks = 0;

@@ -396,7 +396,7 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"tapnode: rx %llu tx %llu bad %llu dropped %llu; tcp "
 		"retransmits %llu fast %llu timeouts %llu rst %llu; sack sent "
-		"%llu received %llu bad %llu holes resent %llu; frag "
+		"%llu received %llu bad %llu holes resent %llu undone %llu; frag "
 		"reassembled %llu dropped %llu; connections %u total, %u "
 		"open\n",
 		(unsigned long long)st.rx_frames,
@@ -410,6 +410,7 @@ int main(int argc, char **argv)
 		(unsigned long long)st.tcp_sack_recv,
 		(unsigned long long)st.tcp_sack_bad,
 		(unsigned long long)st.tcp_sack_rexmits,
+		(unsigned long long)st.tcp_sack_undos,
 		(unsigned long long)st.frag_reassembled,
 		(unsigned long long)st.frag_dropped, conns_total, conns_open);
 	for (struct net_tcp *t = stack->tcp_list; t; t = t->next)

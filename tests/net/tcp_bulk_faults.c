@@ -65,15 +65,17 @@ static uint64_t run_seed(const char *name, uint32_t loss, uint32_t reorder,
 	max_wnd = p[0].t->max_snd_wnd;
 	timeouts = st0.tcp_timeouts + st1.tcp_timeouts;
 	diag("%s: %.1f s simulated, %llu frames, %llu dropped, retransmits "
-	     "%llu+%llu (fast %llu+%llu, timeouts %llu), max queued %llu, "
-	     "peer window %u",
+	     "%llu+%llu (fast %llu+%llu, timeouts %llu, undone %llu), max "
+	     "queued %llu, peer window %u",
 	     name, (double)(L.now - 1000 * NL_MS) / 1e9,
 	     (unsigned long long)L.frames, (unsigned long long)L.dropped,
 	     (unsigned long long)st0.tcp_retransmits,
 	     (unsigned long long)st1.tcp_retransmits,
 	     (unsigned long long)st0.tcp_fast_retransmits,
 	     (unsigned long long)st1.tcp_fast_retransmits,
-	     (unsigned long long)timeouts, (unsigned long long)L.max_queued,
+	     (unsigned long long)timeouts,
+	     (unsigned long long)(st0.tcp_sack_undos + st1.tcp_sack_undos),
+	     (unsigned long long)L.max_queued,
 	     max_wnd);
 	ok(p[0].t->sack_ok == !no_sack, "%s: SACK %s", name,
 	   no_sack ? "off" : "on");
@@ -249,6 +251,63 @@ static uint64_t three_holes(bool no_sack)
 	return took;
 }
 
+/* holds the client's 5th data frame back (it is dropped here, and
+ * delivered late by the test) */
+struct late_frame {
+	unsigned n;
+	uint8_t f[2048];
+	size_t len;
+};
+
+static bool hold_fifth(struct netlink *l, int from, const uint8_t *f,
+		       size_t len, void *ctx)
+{
+	struct late_frame *d = ctx;
+
+	if (from != 0 || len <= 100 || ++d->n != 5 || len > sizeof(d->f))
+		return true;
+	memcpy(d->f, f, len);
+	d->len = len;
+	return false;
+}
+
+/* reordering, not loss: the 5th segment arrives after its resend; the
+ * D-SACK for it undoes the recovery (cwnd and ssthresh come back) */
+static void late_original(void)
+{
+	struct late_frame late = { 0 };
+	struct peer p[2];
+	struct acceptor a;
+	struct net_stats st;
+	uint32_t cwnd;
+
+	nl_init(&L, NULL);
+	peer_connect_pair(&L, p, &a, 5004);
+	cwnd = p[0].t->cwnd = p[0].t->ssthresh = 20 * p[0].t->mss;
+	L.filter = hold_fifth;
+	L.filter_ctx = &late;
+	p[0].tx = data[0];
+	p[0].tx_len = 20 * p[0].t->mss;
+	peer_pump(&p[0]);
+	nl_run(&L, received, p, 1000 * NL_MS);
+	net_get_stats(L.s[0], &st);
+	ok(late.len && st.tcp_fast_retransmits == 1 &&
+		   p[0].t->ssthresh < cwnd,
+	   "late segment: taken for lost, one recovery (ssthresh %u)",
+	   p[0].t->ssthresh);
+	nl_inject(&L, 1, late.f, late.len);
+	nl_run(&L, NULL, NULL, 10 * NL_MS);
+	net_get_stats(L.s[0], &st);
+	ok(st.tcp_sack_undos == 1 && p[0].t->ssthresh == cwnd &&
+		   p[0].t->cwnd >= cwnd,
+	   "its D-SACK undoes the recovery (cwnd %u, ssthresh %u)",
+	   p[0].t->cwnd, p[0].t->ssthresh);
+	ok(p[1].rx_len == p[0].tx_len &&
+		   memcmp(p[1].rx, data[0], p[0].tx_len) == 0,
+	   "late segment: data intact");
+	close_pair(p, &a);
+}
+
 int main(void)
 {
 	uint32_t x = 12345;
@@ -288,6 +347,7 @@ int main(void)
 		     64 << 10, 2, false);
 	small_flight("after fast recovery, the segment at recover lost",
 		     256 << 10, 10, true);
+	late_original();
 	t_sack = three_holes(false);
 	t_reno = three_holes(true);
 	ok(t_sack < t_reno,
