@@ -175,7 +175,8 @@ static void sack_dsack(struct net_tcp *t, const struct wire_tcp_sack *b)
 	if (!t->undo_ok)
 		return;
 	for (i = 0; i < t->n_undo; i++)
-		if (seq_lt(b->lo, t->undo[i].hi) && seq_lt(t->undo[i].lo, b->hi))
+		if (seq_lt(b->lo, t->undo[i].hi) &&
+		    seq_lt(t->undo[i].lo, b->hi))
 			break;
 	if (i == t->n_undo)
 		return;
