@@ -163,9 +163,9 @@ uint32_t tcp_rcv_space(const struct net_tcp *t);
 
 /* SACK (tcp_sack.c) */
 /* the blocks our next ACK carries: a D-SACK first, then out-of-order
- * ranges most recent first; returns how many (at most max) */
-unsigned tcp_sack_blocks(const struct net_tcp *t, struct wire_tcp_sack *out,
-			 unsigned max);
+ * ranges most recent first; returns how many (at most 3 beside
+ * timestamps, 4 without) */
+unsigned tcp_sack_blocks(const struct net_tcp *t, struct wire_tcp_sack *out);
 /* option bytes those blocks take in a segment of ours */
 uint32_t tcp_sack_opt_len(const struct net_tcp *t);
 /* take an ACK's blocks into the scoreboard (after snd_una moved); returns

@@ -66,9 +66,7 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 		else
 			h.sack_perm = t->sack_ok;
 	} else if (flags & WIRE_TCP_ACK) {
-		/* 3 blocks beside timestamps fill the 40 option bytes */
-		h.n_sack = (uint8_t)tcp_sack_blocks(t, h.sack,
-						    t->ts_ok ? 3 : 4);
+		h.n_sack = (uint8_t)tcp_sack_blocks(t, h.sack);
 	}
 	if (t->ts_ok || (syn && t->state == TCP_SYN_SENT)) {
 		h.ts = true;

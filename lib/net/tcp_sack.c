@@ -12,10 +12,10 @@
  * RFC 2018 8): the timer's go-back-N clears the scoreboard, and nothing
  * is freed from the send ring before the cumulative ACK covers it.
  *
- * RFC 6675 alone leaves a lost retransmission to the timer.  As Linux
- * does, each retransmission remembers snd_max when it went out; once
- * DupThresh segments' worth sent after it are SACKed while it is still a
- * hole, it was lost too and goes again.
+ * RFC 6675 alone leaves a lost retransmission to the timer.  As Linux's
+ * lost-retransmit detection did, each retransmission remembers snd_max
+ * when it went out; once DupThresh segments' worth sent after it are
+ * SACKed while it is still a hole, it was lost too and goes again.
  *
  * Reordering deep enough looks like loss.  When D-SACKs (RFC 2883) come
  * back for every segment a recovery resent, the originals had all
@@ -25,10 +25,10 @@
 #include <string.h>
 #include "tcp.h"
 
-unsigned tcp_sack_blocks(const struct net_tcp *t, struct wire_tcp_sack *out,
-			 unsigned max)
+unsigned tcp_sack_blocks(const struct net_tcp *t, struct wire_tcp_sack *out)
 {
-	unsigned n = 0, i;
+	/* 3 blocks beside timestamps fill the 40 option bytes */
+	unsigned max = t->ts_ok ? 3 : 4, n = 0, i;
 
 	if (!t->sack_ok)
 		return 0;
@@ -48,7 +48,7 @@ unsigned tcp_sack_blocks(const struct net_tcp *t, struct wire_tcp_sack *out,
 uint32_t tcp_sack_opt_len(const struct net_tcp *t)
 {
 	struct wire_tcp_sack b[WIRE_TCP_SACK_MAX];
-	unsigned n = tcp_sack_blocks(t, b, t->ts_ok ? 3 : 4);
+	unsigned n = tcp_sack_blocks(t, b);
 
 	return n ? 4 + 8 * n : 0;
 }
