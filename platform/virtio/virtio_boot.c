@@ -20,8 +20,9 @@
 #define MAX_ARGS    128
 #define MIB	    (1ULL << 20)
 /* Device memory (rings and buffers) at the top of RAM: room for two
- * nets' large buffers (virtio_net.c) when that leaves the heap at least
- * ARENA_HEAP_MIN, else rings and small buffers only (no offloads). */
+ * nets' large buffers (virtio_net.c) and the rest when that leaves the
+ * heap at least ARENA_HEAP_MIN, else rings and small buffers only (no
+ * offloads). */
 #define ARENA_SMALL    (512ULL << 10)
 #define ARENA_LARGE    (5ULL << 19)
 #define ARENA_HEAP_MIN (8 * MIB)

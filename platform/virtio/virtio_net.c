@@ -16,8 +16,8 @@
  *
  * A frame that finds no receive buffer waits in the host (a tap's queue
  * drops it when full, as a wire would): how many buffers we post decides
- * speed, never correctness.  8 large ones a way move TCP as fast as 32
- * under TCG (platform/virtio/README.md) in a quarter of the memory;
+ * speed, never correctness.  8 large ones a way move TCP as fast as 16
+ * or 32 under TCG (platform/virtio/README.md) in less memory;
  * virtio_boot.c's device memory holds two nets' worth.
  */
 #include <stdio.h>
