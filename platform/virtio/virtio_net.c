@@ -68,16 +68,17 @@ static unsigned bufs_asked;
 int virtio_net_cmdline(const char *arg)
 {
 	static const char key[] = "virtio_net.bufs=";
+	const char *p = arg + sizeof(key) - 1;
 	unsigned long n;
 	char *end;
 
 	if (strncmp(arg, key, sizeof(key) - 1) != 0)
 		return 0;
-	n = strtoul(arg + sizeof(key) - 1, &end, 10);
-	bufs_asked = end != arg + sizeof(key) - 1 && !*end && n >= BUFS_MIN &&
-			     n <= BUFS_MAX
-			 ? (unsigned)n
-			 : BUFS_BAD;
+	n = strtoul(p, &end, 10);
+	if (end == p || *end || n < BUFS_MIN || n > BUFS_MAX)
+		bufs_asked = BUFS_BAD;
+	else
+		bufs_asked = (unsigned)n;
 	return 1;
 }
 
