@@ -9,7 +9,9 @@
  *  - rcvbuf holds in-order bytes [0, len) ending at rcv_nxt; out-of-order
  *    bytes sit beyond len at their sequence offset, described by ooo[];
  *  - buffers exist only in synchronized states, so a half-open connection
- *    costs one struct (SYN floods cost at most tcp_max of them);
+ *    costs one struct (SYN floods cost at most tcp_max of them), and an
+ *    orphan gives them up when idle (tcp_release_buffers), so does one in
+ *    FIN-WAIT-2 or TIME-WAIT;
  *  - a socket is freed only by net_tcp_reap(), outside any callback.
  */
 #ifndef NET_TCP_H
@@ -31,15 +33,15 @@ enum tcp_state {
 	TCP_TIME_WAIT,
 };
 
-#define TCP_OOO_MAX 16
-#define TCP_NEVER UINT64_MAX
-#define TCP_INIT_RTO_NS (1000 * NET_MS)
-#define TCP_MAX_RTO_NS (60000 * NET_MS)
-#define TCP_DELACK_NS (40 * NET_MS)
-#define TCP_SYN_RETRIES 6
-#define TCP_DATA_RETRIES 15
+#define TCP_OOO_MAX	  16
+#define TCP_NEVER	  UINT64_MAX
+#define TCP_INIT_RTO_NS	  (1000 * NET_MS)
+#define TCP_MAX_RTO_NS	  (60000 * NET_MS)
+#define TCP_DELACK_NS	  (40 * NET_MS)
+#define TCP_SYN_RETRIES	  6
+#define TCP_DATA_RETRIES  15
 #define TCP_FIN_WAIT_2_NS (60000 * NET_MS)
-#define TCP_DEFAULT_MSS 536
+#define TCP_DEFAULT_MSS	  536
 
 struct tcp_ring {
 	uint8_t *buf;
@@ -58,8 +60,8 @@ struct net_tcp {
 	uint16_t lport, rport;
 	struct net_callbacks cb;
 	void *ctx;
-	bool app_owned;  /* the application holds the handle */
-	bool dead;       /* freed at the next reap */
+	bool app_owned; /* the application holds the handle */
+	bool dead;	/* freed at the next reap */
 	bool closed_notified;
 	bool want_write; /* a send found the buffer full */
 	int err;
@@ -82,12 +84,12 @@ struct net_tcp {
 	struct tcp_ring rcvbuf;
 	struct tcp_range ooo[TCP_OOO_MAX];
 	unsigned n_ooo;
-	bool rcv_fin;          /* FIN consumed: rcv_nxt is past it */
-	bool fin_pending;      /* FIN seen out of order at fin_pending_seq */
+	bool rcv_fin;	  /* FIN consumed: rcv_nxt is past it */
+	bool fin_pending; /* FIN seen out of order at fin_pending_seq */
 	uint32_t fin_pending_seq;
 
 	/* options */
-	uint16_t mss;          /* payload bytes per segment we send */
+	uint16_t mss; /* payload bytes per segment we send */
 	uint8_t snd_wscale, rcv_wscale;
 	bool ts_ok;
 	uint32_t ts_recent, last_ack_sent;
@@ -150,6 +152,8 @@ uint16_t tcp_adv_window(struct net_tcp *t, bool syn);
 struct net_tcp *tcp_alloc(struct net_stack *s);
 int tcp_make_room(struct net_stack *s);
 int tcp_establish_buffers(struct net_tcp *t);
+/* free the rings an orphaned connection no longer needs */
+void tcp_release_buffers(struct net_tcp *t);
 void tcp_set_state(struct net_tcp *t, enum tcp_state st);
 /* end the connection with err (0: orderly); notifies the app once */
 void tcp_finish(struct net_tcp *t, int err);

@@ -141,6 +141,27 @@ int tcp_establish_buffers(struct net_tcp *t)
 	return 0;
 }
 
+/* An orphan (closed by the application, not waiting for accept) reads
+ * nothing more: data that arrives for it is answered with a reset.  Once
+ * its FIN is acknowledged it sends nothing more either.  So its rings go
+ * as soon as they are idle, and a connection lingering in FIN-WAIT-2 or
+ * TIME-WAIT costs only its struct. */
+void tcp_release_buffers(struct net_tcp *t)
+{
+	struct net_stack *s = t->s;
+
+	if (t->app_owned || t->parent)
+		return;
+	if (t->rcvbuf.buf) {
+		s->st.mem_bytes -= t->rcvbuf.cap;
+		tcp_ring_free(&t->rcvbuf);
+	}
+	if (t->sndbuf.buf && t->fin_queued && seq_gt(t->snd_una, t->fin_seq)) {
+		s->st.mem_bytes -= t->sndbuf.cap;
+		tcp_ring_free(&t->sndbuf);
+	}
+}
+
 void tcp_init_cc(struct net_tcp *t)
 {
 	/* RFC 6928 initial window */
@@ -368,6 +389,10 @@ long net_tcp_send(struct net_tcp *t, const void *buf, size_t len)
 	return n;
 }
 
+/* The window grew by a step worth announcing: the update is due now, but
+ * leaves with the stack's next poll, after the application's turn, so
+ * that an answer written meanwhile carries it (a request read and
+ * answered costs one segment, not two). */
 static void maybe_window_update(struct net_tcp *t)
 {
 	uint32_t space = tcp_rcv_space(t);
@@ -376,8 +401,8 @@ static void maybe_window_update(struct net_tcp *t)
 
 	if (!tcp_synchronized(t) || t->rcv_fin)
 		return;
-	if (space >= adv + step)
-		tcp_send_ack(t);
+	if (space >= adv + step && t->t_delack > t->s->now)
+		t->t_delack = t->s->now;
 }
 
 long net_tcp_recv(struct net_tcp *t, void *buf, size_t len)
@@ -485,6 +510,7 @@ void net_tcp_close(struct net_tcp *t)
 	t->app_owned = false;
 	memset(&t->cb, 0, sizeof(t->cb));
 	net_tcp_shutdown(t);
+	tcp_release_buffers(t);
 	if (t->state == TCP_FIN_WAIT_2 && t->t_close == TCP_NEVER)
 		t->t_close = s->now + TCP_FIN_WAIT_2_NS;
 	net_app_done(s);
