@@ -72,6 +72,10 @@ struct net_tcp {
 	unsigned backlog;
 	bool queued;
 
+	/* TIME-WAIT (tcp_timewait.c): off tcp_list, on the queue and hash */
+	bool in_tw;
+	struct net_tcp *tw_prev, *tw_next, *tw_hnext;
+
 	/* send side */
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
 	uint32_t max_snd_wnd;
@@ -150,6 +154,8 @@ uint16_t tcp_adv_window(struct net_tcp *t, bool syn);
 
 /* connection management (tcp_sock.c) */
 struct net_tcp *tcp_alloc(struct net_stack *s);
+/* dead at once, freed at the next reap; the app is not told */
+void tcp_kill(struct net_tcp *t);
 int tcp_make_room(struct net_stack *s);
 int tcp_establish_buffers(struct net_tcp *t);
 /* free the rings an orphaned connection no longer needs */
@@ -162,6 +168,19 @@ void tcp_init_cc(struct net_tcp *t);
 void tcp_rtt_sample(struct net_tcp *t, uint64_t rtt);
 unsigned tcp_count_children(struct net_tcp *l, bool queued);
 uint8_t tcp_wscale_for(uint32_t cap);
+
+/* TIME-WAIT (tcp_timewait.c) */
+/* t entered TIME-WAIT, or its timer restarted: to the queue's tail */
+void tcp_tw_enter(struct net_tcp *t);
+/* t leaves TIME-WAIT: back on tcp_list */
+void tcp_tw_leave(struct net_tcp *t);
+struct net_tcp *tcp_tw_lookup(struct net_stack *s, uint32_t lip, uint32_t rip,
+			      uint16_t lport, uint16_t rport);
+struct net_tcp *tcp_tw_oldest_orphan(struct net_stack *s);
+bool tcp_tw_port_in_use(struct net_stack *s, uint16_t port);
+/* end those whose 2 MSL are over */
+void tcp_tw_expire(struct net_stack *s);
+uint64_t tcp_tw_poll_at(const struct net_stack *s);
 
 static inline bool seq_lt(uint32_t a, uint32_t b)
 {

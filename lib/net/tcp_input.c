@@ -20,7 +20,7 @@ static struct net_tcp *lookup(struct net_stack *s, uint32_t lip, uint32_t rip,
 		if (!t->dead && t->lport == lport && t->rport == rport &&
 		    t->rip == rip && t->lip == lip && t->state != TCP_LISTEN)
 			return t;
-	return NULL;
+	return tcp_tw_lookup(s, lip, rip, lport, rport);
 }
 
 static struct net_tcp *listener(struct net_stack *s, uint16_t lport)
@@ -125,11 +125,8 @@ static void listen_input(struct net_tcp *l, const struct wire_ipv4 *ip,
 			    t->state == TCP_SYN_RCVD &&
 			    (!oldest || t->created < oldest->created))
 				oldest = t;
-		if (oldest) {
-			oldest->dead = true;
-			oldest->state = TCP_CLOSED;
-			s->tcp_count--;
-		}
+		if (oldest)
+			tcp_kill(oldest);
 		s->st.tcp_syn_dropped++;
 	}
 	c = tcp_alloc(s);
@@ -231,9 +228,7 @@ static bool acceptable(struct net_tcp *t, uint32_t seq, uint32_t len)
 static void reset_received(struct net_tcp *t)
 {
 	if (t->state == TCP_SYN_RCVD && t->parent) {
-		t->dead = true; /* back to LISTEN: only the child goes */
-		t->state = TCP_CLOSED;
-		t->s->tcp_count--;
+		tcp_kill(t); /* back to LISTEN: only the child goes */
 		return;
 	}
 	if (t->state == TCP_TIME_WAIT || t->state == TCP_CLOSING ||

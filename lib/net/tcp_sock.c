@@ -25,36 +25,36 @@ const char *net_tcp_state_name(const struct net_tcp *t)
 	return state_names[t->state];
 }
 
-static void tcp_kill(struct net_tcp *t)
+void tcp_kill(struct net_tcp *t)
 {
 	if (t->dead)
 		return;
+	tcp_tw_leave(t);
 	t->dead = true;
 	t->state = TCP_CLOSED;
 	t->s->tcp_count--;
+	t->s->tcp_dead++;
 }
 
 /* the oldest orphaned TIME-WAIT socket, else the oldest half-open child */
 int tcp_make_room(struct net_stack *s)
 {
-	struct net_tcp *t, *tw = NULL, *half = NULL;
+	struct net_tcp *t, *half = NULL;
 
 	if (s->tcp_count < s->cfg.tcp_max)
 		return 0;
-	for (t = s->tcp_list; t; t = t->next) {
-		if (t->dead)
-			continue;
-		if (t->state == TCP_TIME_WAIT && !t->app_owned &&
-		    (!tw || t->created < tw->created))
-			tw = t;
-		if (t->state == TCP_SYN_RCVD && t->parent &&
+	t = tcp_tw_oldest_orphan(s);
+	if (t) {
+		tcp_kill(t);
+		return 0;
+	}
+	for (t = s->tcp_list; t; t = t->next)
+		if (!t->dead && t->state == TCP_SYN_RCVD && t->parent &&
 		    (!half || t->created < half->created))
 			half = t;
-	}
-	t = tw ? tw : half;
-	if (!t)
+	if (!half)
 		return GRAFT_ENOSPC;
-	tcp_kill(t);
+	tcp_kill(half);
 	return 0;
 }
 
@@ -94,6 +94,9 @@ void net_tcp_reap(struct net_stack *s)
 {
 	struct net_tcp **pp = &s->tcp_list, *t;
 
+	if (!s->tcp_dead)
+		return;
+	s->tcp_dead = 0;
 	while ((t = *pp)) {
 		if (t->dead) {
 			*pp = t->next;
@@ -108,12 +111,15 @@ void net_tcp_free_all(struct net_stack *s)
 {
 	struct net_tcp *t, *n;
 
+	while (s->tcp_tw_head)
+		tcp_tw_leave(s->tcp_tw_head);
 	for (t = s->tcp_list; t; t = n) {
 		n = t->next;
 		tcp_release(t);
 	}
 	s->tcp_list = NULL;
 	s->tcp_count = 0;
+	s->tcp_dead = 0;
 }
 
 uint8_t tcp_wscale_for(uint32_t cap)
@@ -199,8 +205,10 @@ void tcp_set_state(struct net_tcp *t, enum tcp_state st)
 {
 	t->state = st;
 	if (st == TCP_TIME_WAIT) {
-		t->t_rexmit = t->t_persist = t->t_keep = TCP_NEVER;
+		t->t_rexmit = t->t_persist = t->t_keep = t->t_delack =
+		    TCP_NEVER;
 		t->t_close = t->s->now + 2ULL * t->s->cfg.tcp_msl_ms * NET_MS;
+		tcp_tw_enter(t);
 	}
 }
 
@@ -214,6 +222,7 @@ void tcp_finish(struct net_tcp *t, int err)
 {
 	bool owned = t->app_owned;
 
+	tcp_tw_leave(t);
 	if (!t->err)
 		t->err = err;
 	t->t_rexmit = t->t_persist = t->t_delack = t->t_keep = t->t_close =
@@ -252,7 +261,7 @@ static bool port_in_use(struct net_stack *s, const struct net_tcp *self,
 	for (t = s->tcp_list; t; t = t->next)
 		if (t != self && !t->dead && t->lport == port)
 			return true;
-	return false;
+	return tcp_tw_port_in_use(s, port);
 }
 
 int net_tcp_connect(struct net_stack *s, uint32_t ip, uint16_t port,

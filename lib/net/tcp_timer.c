@@ -33,8 +33,8 @@ static void rexmit_timeout(struct net_tcp *t)
 	if (t->snd_una == t->snd_max)
 		return;
 	if (++t->retries > TCP_DATA_RETRIES) {
-		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport,
-			     t->snd_max, 0, 0);
+		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport, t->snd_max,
+			     0, 0);
 		tcp_finish(t, GRAFT_ETIMEDOUT);
 		return;
 	}
@@ -65,8 +65,8 @@ static void keepalive_timeout(struct net_tcp *t)
 		return;
 	}
 	if (t->ka_probes >= t->ka_count) {
-		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport,
-			     t->snd_max, 0, 0);
+		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport, t->snd_max,
+			     0, 0);
 		tcp_finish(t, GRAFT_ETIMEDOUT);
 		return;
 	}
@@ -110,11 +110,12 @@ void net_tcp_poll(struct net_stack *s)
 		if (!t->dead && t->state != TCP_CLOSED &&
 		    t->state != TCP_LISTEN)
 			tcp_timers(t);
+	tcp_tw_expire(s);
 }
 
 uint64_t net_tcp_poll_at(struct net_stack *s)
 {
-	uint64_t at = UINT64_MAX;
+	uint64_t at = tcp_tw_poll_at(s);
 	struct net_tcp *t;
 
 	for (t = s->tcp_list; t; t = t->next) {
