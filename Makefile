@@ -3,10 +3,11 @@
 # rules and the top-level targets.  Everything goes out of tree into build/.
 #
 #   make            the graft tool, tenders, kernel and libraries
-#   make run        build and run the demo
+#   make run        install what is missing, build and run the demo
 #   make test       install what is missing, build, run every test
 #   make test-quick unit tests only
-#   make bench      benchmarks (figures go to docs/PERFORMANCE.md)
+#   make bench      install what is missing, run the benchmarks
+#                   (figures go to docs/PERFORMANCE.md)
 #   make lint       cppcheck over the tree
 #   make V=1 ...    show the commands
 
@@ -95,10 +96,13 @@ test: deps
 test-quick: test-build
 	$(Q)bash tests/run.sh --quick
 
-run: all
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bash scripts/demo.sh
 
-bench: all
+bench:
+	$(Q)bash scripts/install-deps.sh packages.txt packages-bench.txt
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)set -e; for b in $(BENCHES); do bash $$b; done
 
 lint:

@@ -27,6 +27,8 @@ int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
 		rc = plat_net_read(h, (char *)buf + off, size - off, &len);
 		if (rc < 0)
 			break;
+		if (len > info.mtu + 14u)
+			continue; /* longer than the MTU allows: dropped */
 		lens[n++] = (uint16_t)len;
 		off = plat_net_batch_next(off, len);
 	}

@@ -36,7 +36,7 @@ trap cleanup EXIT
 [ "$(id -u)" = 0 ] || { echo "bench/net: needs root" >&2; exit 0; }
 for tool in socat wrk nginx; do
 	command -v $tool >/dev/null ||
-		{ echo "bench/net: $tool missing (apt-get install socat wrk nginx-light)" >&2; exit 0; }
+		{ echo "bench/net: $tool missing (make bench installs it: scripts/packages-bench.txt)" >&2; exit 0; }
 done
 targets=unix
 [ -r /dev/kvm ] && [ -w /dev/kvm ] && targets="unix hvt"

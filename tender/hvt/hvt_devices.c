@@ -203,6 +203,15 @@ static int net_read_batch(struct hvt_dev *d, struct hvt_hc_net_batch *a,
 					: GRAFT_EIO;
 			break;
 		}
+		if ((uint64_t)got > frame_max) {
+			/* Longer than the device's MTU allows (the tap's MTU
+			 * was raised on the host): never the guest's to see. */
+			if (!d->rx_oversized++)
+				warnx("%s: dropped a %zd-byte frame, longer "
+				      "than mtu %u allows (reported once)",
+				      d->info.name, got, d->info.mtu);
+			continue;
+		}
 		lens[n++] = (uint16_t)got;
 		off = batch_next(off, got);
 	}
