@@ -115,6 +115,9 @@ struct net_tcp {
 	uint64_t t_rexmit, t_persist, t_delack, t_keep, t_close;
 	uint64_t persist_backoff;
 
+	/* the application queued data: send at the next poll (corking) */
+	bool output_due;
+
 	/* acknowledgement */
 	bool ack_now;
 	unsigned unacked_segs;

@@ -391,9 +391,10 @@ long net_tcp_send(struct net_tcp *t, const void *buf, size_t len)
 	t->sndbuf.len += n;
 	if (n < len)
 		t->want_write = true;
-	t->s->busy++;
-	tcp_output(t);
-	t->s->busy--;
+	/* Sent at the next poll, right after the application's turn: what
+	 * it writes meanwhile joins the same segments, and a close after an
+	 * answer puts the FIN on the answer's last segment. */
+	t->output_due = true;
 	net_app_done(t->s);
 	return n;
 }

@@ -96,6 +96,8 @@ static void tcp_timers(struct net_tcp *t)
 		if (t->persist_backoff > TCP_MAX_RTO_NS)
 			t->persist_backoff = TCP_MAX_RTO_NS;
 	}
+	if (t->output_due)
+		tcp_output(t);
 	if (t->t_delack <= now)
 		tcp_send_ack(t);
 	if (t->t_keep <= now)
@@ -126,6 +128,8 @@ uint64_t net_tcp_poll_at(struct net_stack *s)
 		at = net_min64(at, t->t_delack);
 		at = net_min64(at, t->t_keep);
 		at = net_min64(at, t->t_close);
+		if (t->output_due)
+			at = net_min64(at, t->s->now);
 	}
 	return at;
 }
