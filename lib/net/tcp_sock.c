@@ -512,8 +512,14 @@ void net_tcp_close(struct net_tcp *t)
 		return;
 	}
 	/* unread data: the peer must learn it was not delivered (RFC 9293
-	 * 3.6, RFC 2525 2.17) */
+	 * 3.6, RFC 2525 2.17); what was written before still goes first,
+	 * as it would have without the corking in net_tcp_send */
 	if (t->rcvbuf.len) {
+		if (t->output_due) {
+			s->busy++;
+			tcp_output(t);
+			s->busy--;
+		}
 		net_tcp_abort(t);
 		return;
 	}
