@@ -2,10 +2,10 @@
  * TCP connection management between two stacks over the in-memory link:
  * handshake and option negotiation, both close orders, simultaneous open
  * and close, TIME-WAIT expiry and reuse, connection per request beyond
- * the socket limit, refused and reset connections (also
- * data sent to an application that has closed), the RFC 5961 challenge ACK for
- * blind RST and SYN, keep-alive timing out, and a SYN flood that leaves memory
- * bounded and the listener usable.
+ * the socket limit, an answer and its close in one segment, refused and reset
+ * connections (also data sent to an application that has closed), the RFC 5961
+ * challenge ACK for blind RST and SYN, keep-alive timing out, and a SYN flood
+ * that leaves memory bounded and the listener usable.
  */
 #include <stdio.h>
 #include "../tap.h"
@@ -225,6 +225,72 @@ static void test_connection_per_request(void)
 	nl_free(&L);
 }
 
+struct seg_count {
+	unsigned data, data_fin, fin;
+};
+
+/* count the server's (stack 1) segments with data, with a FIN, both */
+static bool count_server_segments(struct netlink *l, int from, const uint8_t *f,
+				  size_t len, void *ctx)
+{
+	struct seg_count *c = ctx;
+	const uint8_t *ip = f + WIRE_ETH_HLEN, *tcp;
+	size_t ihl, payload;
+
+	if (from != 1 || len < WIRE_ETH_HLEN + 40 || ip[9] != WIRE_IP_TCP)
+		return true;
+	ihl = (size_t)(ip[0] & 15) * 4;
+	tcp = ip + ihl;
+	payload =
+	    ((size_t)ip[2] << 8 | ip[3]) - ihl - (size_t)(tcp[12] >> 4) * 4;
+	if (payload && (tcp[13] & WIRE_TCP_FIN))
+		c->data_fin++;
+	else if (payload)
+		c->data++;
+	else if (tcp[13] & WIRE_TCP_FIN)
+		c->fin++;
+	return true;
+}
+
+/* An answer written and closed in one turn leaves as one segment with
+ * the FIN on it; with unread data the close resets, after the answer. */
+static void test_answer_and_close(void)
+{
+	struct peer p[2];
+	struct acceptor a;
+	struct seg_count c = {0, 0, 0};
+	struct net_tcp *srv;
+
+	nl_init(&L, NULL);
+	connect_pair(p, &a, 85);
+	L.filter = count_server_segments;
+	L.filter_ctx = &c;
+	net_tcp_send(p[1].t, "answer", 6);
+	net_tcp_close(p[1].t);
+	nl_run(&L, one_eof, &p[0], 1000 * NL_MS);
+	ok(p[0].eof && p[0].rx_len == 6 && c.data_fin == 1 && c.data == 0 &&
+	       c.fin == 0,
+	   "answer and FIN in one segment (%u with FIN, %u data, %u FIN)",
+	   c.data_fin, c.data, c.fin);
+	net_tcp_close(p[0].t);
+	nl_run(&L, NULL, NULL, 1000 * NL_MS);
+
+	connect_pair(p, &a, 86);
+	srv = p[1].t;
+	p[1].t = NULL; /* its callbacks read nothing now */
+	p[0].tx = (const uint8_t *)"unread";
+	p[0].tx_len = 6;
+	peer_pump(&p[0]);
+	nl_run(&L, NULL, NULL, 10 * NL_MS);
+	net_tcp_send(srv, "431", 3);
+	net_tcp_close(srv);
+	nl_run(&L, one_closed, &p[0], 1000 * NL_MS);
+	ok(p[0].rx_len == 3 && p[0].closed &&
+	       p[0].closed_err == GRAFT_ECONNRESET,
+	   "with unread data: the answer, then a reset");
+	nl_free(&L);
+}
+
 static void test_simultaneous_close(void)
 {
 	struct peer p[2];
@@ -408,6 +474,7 @@ int main(void)
 	test_server_closes_first();
 	test_time_wait_reuse();
 	test_connection_per_request();
+	test_answer_and_close();
 	test_simultaneous_close();
 	test_simultaneous_open();
 	test_refused_and_reset();
