@@ -9,11 +9,17 @@
  * which on hvt costs one exit per batch instead of one per frame:
  *  - recv hands out the frames of the last batch read, one per call, and
  *    reads the next batch when they are used up; wait returns at once
- *    while some are left, so that no frame waits for the next one;
- *  - send queues the frame; the queue goes out when it is full and at the
- *    end of every turn of the kernel's loop (fiber_set_turn_end), before
- *    the loop can sleep, and before the instance exits.  So a frame waits
- *    at most for the rest of the turn that sent it.
+ *    while some are left, so that no frame waits for the next one.  A
+ *    batch shorter than asked for emptied the platform's queue, so the
+ *    first recv after it says GRAFT_EAGAIN without asking again (on hvt
+ *    that question is an exit); the wait that follows asks the platform
+ *    anyway, and the next recv reads;
+ *  - send queues the frame; the queue goes out when it is full and when
+ *    the kernel's loop is about to yield to the platform
+ *    (fiber_set_turn_end): before it sleeps, at most every millisecond
+ *    while fibers keep it busy, and before the instance exits.  So a
+ *    frame waits at most for the busy stretch that sent it, and a
+ *    stretch's frames go out together (on hvt, one exit).
  * A batch's lengths come from the platform and are checked against the
  * buffer before use.
  */
@@ -44,6 +50,7 @@ struct net_batch {
 	size_t off;	/* of frame next */
 	unsigned count; /* frames in the batch */
 	unsigned next;	/* rx: the next to hand out */
+	bool drained;	/* rx: the batch was short, the queue empty */
 	uint16_t lens[NET_BATCH];
 };
 
@@ -162,6 +169,7 @@ static int net_refill(struct platnet *n)
 	if (count > NET_BATCH)
 		return GRAFT_EIO;
 	b->count = count;
+	b->drained = count < NET_BATCH;
 	return 0;
 }
 
@@ -172,6 +180,10 @@ static int net_recv(struct graft_netdev *d, void *buf, size_t size, size_t *len)
 	size_t flen;
 	int rc;
 
+	if (b->next == b->count && b->drained) {
+		b->drained = false;
+		return GRAFT_EAGAIN;
+	}
 	if (b->next == b->count && (rc = net_refill(n)) < 0)
 		return rc;
 	flen = b->lens[b->next];

@@ -155,6 +155,11 @@ static void test_recv(struct graft_netdev *d)
 	rx_rc = GRAFT_EAGAIN;
 	is_int(d->recv(d, buf, sizeof(buf), &len), GRAFT_EAGAIN,
 	       "then EAGAIN when nothing is pending");
+	is_int(rx_calls, 1,
+	       "a short batch emptied the queue: no read to learn");
+	is_int(d->recv(d, buf, sizeof(buf), &len), GRAFT_EAGAIN,
+	       "the next recv asks the platform");
+	is_int(rx_calls, 2, "with a read");
 
 	rx_rc = 0;
 	rx_count = PLAT_NET_BATCH_MAX;
