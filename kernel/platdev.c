@@ -41,7 +41,7 @@ struct platblk {
 	char name[32];
 };
 
-#define NET_BATCH 32 /* frames, at most PLAT_NET_BATCH_MAX */
+#define NET_BATCH 64 /* frames, at most PLAT_NET_BATCH_MAX */
 
 /* Frames in a batch buffer (see plat_net_read_batch). */
 struct net_batch {

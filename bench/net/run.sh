@@ -177,11 +177,13 @@ $rows
 Instances run with --mem 256M (256 KiB TCP buffers a direction).
 Linux's veth moves 64 KiB segments (GSO, no checksums computed), the tap
 1500-byte frames, one system call each on unix.  On hvt frames cross in
-batches of up to 32, one hypercall (an MMIO exit of about 70 us under
+batches of up to 64, one hypercall (an MMIO exit of about 70 us under
 this machine's KVM: PVM, no hardware virtualization) per batch each way,
-received frames per wakeup and sent frames per turn of the kernel's
-loop; the exits per round trip still bound what hvt reaches.  The
-machine is shared
+received frames per wakeup and sent frames whenever the kernel's loop
+yields to the platform; the exits per wakeup (yield, read, write) still
+bound what hvt reaches.  With a connection per request the server closes
+first and keeps each connection in TIME-WAIT (Linux as nginx's host does
+too).  The machine is shared
 (load average $(cut -d' ' -f1 /proc/loadavg) when the run ended), so
 figures move from run to run."
 perf_doc_section net "$table"

@@ -162,7 +162,7 @@ static void test_recv(struct graft_netdev *d)
 	is_int(rx_calls, 2, "with a read");
 
 	rx_rc = 0;
-	rx_count = PLAT_NET_BATCH_MAX;
+	rx_count = PLAT_NET_BATCH_MAX + 1;
 	is_int(d->recv(d, buf, sizeof(buf), &len), GRAFT_EIO,
 	       "a count above the batch asked for is refused");
 
@@ -176,12 +176,12 @@ static void test_recv(struct graft_netdev *d)
 	       "and the rest of that batch dropped");
 
 	rx_rc = 0;
-	rx_count = 32;
-	for (unsigned i = 0; i < 32; i++)
+	rx_count = PLAT_NET_BATCH_MAX;
+	for (unsigned i = 0; i < PLAT_NET_BATCH_MAX; i++)
 		script_frame(i, 1514, (uint8_t)i);
-	rx_lens[31] = 0xffff;
+	rx_lens[PLAT_NET_BATCH_MAX - 1] = 0xffff;
 	good = 1;
-	for (unsigned i = 0; i < 31; i++)
+	for (unsigned i = 0; i < PLAT_NET_BATCH_MAX - 1; i++)
 		if (d->recv(d, buf, sizeof(buf), &len) < 0 || len != 1514 ||
 		    buf[0] != i)
 			good = 0;
@@ -209,10 +209,11 @@ static void test_send(struct graft_netdev *d)
 	   "the last one whole, in order");
 	platdev_net_flush();
 	is_int(tx_calls, 1, "a flush with nothing queued calls nobody");
-	for (unsigned i = 0; i < 32; i++)
+	for (unsigned i = 0; i < PLAT_NET_BATCH_MAX; i++)
 		d->send(d, frame, MTU + 14);
-	ok(tx_calls == 2 && tx_frames == 34,
-	   "32 full-size frames go out as soon as the batch is full");
+	ok(tx_calls == 2 && tx_frames == 2 + PLAT_NET_BATCH_MAX,
+	   "%d full-size frames go out as soon as the batch is full",
+	   PLAT_NET_BATCH_MAX);
 	ok(tx_layout_ok, "every batch laid out at aligned offsets in bounds");
 }
 
