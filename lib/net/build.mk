@@ -17,7 +17,8 @@ ALL += $(NET_GUEST_A)
 # Unit tests: tests/net/<name>.c -> build/tests/net/<name>.t, linked with
 # the in-memory link (tests/net/netlink.c).
 NET_TEST_SRCS := $(filter-out tests/net/netlink.c tests/net/tapnode.c \
-	tests/net/fuzz_frames.c tests/net/driver_loop.c,$(wildcard tests/net/*.c))
+	tests/net/fuzz_frames.c tests/net/driver_loop.c \
+	tests/net/nfqreorder.c,$(wildcard tests/net/*.c))
 NET_TEST_BINS := $(patsubst tests/net/%.c,$(BUILD)/tests/net/%.t,$(NET_TEST_SRCS))
 
 $(BUILD)/tests/net/%.t: $(BUILD)/host/tests/net/%.o \
@@ -44,6 +45,20 @@ $(NET_TAPNODE): $(BUILD)/host/tests/net/tapnode.o $(NET_HOST_A) \
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(HOST_CC) -o $@ $^ $(HOST_LDLIBS)
+
+# Linux's side of the impairment tests (tests/net/impair.sh): reorders
+# what netfilter queues to it.  Needs Debian's libnetfilter-queue-dev and
+# libmnl-dev; where they are absent, the fault tests say so and skip.
+NET_NFQREORDER := $(BUILD)/tests/net/nfqreorder
+$(NET_NFQREORDER): $(BUILD)/host/tests/net/nfqreorder.o
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  LD      $@")
+	$(Q)$(HOST_CC) -o $@ $^ -lnetfilter_queue -lmnl
+ifneq ($(wildcard /usr/include/libnetfilter_queue/libnetfilter_queue.h),)
+ifneq ($(wildcard /usr/include/libmnl/libmnl.h),)
+TEST_DEPS += $(NET_NFQREORDER)
+endif
+endif
 
 # The libFuzzer target: raw frames into a stack with open sockets.
 NET_FUZZ := $(BUILD)/fuzz/net-frames

@@ -110,6 +110,7 @@ struct net_tcp {
 	uint32_t cwnd, ssthresh, recover;
 	unsigned dupacks;
 	bool in_recovery;
+	bool recover_by_timer; /* recover was set by a timeout */
 
 	/* timers: absolute ns or TCP_NEVER */
 	uint64_t t_rexmit, t_persist, t_delack, t_keep, t_close;

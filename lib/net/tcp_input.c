@@ -3,7 +3,9 @@
  * or SYN that is in the window but not exactly at rcv_nxt, and an ACK for
  * data never sent, earn a (rate-limited) challenge ACK instead of acting.
  * PAWS and timestamp bookkeeping follow RFC 7323; acknowledgements drive
- * RTT estimation and NewReno congestion control (RFC 5681, RFC 6582).
+ * RTT estimation and NewReno congestion control (RFC 5681, RFC 6582), with
+ * Limited Transmit (RFC 3042) and Early Retransmit (RFC 5827) so that a
+ * small flight recovers a loss without the timer.
  */
 #include <string.h>
 #include <graft/error.h>
@@ -288,19 +290,48 @@ static void new_ack(struct net_tcp *t, const struct wire_tcp *h)
 	}
 }
 
+/* duplicate ACKs that start fast retransmit: three, or fewer for a
+ * flight too small to earn three with nothing new to send (Early
+ * Retransmit, RFC 5827) */
+static unsigned dupack_threshold(const struct net_tcp *t)
+{
+	uint32_t flight = t->snd_max - t->snd_una;
+	uint32_t segs = (flight + t->mss - 1) / t->mss;
+	uint32_t unsent = t->sndbuf.len - min32(flight, t->sndbuf.len);
+	bool more = unsent && flight + min32(unsent, t->mss) <= t->snd_wnd;
+
+	if (segs >= 2 && segs < 4 && !more)
+		return segs - 1;
+	return 3;
+}
+
+/* RFC 6582 starts no fast retransmit before the ACKs pass recover, for
+ * duplicates that resending what the peer already held provokes.  Only
+ * the go-back-N after a timeout does that; after a fast recovery nothing
+ * beyond recover was sent twice, so duplicates of an ACK for exactly
+ * recover tell of a new loss, the first segment after it. */
+static bool may_fast_retransmit(const struct net_tcp *t)
+{
+	if (t->in_recovery)
+		return false;
+	if (t->recover_by_timer)
+		return seq_gt(t->snd_una, t->recover);
+	return seq_ge(t->snd_una, t->recover);
+}
+
 static void dup_ack(struct net_tcp *t)
 {
 	uint32_t flight = t->snd_max - t->snd_una;
 
 	t->dupacks++;
-	if (t->dupacks == 3 && !t->in_recovery &&
-	    seq_gt(t->snd_una, t->recover)) {
+	if (t->dupacks >= dupack_threshold(t) && may_fast_retransmit(t)) {
 		t->ssthresh = max32(flight / 2, 2 * t->mss);
 		t->recover = t->snd_max;
+		t->recover_by_timer = false;
 		t->in_recovery = true;
 		t->s->st.tcp_fast_retransmits++;
 		tcp_retransmit_first(t);
-		t->cwnd = t->ssthresh + 3 * t->mss;
+		t->cwnd = t->ssthresh + t->dupacks * t->mss;
 	} else if (t->in_recovery) {
 		t->cwnd += t->mss;
 	}

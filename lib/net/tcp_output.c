@@ -175,6 +175,17 @@ static bool can_send_data(const struct net_tcp *t)
 	       fin_state(t);
 }
 
+/* Limited Transmit (RFC 3042): each of the first two duplicate ACKs lets
+ * one new segment out beyond cwnd, so that a small flight with a loss
+ * still earns the three duplicates fast retransmit needs instead of
+ * waiting for the timer */
+static uint32_t limited_transmit(const struct net_tcp *t)
+{
+	if (t->in_recovery || t->snd_nxt != t->snd_max)
+		return 0;
+	return min32(t->dupacks, 2) * t->mss;
+}
+
 void tcp_output(struct net_tcp *t)
 {
 	struct net_stack *s = t->s;
@@ -188,7 +199,7 @@ void tcp_output(struct net_tcp *t)
 	}
 	for (;;) {
 		uint32_t inflight = t->snd_nxt - t->snd_una;
-		uint32_t wnd = min32(t->snd_wnd, t->cwnd);
+		uint32_t wnd = min32(t->snd_wnd, t->cwnd + limited_transmit(t));
 		uint32_t room = wnd > inflight ? wnd - inflight : 0;
 		uint32_t off = t->snd_nxt - t->snd_una;
 		uint32_t avail = off < data_end(t) ? data_end(t) - off : 0;

@@ -44,6 +44,7 @@ static void rexmit_timeout(struct net_tcp *t)
 	t->in_recovery = false;
 	t->dupacks = 0;
 	t->recover = t->snd_max;
+	t->recover_by_timer = true;
 	t->rtt_timing = false;
 	t->rexmit_tsval = tcp_ts_now(s);
 	backoff(t);

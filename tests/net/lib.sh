@@ -8,8 +8,10 @@ NET_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 NET_BUILD=${BUILD:-build}
 case $NET_BUILD in /*) ;; *) NET_BUILD=$NET_ROOT/$NET_BUILD ;; esac
 TAPNODE=$NET_BUILD/tests/net/tapnode
-NS=gn-$$
-TAP=gntap0
+# a test may set NET_PREFIX first, to name its namespace and tap its own way
+NET_PREFIX=${NET_PREFIX:-gn}
+NS=$NET_PREFIX-$$
+TAP=${NET_PREFIX}tap0
 NODE=192.0.2.2
 HOST=192.0.2.1
 WORK=$(mktemp -d /tmp/graft-net.XXXXXX)

@@ -102,6 +102,25 @@ static const struct net_callbacks acceptor_cb = {
 	.on_readable = acceptor_readable,
 };
 
+static inline bool peer_both_connected(void *ctx)
+{
+	struct peer *p = ctx;
+	return p[0].connected && p[1].connected;
+}
+
+/* p[0] on l's stack 0 connects to p[1], accepted on stack 1's port */
+static inline void peer_connect_pair(struct netlink *l, struct peer *p,
+				     struct acceptor *a, uint16_t port)
+{
+	memset(p, 0, 2 * sizeof(*p));
+	memset(a, 0, sizeof(*a));
+	a->into = &p[1];
+	net_tcp_listen(l->s[1], port, 8, &acceptor_cb, a, &a->l);
+	net_tcp_connect(l->s[0], NET_IP4(192, 0, 2, 2), port, &peer_cb, &p[0],
+			&p[0].t);
+	nl_run(l, peer_both_connected, p, 30000 * NL_MS);
+}
+
 /* a TCP frame from stack `from`'s address to the other's, as if sent */
 static inline size_t make_tcp_frame(uint8_t *f, int from, uint16_t sport,
 			     uint16_t dport, uint32_t seq, uint32_t ack,

@@ -3,7 +3,10 @@
  * data checked byte for byte: over a clean link (where the window must
  * scale past 64 KiB), and with loss, reordering, duplication and all three
  * together (where retransmission, fast retransmit and the out-of-order
- * queue must recover everything).
+ * queue must recover everything); and losses that must be repaired
+ * without waiting for the retransmission timer: in a flight too small for
+ * three duplicate ACKs (Limited Transmit, Early Retransmit), and of the
+ * first segment after a fast recovery.
  */
 #include <stdio.h>
 #include "../tap.h"
@@ -21,12 +24,6 @@ static bool done(void *ctx)
 	       p[1].eof;
 }
 
-static bool both_connected(void *ctx)
-{
-	struct peer *p = ctx;
-	return p[0].connected && p[1].connected;
-}
-
 static void run_seed(const char *name, uint32_t loss, uint32_t reorder,
 		     uint32_t dup, uint64_t seed)
 {
@@ -42,13 +39,7 @@ static void run_seed(const char *name, uint32_t loss, uint32_t reorder,
 	L.loss_ppm = loss;
 	L.reorder_ppm = reorder;
 	L.dup_ppm = dup;
-	memset(p, 0, sizeof(p));
-	memset(&a, 0, sizeof(a));
-	a.into = &p[1];
-	net_tcp_listen(L.s[1], 5001, 4, &acceptor_cb, &a, &a.l);
-	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 5001, &peer_cb, &p[0],
-			&p[0].t);
-	nl_run(&L, both_connected, p, 30000 * NL_MS);
+	peer_connect_pair(&L, p, &a, 5001);
 	p[0].tx = data[0];
 	p[1].tx = data[1];
 	p[0].tx_len = p[1].tx_len = SIZE;
@@ -100,6 +91,86 @@ static void run(const char *name, uint32_t loss, uint32_t reorder,
 	run_seed(name, loss, reorder, dup, 0);
 }
 
+/* what the filter below drops of the client's data segments: the first,
+ * and with at_recover, the first sent at recover once fast recovery has
+ * set it */
+struct planned_loss {
+	struct net_tcp *t;
+	bool at_recover;
+	bool first_lost, recover_lost;
+};
+
+static bool lose_planned(struct netlink *l, int from, const uint8_t *f,
+			 size_t len, void *ctx)
+{
+	struct planned_loss *d = ctx;
+	const uint8_t *tcp = f + WIRE_ETH_HLEN + WIRE_IPV4_HLEN;
+	uint32_t seq;
+
+	if (from != 0 || len <= 100)
+		return true;
+	if (!d->first_lost) {
+		d->first_lost = true;
+		return false;
+	}
+	seq = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 |
+	      (uint32_t)tcp[6] << 8 | tcp[7];
+	if (d->at_recover && !d->recover_lost && d->t->in_recovery &&
+	    seq == d->t->recover) {
+		d->recover_lost = true;
+		return false;
+	}
+	return true;
+}
+
+static bool received(void *ctx)
+{
+	struct peer *p = ctx;
+	return p[1].rx_len == p[0].tx_len;
+}
+
+/* the client sends size bytes with a congestion window of cwnd_segs
+ * segments; its first data segment is lost, and with at_recover also the
+ * segment at recover */
+static void small_flight(const char *name, size_t size, uint32_t cwnd_segs,
+			 bool at_recover)
+{
+	struct planned_loss loss = {.at_recover = at_recover};
+	struct peer p[2];
+	struct acceptor a;
+	struct net_stats st;
+	bool ok_;
+	uint64_t start;
+
+	nl_init(&L, NULL);
+	peer_connect_pair(&L, p, &a, 5002);
+	p[0].t->cwnd = p[0].t->ssthresh = cwnd_segs * p[0].t->mss;
+	loss.t = p[0].t;
+	L.filter = lose_planned;
+	L.filter_ctx = &loss;
+	p[0].tx = data[0];
+	p[0].tx_len = size;
+	start = L.now;
+	peer_pump(&p[0]);
+	/* the minimum RTO is 200 ms: done in less, the timer played no part */
+	ok_ = nl_run(&L, received, p, 150 * NL_MS);
+	net_get_stats(L.s[0], &st);
+	ok(loss.first_lost && loss.recover_lost == at_recover && ok_ &&
+	       memcmp(p[1].rx, data[0], size) == 0,
+	   "%s: %zu bytes intact in %.1f ms, under the minimum RTO", name, size,
+	   (double)(L.now - start) / 1e6);
+	ok(st.tcp_fast_retransmits == 1u + at_recover,
+	   "%s: by fast retransmits (%llu)", name,
+	   (unsigned long long)st.tcp_fast_retransmits);
+	L.filter = NULL;
+	net_tcp_close(p[0].t);
+	net_tcp_close(p[1].t);
+	net_tcp_close(a.l);
+	nl_run(&L, NULL, NULL, 100 * NL_MS);
+	free(p[1].rx);
+	nl_free(&L);
+}
+
 int main(void)
 {
 	uint32_t x = 12345;
@@ -125,6 +196,12 @@ int main(void)
 		snprintf(name, sizeof(name), "loss 5%% seed %u", i);
 		run_seed(name, 50000, 0, 0, 0x9e3779b9ULL * i);
 	}
+	small_flight("early retransmit: 2 segments, nothing more to send", 2000,
+		     10, false);
+	small_flight("limited transmit: cwnd of 2 segments, more to send",
+		     64 << 10, 2, false);
+	small_flight("after fast recovery, the segment at recover lost",
+		     256 << 10, 10, true);
 	free(data[0]);
 	free(data[1]);
 	return done_testing();

@@ -13,11 +13,6 @@
 
 static struct netlink L;
 
-static bool both_connected(void *ctx)
-{
-	struct peer *p = ctx;
-	return p[0].connected && p[1].connected;
-}
 static bool both_eof_closed(void *ctx)
 {
 	struct peer *p = ctx;
@@ -32,24 +27,13 @@ static bool one_eof(void *ctx)
 	return ((struct peer *)ctx)->eof;
 }
 
-static void connect_pair(struct peer *p, struct acceptor *a, uint16_t port)
-{
-	memset(p, 0, 2 * sizeof(*p));
-	memset(a, 0, sizeof(*a));
-	a->into = &p[1];
-	net_tcp_listen(L.s[1], port, 8, &acceptor_cb, a, &a->l);
-	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), port, &peer_cb, &p[0],
-			&p[0].t);
-	nl_run(&L, both_connected, p, 5000 * NL_MS);
-}
-
 static void test_handshake_and_data(void)
 {
 	struct peer p[2];
 	struct acceptor a;
 
 	nl_init(&L, NULL);
-	connect_pair(p, &a, 80);
+	peer_connect_pair(&L, p, &a, 80);
 	ok(p[0].connected && p[1].connected, "three-way handshake completes");
 	is_str(net_tcp_state_name(p[0].t), "ESTABLISHED", "client state");
 	ok(p[0].t->ts_ok && p[1].t->ts_ok, "timestamps negotiated");
@@ -97,7 +81,7 @@ static void test_server_closes_first(void)
 	struct acceptor a;
 
 	nl_init(&L, NULL);
-	connect_pair(p, &a, 81);
+	peer_connect_pair(&L, p, &a, 81);
 	p[1].tx = (const uint8_t *)"bye";
 	p[1].tx_len = 3;
 	p[1].close_after_send = true;
@@ -297,7 +281,7 @@ static void test_simultaneous_close(void)
 	struct acceptor a;
 
 	nl_init(&L, NULL);
-	connect_pair(p, &a, 82);
+	peer_connect_pair(&L, p, &a, 82);
 	net_tcp_shutdown(p[0].t);
 	net_tcp_shutdown(p[1].t);
 	is_str(net_tcp_state_name(p[0].t), "FIN-WAIT-1", "both in FIN-WAIT-1");
@@ -323,7 +307,7 @@ static void test_simultaneous_open(void)
 			&p[0].t);
 	net_tcp_connect(L.s[1], NET_IP4(192, 0, 2, 1), port0, &peer_cb, &p[1],
 			&p[1].t);
-	nl_run(&L, both_connected, p, 5000 * NL_MS);
+	nl_run(&L, peer_both_connected, p, 5000 * NL_MS);
 	ok(p[0].connected && p[1].connected,
 	   "simultaneous open connects both (%s, %s)",
 	   net_tcp_state_name(p[0].t), net_tcp_state_name(p[1].t));
@@ -349,7 +333,7 @@ static void test_refused_and_reset(void)
 	       "connect to a closed port is refused");
 	net_tcp_close(p[0].t);
 
-	connect_pair(p, &a, 83);
+	peer_connect_pair(&L, p, &a, 83);
 	net_tcp_abort(p[1].t);
 	p[1].t = NULL;
 	nl_run(&L, one_closed, &p[0], 1000 * NL_MS);
@@ -358,7 +342,7 @@ static void test_refused_and_reset(void)
 	       "send after reset reports it");
 	net_tcp_close(p[0].t);
 
-	connect_pair(p, &a, 84);
+	peer_connect_pair(&L, p, &a, 84);
 	net_tcp_close(p[1].t);
 	p[1].t = NULL;
 	nl_run(&L, one_eof, &p[0], 1000 * NL_MS);
@@ -381,7 +365,7 @@ static void test_blind_rst_and_syn(void)
 	struct net_tcp *c;
 
 	nl_init(&L, NULL);
-	connect_pair(p, &a, 84);
+	peer_connect_pair(&L, p, &a, 84);
 	c = p[1].t;
 	net_get_stats(L.s[1], &before);
 	/* a RST inside the window but not at rcv_nxt */
@@ -423,7 +407,7 @@ static void test_keepalive(void)
 	struct acceptor a;
 
 	nl_init(&L, NULL);
-	connect_pair(p, &a, 85);
+	peer_connect_pair(&L, p, &a, 85);
 	net_tcp_set_keepalive(p[0].t, 10000, 1000, 3);
 	nl_run(&L, NULL, NULL, 15000 * NL_MS);
 	ok(!p[0].closed, "keep-alive probes answered keep it open");
@@ -462,7 +446,7 @@ static void test_syn_flood(void)
 	L.filter = NULL;
 	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 86, &peer_cb, &p[0],
 			&p[0].t);
-	nl_run(&L, both_connected, p, 5000 * NL_MS);
+	nl_run(&L, peer_both_connected, p, 5000 * NL_MS);
 	ok(p[0].connected && p[1].connected,
 	   "a real client still connects after the flood");
 	nl_free(&L);
