@@ -13,7 +13,9 @@
  *    batch shorter than asked for emptied the platform's queue, so the
  *    first recv after it says GRAFT_EAGAIN without asking again (on hvt
  *    that question is an exit); the wait that follows asks the platform
- *    anyway, and the next recv reads;
+ *    anyway, and the next recv reads.  A wait with the batch used up
+ *    lends its buffer to that yield (plat_net_read_ahead), which on hvt
+ *    reads the next batch in its own exit;
  *  - send queues the frame; the queue goes out when it is full and when
  *    the kernel's loop is about to yield to the platform
  *    (fiber_set_turn_end): before it sleeps, at most every millisecond
@@ -51,6 +53,8 @@ struct net_batch {
 	unsigned count; /* frames in the batch */
 	unsigned next;	/* rx: the next to hand out */
 	bool drained;	/* rx: the batch was short, the queue empty */
+	bool lent;	/* rx: buf is lent to the next yield */
+	unsigned ahead; /* rx: frames that yield read into buf */
 	uint16_t lens[NET_BATCH];
 };
 
@@ -151,17 +155,24 @@ static int net_send(struct graft_netdev *d, const void *frame, size_t len)
 	return 0;
 }
 
-/* Read the next batch; GRAFT_EAGAIN if nothing is pending. */
+/* Read the next batch, or take the one a yield read ahead; GRAFT_EAGAIN
+ * if nothing is pending. */
 static int net_refill(struct platnet *n)
 {
 	struct net_batch *b = &n->rx;
-	unsigned count;
-	int rc;
+	unsigned count = 0;
+	int rc = 0;
 
 	b->count = b->next = 0;
 	b->off = 0;
-	rc = plat_net_read_batch(n->h, b->buf, b->size, b->lens, NET_BATCH,
-				 &count);
+	if (b->lent) {
+		plat_net_read_ahead(n->h, NULL, 0, NULL, 0, NULL); /* ends it */
+		b->lent = false;
+		count = b->ahead;
+	}
+	if (!count)
+		rc = plat_net_read_batch(n->h, b->buf, b->size, b->lens,
+					 NET_BATCH, &count);
 	if (rc < 0)
 		return rc;
 	if (!count)
@@ -180,7 +191,7 @@ static int net_recv(struct graft_netdev *d, void *buf, size_t size, size_t *len)
 	size_t flen;
 	int rc;
 
-	if (b->next == b->count && b->drained) {
+	if (b->next == b->count && b->drained && !(b->lent && b->ahead)) {
 		b->drained = false;
 		return GRAFT_EAGAIN;
 	}
@@ -202,9 +213,13 @@ static int net_recv(struct graft_netdev *d, void *buf, size_t size, size_t *len)
 static int net_wait(struct graft_netdev *d, uint64_t deadline)
 {
 	struct platnet *n = d->priv;
+	struct net_batch *b = &n->rx;
 
-	if (n->rx.next < n->rx.count)
+	if (b->next < b->count || (b->lent && b->ahead))
 		return 0;
+	if (!b->lent && plat_net_read_ahead(n->h, b->buf, b->size, b->lens,
+					    NET_BATCH, &b->ahead) == 0)
+		b->lent = true;
 	return graft_wait_device(n->h, deadline);
 }
 
