@@ -179,9 +179,9 @@ Linux's veth moves 64 KiB segments (GSO, no checksums computed), the tap
 1500-byte frames, one system call each on unix.  On hvt frames cross in
 batches of up to 64, one hypercall (an MMIO exit of about 70 us under
 this machine's KVM: PVM, no hardware virtualization) per batch each way,
-received frames per wakeup and sent frames whenever the kernel's loop
-yields to the platform; the exits per wakeup (yield, read, write) still
-bound what hvt reaches.  With a connection per request the server closes
+received frames in the yield that ends a wait (or a read after it) and
+sent frames whenever the kernel's loop yields to the platform; the exits
+per wakeup (that yield and a write) still bound what hvt reaches.  With a connection per request the server closes
 first and keeps each connection in TIME-WAIT (Linux as nginx's host does
 too).  The machine is shared
 (load average $(cut -d' ' -f1 /proc/loadavg) when the run ended), so
