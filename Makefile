@@ -79,6 +79,12 @@ TEST_BINS :=
 TEST_DEPS :=
 BENCHES :=
 
+# The targets: every platform/<name>/ with a build.mk but the rooms that
+# targets share (platform/x86: code for hvt and virtio, no target itself).
+PLAT_SHARED := x86
+PLAT_TARGETS := $(filter-out $(PLAT_SHARED),\
+	$(patsubst platform/%/build.mk,%,$(wildcard platform/*/build.mk)))
+
 include $(sort $(wildcard */build.mk */*/build.mk */*/*/build.mk))
 
 .PHONY: all run test test-quick test-build bench lint format clean deps

@@ -8,8 +8,7 @@
 # fragments are read after this one.
 EXAMPLE_APPS := $(patsubst examples/%/manifest,%,\
 	$(wildcard examples/*/manifest))
-EXAMPLE_TARGETS := $(patsubst platform/%/build.mk,%,\
-	$(wildcard platform/*/build.mk))
+EXAMPLE_TARGETS := $(PLAT_TARGETS)
 EXAMPLE_TOOLS := $(BUILD)/bin/graft $(BUILD)/graft/config \
 	$(BUILD)/bin/mkexports $(BUILD)/mod/graft-decls.i
 EXAMPLE_CORE := $(BUILD)/guest/libmod.a $(BUILD)/guest/libkernel.a

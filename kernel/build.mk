@@ -76,7 +76,9 @@ $(BUILD)/tests/unit/platdev_net.t: tests/unit/platdev_net.c \
 TEST_BINS += $(BUILD)/tests/unit/platdev_net.t
 
 # Code that runs once at boot, per host request or on a fault, never per
-# event, is built for size: every image carries it.
+# event, is built for size: every image carries it.  So is printf's
+# formatting: it serves log lines and messages, not frames.
 $(foreach f,kernel/ctl.c kernel/init.c kernel/main.c kernel/platdev.c \
-	kernel/kfault.c kernel/log.c kernel/device.c kernel/libc/stdlib.c,\
+	kernel/kfault.c kernel/log.c kernel/device.c kernel/libc/stdlib.c \
+	kernel/libc/format.c,\
 	$(eval CFLAGS_$(f) += -Os))

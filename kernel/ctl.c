@@ -28,6 +28,7 @@
 #include <graft/time.h>
 
 #include "kctl.h"
+#include "kplatdev.h"
 #include "mod/mod.h"
 
 #define CTL_BUF_MIN  (64u << 10) /* grown on demand up to CTL_MAX_MESSAGE */
@@ -299,6 +300,25 @@ bool graft_sealed(void)
 }
 GRAFT_EXPORT(graft_sealed);
 
+/* Per net device: frames each way, and the large ones (offloads at work). */
+static void op_stats_net(struct ctl_reply *r)
+{
+	struct platdev_net_stats st;
+
+	for (unsigned i = 0; platdev_net_stats(i, &st) == 0; i++) {
+		reply_add(r, "%s_offloads %s%s%s\n", st.name,
+			  st.offloads ? "" : "none",
+			  st.offloads & GRAFT_NET_OFF_CSUM ? "csum " : "",
+			  st.offloads & GRAFT_NET_OFF_TSO4 ? "tso4" : "");
+		reply_add(r, "%s_rx_frames %llu\n%s_rx_large %llu\n", st.name,
+			  (unsigned long long)st.rx_frames, st.name,
+			  (unsigned long long)st.rx_large);
+		reply_add(r, "%s_tx_frames %llu\n%s_tx_large %llu\n", st.name,
+			  (unsigned long long)st.tx_frames, st.name,
+			  (unsigned long long)st.tx_large);
+	}
+}
+
 static void op_stats(struct ctl_reply *r)
 {
 	struct graft_heap_stats st;
@@ -313,6 +333,7 @@ static void op_stats(struct ctl_reply *r)
 		  (unsigned long long)st.failures);
 	reply_add(r, "fibers %u\nmodules %u\nsealed %s\n", graft_fiber_count(),
 		  mod_count(), ctl_sealed ? "yes" : "no");
+	op_stats_net(r);
 }
 
 /* Check the request, act on it; r receives the answer.  Returns true when

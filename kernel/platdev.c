@@ -10,12 +10,13 @@
  *  - recv hands out the frames of the last batch read, one per call, and
  *    reads the next batch when they are used up; wait returns at once
  *    while some are left, so that no frame waits for the next one.  A
- *    batch shorter than asked for emptied the platform's queue, so the
- *    first recv after it says GRAFT_EAGAIN without asking again (on hvt
- *    that question is an exit); the wait that follows asks the platform
- *    anyway, and the next recv reads.  A wait with the batch used up
- *    lends its buffer to that yield (plat_net_read_ahead), which on hvt
- *    reads the next batch in its own exit;
+ *    batch that stopped short of both its count and its buffer emptied
+ *    the platform's queue, so the first recv after it says GRAFT_EAGAIN
+ *    without asking again (on hvt that question is an exit); the wait
+ *    that follows asks the platform anyway, and the next recv reads.  A
+ *    wait with the batch used up lends its buffer to that yield
+ *    (plat_net_read_ahead), which on hvt reads the next batch in its own
+ *    exit;
  *  - send queues the frame; the queue goes out when it is full and when
  *    the kernel's loop is about to yield to the platform
  *    (fiber_set_turn_end): before it sleeps, at most every millisecond
@@ -24,6 +25,13 @@
  *    stretch's frames go out together (on hvt, one exit).
  * A batch's lengths come from the platform and are checked against the
  * buffer before use.
+ *
+ * On a device with offloads (graft/nethdr.h) frames carry their header
+ * through here untouched, and may be 64 KiB TCP segments: the buffers
+ * then hold NET_BATCH_BYTES, a receive batch as many frames as fit with
+ * room for a largest one.  Frames longer than mtu + 14 (with the header)
+ * are counted each way, so that the host can see offloads at work
+ * (platdev_net_stats).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +51,8 @@ struct platblk {
 	char name[32];
 };
 
-#define NET_BATCH 64 /* frames, at most PLAT_NET_BATCH_MAX */
+#define NET_BATCH	64	   /* frames, at most PLAT_NET_BATCH_MAX */
+#define NET_BATCH_BYTES (1u << 20) /* with offloads, a batch's buffer */
 
 /* Frames in a batch buffer (see plat_net_read_batch). */
 struct net_batch {
@@ -52,10 +61,11 @@ struct net_batch {
 	size_t off;	/* of frame next */
 	unsigned count; /* frames in the batch */
 	unsigned next;	/* rx: the next to hand out */
-	bool drained;	/* rx: the batch was short, the queue empty */
+	bool drained;	/* rx: the batch emptied the platform's queue */
 	bool lent;	/* rx: buf is lent to the next yield */
 	unsigned ahead; /* rx: frames that yield read into buf */
-	uint16_t lens[NET_BATCH];
+	uint32_t lens[NET_BATCH];
+	uint64_t frames, large; /* frames moved, and those above mtu + 14 */
 };
 
 struct platnet {
@@ -63,6 +73,7 @@ struct platnet {
 	plat_handle_t h;
 	char name[32];
 	struct net_batch rx, tx;
+	size_t frame_min, frame_max, frame_large; /* with the header */
 	bool tx_error_logged;
 	struct platnet *next; /* all net devices, for the end of a turn */
 };
@@ -138,17 +149,36 @@ void platdev_net_flush(void)
 		net_flush(n);
 }
 
+int platdev_net_stats(unsigned i, struct platdev_net_stats *st)
+{
+	struct platnet *n = all_nets;
+
+	while (n && i--)
+		n = n->next;
+	if (!n)
+		return GRAFT_ENOENT;
+	st->name = n->name;
+	st->offloads = n->dev.offloads;
+	st->rx_frames = n->rx.frames;
+	st->rx_large = n->rx.large;
+	st->tx_frames = n->tx.frames;
+	st->tx_large = n->tx.large;
+	return 0;
+}
+
 static int net_send(struct graft_netdev *d, const void *frame, size_t len)
 {
 	struct platnet *n = d->priv;
 	struct net_batch *b = &n->tx;
 
-	if (len < 14 || len > d->mtu + 14u)
+	if (len < n->frame_min || len > n->frame_max)
 		return GRAFT_EINVAL;
 	if (b->count == NET_BATCH || len > b->size - b->off)
 		net_flush(n);
 	memcpy(b->buf + b->off, frame, len);
-	b->lens[b->count++] = (uint16_t)len;
+	b->lens[b->count++] = (uint32_t)len;
+	b->frames++;
+	b->large += len > n->frame_large;
 	b->off = plat_net_batch_next(b->off, len);
 	if (b->count == NET_BATCH || b->off >= b->size)
 		net_flush(n);
@@ -161,6 +191,7 @@ static int net_refill(struct platnet *n)
 {
 	struct net_batch *b = &n->rx;
 	unsigned count = 0;
+	size_t end = 0;
 	int rc = 0;
 
 	b->count = b->next = 0;
@@ -180,7 +211,12 @@ static int net_refill(struct platnet *n)
 	if (count > NET_BATCH)
 		return GRAFT_EIO;
 	b->count = count;
-	b->drained = count < NET_BATCH;
+	/* short of its count with room left for a largest frame: the
+	 * platform had no more (the lengths are checked as frames go out) */
+	for (unsigned i = 0; i < count && end <= b->size; i++)
+		end = plat_net_batch_next(end, b->lens[i]);
+	b->drained = count < NET_BATCH && end <= b->size &&
+		     b->size - end >= n->frame_max;
 	return 0;
 }
 
@@ -205,6 +241,8 @@ static int net_recv(struct graft_netdev *d, void *buf, size_t size, size_t *len)
 	}
 	memcpy(buf, b->buf + b->off, flen);
 	*len = flen;
+	b->frames++;
+	b->large += flen > n->frame_large;
 	b->off = plat_net_batch_next(b->off, flen);
 	b->next++;
 	return 0;
@@ -254,9 +292,11 @@ static int add_block(plat_handle_t h, const struct plat_device_info *info)
 	return rc;
 }
 
-static int batch_init(struct net_batch *b, uint16_t mtu)
+static int batch_init(struct net_batch *b, size_t frame_max)
 {
-	b->size = (size_t)NET_BATCH * plat_net_batch_next(0, mtu + 14u);
+	b->size = (size_t)NET_BATCH * plat_net_batch_next(0, frame_max);
+	if (b->size > NET_BATCH_BYTES)
+		b->size = NET_BATCH_BYTES;
 	b->buf = malloc(b->size);
 	return b->buf ? 0 : GRAFT_ENOMEM;
 }
@@ -273,12 +313,20 @@ static int add_net(plat_handle_t h, const struct plat_device_info *info)
 	n->dev.name = n->name;
 	memcpy(n->dev.mac, info->mac, sizeof(n->dev.mac));
 	n->dev.mtu = info->mtu;
+	n->dev.offloads = info->net_offloads;
+	n->frame_max = plat_net_frame_max(info);
+	n->frame_large = info->mtu + 14u;
+	n->frame_min = 14;
+	if (info->net_offloads) {
+		n->frame_min += GRAFT_NET_HDR_LEN;
+		n->frame_large += GRAFT_NET_HDR_LEN;
+	}
 	n->dev.send = net_send;
 	n->dev.recv = net_recv;
 	n->dev.wait = net_wait;
 	n->dev.priv = n;
-	if ((rc = batch_init(&n->rx, info->mtu)) < 0 ||
-	    (rc = batch_init(&n->tx, info->mtu)) < 0)
+	if ((rc = batch_init(&n->rx, n->frame_max)) < 0 ||
+	    (rc = batch_init(&n->tx, n->frame_max)) < 0)
 		goto fail;
 	rc = graft_device_register(GRAFT_DEVICE_NET, n->name, &n->dev);
 	if (rc < 0)

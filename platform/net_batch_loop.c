@@ -8,11 +8,11 @@
 #include <graft/error.h>
 #include <graft/platform.h>
 
-int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
+int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 			unsigned max, unsigned *count)
 {
 	struct plat_device_info info;
-	size_t off = 0, len;
+	size_t off = 0, len, frame_max;
 	unsigned n = 0;
 	int rc;
 
@@ -22,15 +22,16 @@ int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
 		return rc;
 	if (info.kind != PLAT_DEV_NET)
 		return GRAFT_EBADF;
-	if (!max || max > PLAT_NET_BATCH_MAX || size < info.mtu + 14u)
+	frame_max = plat_net_frame_max(&info);
+	if (!max || max > PLAT_NET_BATCH_MAX || size < frame_max)
 		return GRAFT_EINVAL;
-	while (n < max && off <= size && size - off >= info.mtu + 14u) {
+	while (n < max && off <= size && size - off >= frame_max) {
 		rc = plat_net_read(h, (char *)buf + off, size - off, &len);
 		if (rc < 0)
 			break;
-		if (len > info.mtu + 14u)
+		if (len > frame_max)
 			continue; /* longer than the MTU allows: dropped */
-		lens[n++] = (uint16_t)len;
+		lens[n++] = (uint32_t)len;
 		off = plat_net_batch_next(off, len);
 	}
 	*count = n;
@@ -38,7 +39,7 @@ int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
 }
 
 int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
-			 const uint16_t *lens, unsigned count, unsigned *sent)
+			 const uint32_t *lens, unsigned count, unsigned *sent)
 {
 	size_t off = 0;
 	unsigned n;
@@ -62,7 +63,7 @@ int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
 }
 
 /* A read during the yield would cost what a read after it does. */
-int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
+int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 			unsigned max, unsigned *count)
 {
 	return GRAFT_ENOTSUP;

@@ -40,7 +40,7 @@
 
 #include <stdint.h>
 
-#define HVT_ABI_VERSION 5
+#define HVT_ABI_VERSION 6
 
 #define HVT_GDT_ADDR 0x1000UL
 #define HVT_TSS_ADDR 0x1800UL    /* in the GDT's page */
@@ -107,6 +107,9 @@ struct hvt_device {
 	uint8_t mac[6];     /* net */
 	uint16_t mtu;       /* net */
 	uint32_t sector_size; /* block */
+	uint32_t net_offloads; /* net: GRAFT_NET_OFF_* (graft/nethdr.h); when
+				  nonzero every frame, both ways, starts
+				  with the 12-byte header named there */
 	uint64_t sectors;   /* block */
 };
 
@@ -149,7 +152,7 @@ struct hvt_hc_yield {
 	uint32_t rx_count;   /* IN frames at most, 0: none; OUT frames read */
 	uint64_t rx_data;    /* IN guest address of the frames */
 	uint64_t rx_size;    /* IN bytes at rx_data */
-	uint64_t rx_lens;    /* IN guest address of uint16_t[rx_count] */
+	uint64_t rx_lens;    /* IN guest address of uint32_t[rx_count] */
 };
 
 struct hvt_hc_io {
@@ -163,13 +166,18 @@ struct hvt_hc_io {
 /* Net batches: up to count frames in one exit.  The frames lie in the
  * buffer [data, data + size), frame i at the sum of the lengths before it,
  * each rounded up to HVT_NET_BATCH_ALIGN (so that headers stay aligned);
- * lens is a guest array of uint16_t[count] with their lengths.
- *  - read: the tender reads frames while count allows and at least
- *    mtu + 14 bytes of the buffer remain, fills lens, and sets count to
- *    the frames read; ret GRAFT_EAGAIN if none was pending.
- *  - write: the tender sends frames 0..count-1 in order (each 14..mtu + 14
- *    bytes, all within size), stopping at the first that fails; count
+ * lens is a guest array of uint32_t[count] with their lengths.  A frame
+ * is at least 14 and at most mtu + 14 bytes, or on a device with
+ * net_offloads the 12-byte header and then at least 14 bytes, in all at
+ * most GRAFT_NET_FRAME_MAX (a 64 KiB TCP segment).
+ *  - read: the tender reads frames while count allows and at least the
+ *    largest frame's bytes of the buffer remain, fills lens, and sets
+ *    count to the frames read; ret GRAFT_EAGAIN if none was pending.
+ *  - write: the tender sends frames 0..count-1 in order (each of a size
+ *    as above, all within size), stopping at the first that fails; count
  *    becomes the frames sent, ret the failure (GRAFT_EINVAL, GRAFT_EIO).
+ *    The tap checks the headers (Linux refuses a header it does not
+ *    take, and the write fails).
  * count is at most HVT_NET_BATCH_MAX, else GRAFT_EINVAL. */
 #define HVT_NET_BATCH_MAX 64
 #define HVT_NET_BATCH_ALIGN 16
@@ -181,7 +189,7 @@ struct hvt_hc_net_batch {
 	uint32_t pad;
 	uint64_t data;   /* IN guest address of the frames */
 	uint64_t size;   /* IN bytes at data */
-	uint64_t lens;   /* IN guest address of uint16_t[count]; OUT (read) */
+	uint64_t lens;	 /* IN guest address of uint32_t[count]; OUT (read) */
 };
 
 /* Seal: the ranges (code and page tables) become read-only memory slots,

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <graft/nethdr.h>
+
 struct graft_blkdev {
 	const char *name;
 	uint32_t sector_size; /* bytes, a power of two >= 512 */
@@ -32,6 +34,10 @@ struct graft_netdev {
 	const char *name;
 	uint8_t mac[6];
 	uint16_t mtu; /* IP MTU; frames are at most mtu + 14 bytes */
+	/* GRAFT_NET_OFF_* (graft/nethdr.h).  When nonzero, every frame that
+	 * send and recv move starts with the header named there, and a
+	 * frame may be up to GRAFT_NET_FRAME_MAX bytes with it. */
+	uint32_t offloads;
 	/* send one Ethernet frame; 0, GRAFT_EINVAL, GRAFT_EIO */
 	int (*send)(struct graft_netdev *d, const void *frame, size_t len);
 	/* receive one frame; GRAFT_EAGAIN if none is pending */

@@ -86,9 +86,11 @@ struct net_stats {
 	uint64_t tcp_challenge_acks, tcp_syn_dropped;
 	uint64_t frag_reassembled, frag_dropped;
 	uint64_t arp_entries;
-	uint32_t tcp_sockets; /* allocated now, every state */
-	uint32_t frag_slots;  /* datagrams being reassembled now */
-	uint64_t mem_bytes;   /* bytes the stack holds in buffers now */
+	uint32_t tcp_sockets;	 /* allocated now, every state */
+	uint32_t frag_slots;	 /* datagrams being reassembled now */
+	uint64_t mem_bytes;	 /* bytes the stack holds in buffers now */
+	uint64_t tx_gso, rx_gso; /* large TCP segments the device cut or
+				    merged (offloads, graft/nethdr.h) */
 };
 void net_get_stats(struct net_stack *s, struct net_stats *st);
 

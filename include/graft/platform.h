@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <graft/nethdr.h>
+
 #define PLAT_MAX_DEVICES 64
 #define PLAT_PAGE_SIZE 4096UL
 
@@ -33,6 +35,8 @@ struct plat_device_info {
 	/* PLAT_DEV_NET */
 	uint8_t mac[6];
 	uint16_t mtu;
+	uint32_t net_offloads; /* GRAFT_NET_OFF_*: 0, or every frame carries
+				  the header of graft/nethdr.h */
 	/* PLAT_DEV_BLOCK */
 	uint32_t sector_size;
 	uint32_t read_only;
@@ -105,12 +109,21 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready);
 /* plat_device_info - describe handle h.  GRAFT_EBADF if h is not a device. */
 int plat_device_info(plat_handle_t h, struct plat_device_info *info);
 
-/* plat_net_write - send one frame (at most mtu + 14 bytes).
+/* plat_net_frame_max - the largest frame a net device moves: mtu + 14
+ * bytes, or with offloads the header and a 64 KiB segment. */
+static inline size_t plat_net_frame_max(const struct plat_device_info *info)
+{
+	return info->net_offloads ? GRAFT_NET_FRAME_MAX : info->mtu + 14u;
+}
+
+/* plat_net_write - send one frame (with offloads: header and frame;
+ * at most plat_net_frame_max() bytes).
  * GRAFT_EBADF (not a net device), GRAFT_EINVAL (size), GRAFT_EIO. */
 int plat_net_write(plat_handle_t h, const void *frame, size_t len);
 
 /* plat_net_read - receive one frame into buf; *len receives its length.
- * GRAFT_EAGAIN when none is pending; GRAFT_EINVAL if size is below mtu + 14. */
+ * GRAFT_EAGAIN when none is pending; GRAFT_EINVAL if size is below
+ * plat_net_frame_max(). */
 int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len);
 
 /* Batches: many frames in one request, which costs one exit to the host
@@ -120,10 +133,10 @@ int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len);
  * length.  At most PLAT_NET_BATCH_MAX frames per call.
  *
  * plat_net_read_batch - receive up to max pending frames into buf (size
- * bytes); *count receives how many.  Stops when fewer than mtu + 14 bytes
- * of buf remain.  GRAFT_EAGAIN when none is pending; GRAFT_EBADF,
- * GRAFT_EINVAL (max 0 or above PLAT_NET_BATCH_MAX, size below mtu + 14),
- * GRAFT_EIO.
+ * bytes); *count receives how many.  Stops when fewer than
+ * plat_net_frame_max() bytes of buf remain.  GRAFT_EAGAIN when none is
+ * pending; GRAFT_EBADF, GRAFT_EINVAL (max 0 or above PLAT_NET_BATCH_MAX,
+ * size below plat_net_frame_max()), GRAFT_EIO.
  * plat_net_write_batch - send frames 0..count-1 in order; *sent receives
  * how many went out before the first failure, whose error is returned (as
  * for plat_net_write), or 0 when all did. */
@@ -134,10 +147,10 @@ static inline size_t plat_net_batch_next(size_t off, size_t len)
 	return (off + len + PLAT_NET_BATCH_ALIGN - 1) &
 	       ~(size_t)(PLAT_NET_BATCH_ALIGN - 1);
 }
-int plat_net_read_batch(plat_handle_t h, void *buf, size_t size,
-			uint16_t *lens, unsigned max, unsigned *count);
+int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
+			unsigned max, unsigned *count);
 int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
-			 const uint16_t *lens, unsigned count, unsigned *sent);
+			 const uint32_t *lens, unsigned count, unsigned *sent);
 /* plat_net_read_ahead - lend net handle h's batch buffer (as
  * plat_net_read_batch takes it) to the next plat_yield that finds h with
  * input: that yield reads up to max frames into it, where reading then
@@ -148,7 +161,7 @@ int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
  * in the yield saves nothing (the caller reads as usual), GRAFT_EBADF,
  * GRAFT_EINVAL (as for plat_net_read_batch), GRAFT_EBUSY (another loan). */
 int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size,
-			uint16_t *lens, unsigned max, unsigned *count);
+			uint32_t *lens, unsigned max, unsigned *count);
 
 /* plat_block_read/write - transfer len bytes at byte offset; both must be
  * multiples of the sector size and within the device.  Writes reach the

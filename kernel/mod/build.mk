@@ -8,7 +8,7 @@
 MOD_SRCS := kernel/mod/elf_validate.c kernel/mod/elf_load.c \
 	kernel/mod/reloc_x86_64.c kernel/mod/exports.c kernel/mod/modmgr.c \
 	kernel/mod/mod_err.c kernel/mod/fmt_native.c
-MOD_API_SRCS := kernel/mod/modapi.c
+MOD_API_SRCS := kernel/mod/modapi.c kernel/mod/modnet.c
 MOD_WASM_SRCS := kernel/mod/fmt_wasm.c kernel/mod/fmt_wasm_imports.c
 MOD_GUEST_SRCS := $(MOD_SRCS) $(MOD_API_SRCS) kernel/mod/mem_plat.c
 MOD_GUEST_A := $(BUILD)/guest/libmod.a

@@ -239,6 +239,11 @@ int mod_api_blk_info(struct mod *m, int handle, uint64_t *sectors,
 int mod_api_blk_io(struct mod *m, int handle, uint64_t lba, void *buf,
 		   uint32_t count, bool write);
 int mod_api_net_mac(struct mod *m, int handle, uint8_t *mac);
+/* modnet.c: a net device's frames as modules see them, plain even on a
+ * device with offloads (send and recv of struct graft_netdev). */
+struct graft_netdev;
+int modnet_send(struct graft_netdev *d, const void *frame, size_t len);
+int modnet_recv(struct graft_netdev *d, void *buf, size_t size, size_t *len);
 int mod_api_net_send(struct mod *m, int handle, const void *frame, size_t len);
 int mod_api_net_recv(struct mod *m, int handle, void *buf, size_t size);
 

@@ -565,7 +565,7 @@ int mod_api_net_send(struct mod *m, int handle, const void *frame, size_t len)
 	d = h->dev;
 	if (len < 14 || len > (size_t)d->mtu + 14)
 		return GRAFT_EINVAL;
-	return d->send(d, frame, len);
+	return modnet_send(d, frame, len);
 }
 
 int mod_api_net_recv(struct mod *m, int handle, void *buf, size_t size)
@@ -578,7 +578,7 @@ int mod_api_net_recv(struct mod *m, int handle, void *buf, size_t size)
 	if (!h)
 		return GRAFT_EBADF;
 	d = h->dev;
-	rc = d->recv(d, buf, size, &len);
+	rc = modnet_recv(d, buf, size, &len);
 	return rc ? rc : (int)len;
 }
 

@@ -25,6 +25,7 @@
 #define NET_FRAG_MAX_PIECES 128
 #define NET_IP_TTL	    64
 #define NET_FRAME_MAX	    (WIRE_ETH_HLEN + 9000)
+#define NET_TX_MAX	    (WIRE_ETH_HLEN + 65535) /* a TSO segment */
 #define NET_EPHEMERAL_LO    49152
 #define NET_TCP_TW_BUCKETS  256 /* a power of two */
 
@@ -33,11 +34,11 @@ struct net_arp_entry {
 	uint8_t mac[6];
 	bool resolved;
 	uint8_t tries;
-	uint64_t expires;  /* resolved: when it goes stale */
-	uint64_t retry_at; /* unresolved: next request */
-	uint64_t used;	   /* for eviction */
-	uint8_t *pending;  /* one frame waiting for the address */
-	size_t pending_len;
+	uint64_t expires;   /* resolved: when it goes stale */
+	uint64_t retry_at;  /* unresolved: next request */
+	uint64_t used;	    /* for eviction */
+	uint8_t *pending;   /* one frame waiting for the address, with */
+	size_t pending_len; /* its offload header (net_hdr_room) */
 };
 
 struct net_frag_slot {
@@ -71,8 +72,13 @@ struct net_stack {
 	uint16_t ip_id;
 	uint16_t next_port;
 	uint32_t ts_offset; /* TCP timestamp clock offset */
-	uint8_t *tx;	    /* one outgoing frame, NET_FRAME_MAX */
-	uint8_t *big;	    /* 64 KiB scratch for large datagrams */
+	uint8_t *tx;	    /* one outgoing frame, NET_TX_MAX, with */
+	uint8_t *tx_room;   /* WIRE_NETHDR_LEN bytes before it here */
+	bool tso;	    /* the device takes TCP segments to cut */
+	/* the frame net_input() is taking came with (graft/nethdr.h) a
+	 * checksum the device vouches for, or is a large segment */
+	bool rx_csum_valid, rx_gso;
+	uint8_t *big; /* 64 KiB scratch for large datagrams */
 	struct net_arp_entry arp[NET_ARP_ENTRIES];
 	struct net_frag_slot frag[NET_FRAG_SLOTS];
 	struct net_tcp *tcp_list; /* every socket not in TIME-WAIT */
@@ -119,14 +125,30 @@ uint16_t net_ephemeral_port(struct net_stack *s);
 
 /* ARP (iface_arp.c) */
 void net_arp_input(struct net_stack *s, const uint8_t *payload, size_t len);
-/* send the IPv4 packet in frame (Ethernet header space at the front) to
- * next hop; queues it while resolving.  0, GRAFT_EAGAIN (queued). */
+/* send the IPv4 packet in frame (Ethernet header space at the front, and
+ * net_hdr_room() bytes before it holding the offload header) to next
+ * hop; queues it while resolving.  0, GRAFT_EAGAIN (queued). */
 int net_arp_send(struct net_stack *s, uint32_t next_hop, uint8_t *frame,
 		 size_t len);
 void net_arp_announce(struct net_stack *s);
 void net_arp_poll(struct net_stack *s);
 uint64_t net_arp_poll_at(struct net_stack *s);
 void net_arp_free(struct net_stack *s);
+
+/* Bytes of offload header before each frame the device moves. */
+static inline size_t net_hdr_room(const struct net_stack *s)
+{
+	return s->dev->offloads ? WIRE_NETHDR_LEN : 0;
+}
+
+/* What a transport asks of a device with offloads for one packet: the
+ * checksum field's offset in the transport header (0: the checksum is
+ * complete), and the segment size for a large TCP segment (0: none). */
+struct net_tx_offload {
+	uint16_t csum_offset;
+	uint16_t gso_size;
+	uint16_t hdr_len; /* transport header bytes, with gso_size */
+};
 
 /* IPv4 (iface_ipv4.c) */
 void net_ipv4_input(struct net_stack *s, const uint8_t *pkt, size_t len,
@@ -136,6 +158,12 @@ void net_ipv4_input(struct net_stack *s, const uint8_t *pkt, size_t len,
  * GRAFT_EMSGSIZE, GRAFT_EIO. */
 int net_ipv4_output(struct net_stack *s, uint32_t src, uint32_t dst,
 		    uint8_t proto, const uint8_t *payload, size_t len);
+/* the same with offloads asked for (off may be NULL); the payload must
+ * sit at net_tx_payload() with off->gso_size, and may then be up to
+ * 65535 - 20 bytes without being fragmented */
+int net_ipv4_output_off(struct net_stack *s, uint32_t src, uint32_t dst,
+			uint8_t proto, const uint8_t *payload, size_t len,
+			const struct net_tx_offload *off);
 /* where transport layers build payloads for a zero-copy send */
 static inline uint8_t *net_tx_payload(struct net_stack *s)
 {

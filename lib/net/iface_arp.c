@@ -50,18 +50,20 @@ static void arp_send(struct net_stack *s, uint16_t op, const uint8_t *eth_dst,
 		     const uint8_t *tha, uint32_t tpa)
 {
 	struct wire_arp a;
-	uint8_t frame[WIRE_ETH_HLEN + WIRE_ARP_LEN + 18];
+	uint8_t buf[WIRE_NETHDR_LEN + WIRE_ETH_HLEN + WIRE_ARP_LEN + 18];
+	size_t room = net_hdr_room(s);
+	uint8_t *frame = buf + WIRE_NETHDR_LEN;
 
 	a.op = op;
 	memcpy(a.sha, s->mac, 6);
 	a.spa = s->ip;
 	memcpy(a.tha, tha, 6);
 	a.tpa = tpa;
-	memset(frame, 0, sizeof(frame));
+	memset(buf, 0, sizeof(buf)); /* and an empty offload header */
 	wire_eth_emit(frame, eth_dst, s->mac, WIRE_ETH_ARP);
 	wire_arp_emit(frame + WIRE_ETH_HLEN, &a);
 	/* padded to the Ethernet minimum of 60 bytes */
-	if (s->dev->send(s->dev, frame, 60) == 0)
+	if (s->dev->send(s->dev, frame - room, room + 60) == 0)
 		s->st.tx_frames++;
 }
 
@@ -90,7 +92,7 @@ static void arp_resolved(struct net_stack *s, struct net_arp_entry *e,
 	e->tries = 0;
 	e->expires = s->now + s->cfg.arp_ttl_ms * NET_MS;
 	if (e->pending) {
-		memcpy(e->pending, mac, 6);
+		memcpy(e->pending + net_hdr_room(s), mac, 6);
 		if (s->dev->send(s->dev, e->pending, e->pending_len) == 0)
 			s->st.tx_frames++;
 		free(e->pending);
@@ -146,16 +148,18 @@ int net_arp_send(struct net_stack *s, uint32_t next_hop, uint8_t *frame,
 	if (!e)
 		e = arp_alloc(s, next_hop);
 	free(e->pending);
-	e->pending = malloc(len);
+	e->pending = malloc(net_hdr_room(s) + len);
 	if (e->pending) {
-		memcpy(e->pending, frame, len);
-		e->pending_len = len;
+		memcpy(e->pending, frame - net_hdr_room(s),
+		       net_hdr_room(s) + len);
+		e->pending_len = net_hdr_room(s) + len;
 	}
 	if (e->tries == 0 || s->now >= e->retry_at)
 		arp_request(s, e);
 	return GRAFT_EAGAIN;
 send:
-	if (s->dev->send(s->dev, frame, len))
+	if (s->dev->send(s->dev, frame - net_hdr_room(s),
+			 net_hdr_room(s) + len))
 		return GRAFT_EIO;
 	s->st.tx_frames++;
 	return 0;

@@ -4,7 +4,9 @@
  * larger than the MTU; input hands fragments to iface_frag.c and dispatches
  * whole datagrams to ICMP, UDP and TCP.  With no address yet (DHCP), UDP to
  * any destination is accepted so that offers sent to the new address come
- * in.
+ * in.  On a device with offloads (graft/nethdr.h) TCP may ask for a large
+ * segment, which goes out whole for the device to cut; one that comes in
+ * whole must be TCP and unfragmented.
  */
 #include <string.h>
 #include <graft/error.h>
@@ -67,7 +69,8 @@ void net_ipv4_input(struct net_stack *s, const uint8_t *pkt, size_t len,
 	size_t plen;
 	bool bcast;
 
-	if (wire_ipv4_parse(pkt, len, &ip)) {
+	if (wire_ipv4_parse(pkt, len, &ip) ||
+	    (s->rx_gso && (ip.proto != WIRE_IP_TCP || ip.mf || ip.frag_off))) {
 		s->st.rx_bad++;
 		return;
 	}
@@ -80,6 +83,7 @@ void net_ipv4_input(struct net_stack *s, const uint8_t *pkt, size_t len,
 	p = ip.payload;
 	plen = ip.payload_len;
 	if (ip.mf || ip.frag_off) {
+		s->rx_csum_valid = false; /* vouched for one piece at most */
 		p = net_frag_input(s, &ip, &plen);
 		if (!p)
 			return;
@@ -91,11 +95,36 @@ void net_ipv4_input(struct net_stack *s, const uint8_t *pkt, size_t len,
 	dispatch(s, &ip, p, plen, bcast);
 }
 
+/* The offload header before s->tx: what off asks, or nothing. */
+static void emit_offload(struct net_stack *s, const struct net_tx_offload *off,
+			 size_t len)
+{
+	struct wire_nethdr vh = {0};
+	const size_t start = WIRE_ETH_HLEN + WIRE_IPV4_HLEN;
+
+	if (!s->dev->offloads)
+		return;
+	if (off && off->csum_offset) {
+		vh.flags = GRAFT_NET_HDR_F_NEEDS_CSUM;
+		vh.csum_start = start;
+		vh.csum_offset = off->csum_offset;
+	}
+	if (off && off->gso_size && len > off->hdr_len + off->gso_size) {
+		vh.gso_type = GRAFT_NET_GSO_TCPV4;
+		vh.gso_size = off->gso_size;
+		vh.hdr_len = (uint16_t)(start + off->hdr_len);
+		s->st.tx_gso++;
+	}
+	wire_nethdr_emit(s->tx - WIRE_NETHDR_LEN, &vh);
+}
+
 static int send_one(struct net_stack *s, uint32_t next_hop,
-		    const struct wire_ipv4 *h, size_t len)
+		    const struct wire_ipv4 *h, size_t len,
+		    const struct net_tx_offload *off)
 {
 	int err;
 
+	emit_offload(s, off, len);
 	wire_eth_emit(s->tx, wire_eth_broadcast, s->mac, WIRE_ETH_IPV4);
 	wire_ipv4_emit(s->tx + WIRE_ETH_HLEN, h, len);
 	err = net_arp_send(s, next_hop, s->tx,
@@ -106,9 +135,16 @@ static int send_one(struct net_stack *s, uint32_t next_hop,
 int net_ipv4_output(struct net_stack *s, uint32_t src, uint32_t dst,
 		    uint8_t proto, const uint8_t *payload, size_t len)
 {
+	return net_ipv4_output_off(s, src, dst, proto, payload, len, NULL);
+}
+
+int net_ipv4_output_off(struct net_stack *s, uint32_t src, uint32_t dst,
+			uint8_t proto, const uint8_t *payload, size_t len,
+			const struct net_tx_offload *off)
+{
 	struct wire_ipv4 h;
 	uint32_t next_hop;
-	size_t max = (size_t)s->mtu - WIRE_IPV4_HLEN, chunk, off;
+	size_t max = (size_t)s->mtu - WIRE_IPV4_HLEN, chunk, at;
 	uint8_t *room = net_tx_payload(s);
 	int err;
 
@@ -122,19 +158,19 @@ int net_ipv4_output(struct net_stack *s, uint32_t src, uint32_t dst,
 	h.src = src ? src : s->ip;
 	h.dst = dst;
 	h.id = s->ip_id++;
-	if (len <= max) {
+	if (len <= max || (off && off->gso_size && payload == room)) {
 		if (payload != room)
 			memmove(room, payload, len);
-		return send_one(s, next_hop, &h, len);
+		return send_one(s, next_hop, &h, len, off);
 	}
 	/* fragments carry multiples of 8 bytes except the last */
 	max &= ~(size_t)7;
-	for (off = 0; off < len; off += chunk) {
-		chunk = len - off < max ? len - off : max;
-		memcpy(room, payload + off, chunk);
-		h.frag_off = (uint16_t)off;
-		h.mf = off + chunk < len;
-		err = send_one(s, next_hop, &h, chunk);
+	for (at = 0; at < len; at += chunk) {
+		chunk = len - at < max ? len - at : max;
+		memcpy(room, payload + at, chunk);
+		h.frag_off = (uint16_t)at;
+		h.mf = at + chunk < len;
+		err = send_one(s, next_hop, &h, chunk, NULL);
 		if (err)
 			return err;
 	}

@@ -44,15 +44,18 @@ int net_stack_new(struct graft_netdev *dev, const struct net_config *cfg,
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return GRAFT_ENOMEM;
-	s->tx = malloc(NET_FRAME_MAX);
+	s->tx_room = malloc(WIRE_NETHDR_LEN + NET_TX_MAX);
 	s->big = malloc(65536 + 64);
-	if (!s->tx || !s->big)
+	if (!s->tx_room || !s->big)
 		goto fail;
+	s->tx = s->tx_room + WIRE_NETHDR_LEN;
 	s->dev = dev;
 	s->cfg = *cfg;
 	config_defaults(&s->cfg);
 	memcpy(s->mac, dev->mac, 6);
 	s->mtu = dev->mtu;
+	s->tso = (dev->offloads & GRAFT_NET_OFF_TSO4) &&
+		 (dev->offloads & GRAFT_NET_OFF_CSUM);
 	s->now = now_ns;
 	s->rng = cfg->seed ^ 0x9e3779b97f4a7c15ULL ^ now_ns;
 	s->ip_id = (uint16_t)net_random(s);
@@ -67,7 +70,7 @@ int net_stack_new(struct graft_netdev *dev, const struct net_config *cfg,
 	*out = s;
 	return 0;
 fail:
-	free(s->tx);
+	free(s->tx_room);
 	free(s->big);
 	free(s);
 	return GRAFT_ENOMEM;
@@ -83,7 +86,7 @@ void net_stack_free(struct net_stack *s)
 	net_dns_free(s);
 	net_arp_free(s);
 	net_frag_free(s);
-	free(s->tx);
+	free(s->tx_room);
 	free(s->big);
 	free(s);
 }
@@ -112,14 +115,38 @@ void net_app_done(struct net_stack *s)
 		s->app_called(s->app_called_arg);
 }
 
-void net_input(struct net_stack *s, const void *frame, size_t len)
+/* Take the offload header off a frame from a device with offloads:
+ * false if it is bad.  Sets what the stack may skip for this frame. */
+static bool input_offload(struct net_stack *s, const uint8_t **frame,
+			  size_t *len)
 {
+	struct wire_nethdr h;
+
+	s->rx_csum_valid = s->rx_gso = false;
+	if (!s->dev->offloads)
+		return true;
+	if (wire_nethdr_parse(*frame, *len, &h))
+		return false;
+	s->rx_csum_valid =
+	    h.flags & (GRAFT_NET_HDR_F_NEEDS_CSUM | GRAFT_NET_HDR_F_DATA_VALID);
+	s->rx_gso = wire_nethdr_gso(&h);
+	s->st.rx_gso += s->rx_gso;
+	*frame += WIRE_NETHDR_LEN;
+	*len -= WIRE_NETHDR_LEN;
+	return true;
+}
+
+void net_input(struct net_stack *s, const void *frame_in, size_t len)
+{
+	const uint8_t *frame = frame_in;
 	struct wire_eth e;
 	bool bcast;
 
 	s->busy++;
 	s->st.rx_frames++;
-	if (len > (size_t)s->mtu + WIRE_ETH_HLEN + 4 ||
+	if (!input_offload(s, &frame, &len) ||
+	    len >
+		(s->rx_gso ? NET_TX_MAX : (size_t)s->mtu + WIRE_ETH_HLEN + 4) ||
 	    wire_eth_parse(frame, len, &e)) {
 		s->st.rx_bad++;
 		goto out;
@@ -129,7 +156,9 @@ void net_input(struct net_stack *s, const void *frame, size_t len)
 		s->st.rx_dropped++;
 		goto out;
 	}
-	if (e.type == WIRE_ETH_ARP)
+	if (s->rx_gso && e.type != WIRE_ETH_IPV4)
+		s->st.rx_bad++;
+	else if (e.type == WIRE_ETH_ARP)
 		net_arp_input(s, e.payload, e.payload_len);
 	else if (e.type == WIRE_ETH_IPV4)
 		net_ipv4_input(s, e.payload, e.payload_len, bcast);

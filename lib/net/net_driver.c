@@ -37,6 +37,7 @@ struct net_driver {
 	struct net_stack *s;
 	struct graft_timer timer;
 	uint8_t *frame;
+	size_t frame_size; /* with offloads, a 64 KiB segment and header */
 	bool rx_error_logged;
 };
 
@@ -88,7 +89,7 @@ static int driver_rx_batch(struct net_driver *d)
 	int n, rc;
 
 	for (n = 0; n < RX_BATCH; n++) {
-		rc = dev->recv(dev, d->frame, NET_FRAME_MAX, &len);
+		rc = dev->recv(dev, d->frame, d->frame_size, &len);
 		if (rc == GRAFT_EAGAIN)
 			break;
 		if (rc < 0)
@@ -135,7 +136,8 @@ int net_driver_start(struct net_stack *s)
 	if (!d)
 		return GRAFT_ENOMEM;
 	d->s = s;
-	d->frame = malloc(NET_FRAME_MAX);
+	d->frame_size = s->dev->offloads ? GRAFT_NET_FRAME_MAX : NET_FRAME_MAX;
+	d->frame = malloc(d->frame_size);
 	if (!d->frame) {
 		rc = GRAFT_ENOMEM;
 		goto fail;

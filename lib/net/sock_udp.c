@@ -46,7 +46,8 @@ void net_udp_input(struct net_stack *s, const struct wire_ipv4 *ip,
 	struct net_udp *u;
 	struct udp_dgram *d;
 
-	if (wire_udp_parse(payload, len, ip->src, ip->dst, &h)) {
+	if (wire_udp_parse(payload, len, ip->src, ip->dst, s->rx_csum_valid,
+			   &h)) {
 		s->st.rx_bad++;
 		return;
 	}

@@ -93,7 +93,9 @@ struct net_tcp {
 	uint32_t fin_pending_seq;
 
 	/* options */
-	uint16_t mss; /* payload bytes per segment we send */
+	uint16_t mss;          /* payload bytes per segment we send */
+	uint32_t seg_max;      /* per segment handed to the device: mss, or
+				  with TSO a multiple of it up to 64 KiB */
 	uint8_t snd_wscale, rcv_wscale;
 	bool ts_ok;
 	uint32_t ts_recent, last_ack_sent;
@@ -209,6 +211,14 @@ static inline uint32_t min32(uint32_t a, uint32_t b)
 static inline uint32_t max32(uint32_t a, uint32_t b)
 {
 	return a > b ? a : b;
+}
+/* The payload of one segment handed to the device: mss, or on a device
+ * that cuts TCP segments (TSO) as many mss as fit an IP packet. */
+static inline uint32_t tcp_seg_max(const struct net_stack *s, uint32_t mss)
+{
+	if (!s->tso)
+		return mss;
+	return (65535 - WIRE_IPV4_HLEN - WIRE_TCP_MAX_HLEN) / mss * mss;
 }
 static inline bool tcp_synchronized(const struct net_tcp *t)
 {

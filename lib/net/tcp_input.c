@@ -100,6 +100,7 @@ static void negotiate(struct net_tcp *t, const struct wire_tcp *h)
 	if (t->ts_ok)
 		mss -= 12;
 	t->mss = (uint16_t)max32(mss, 64);
+	t->seg_max = tcp_seg_max(t->s, t->mss);
 }
 
 static void listen_input(struct net_tcp *l, const struct wire_ipv4 *ip,
@@ -275,9 +276,11 @@ static void new_ack(struct net_tcp *t, const struct wire_tcp *h)
 			t->cwnd = t->cwnd > acked ? t->cwnd - acked + mss : mss;
 		}
 	} else if (t->cwnd < t->ssthresh) {
-		t->cwnd += min32(acked, mss);
+		t->cwnd += min32(acked, t->seg_max);
 	} else {
-		t->cwnd += max32(1, mss * mss / t->cwnd);
+		/* an ACK for a large segment counts as one per mss in it */
+		t->cwnd += max32(1, mss * max32(min32(acked, t->seg_max), mss) /
+					t->cwnd);
 	}
 	if (t->cwnd > (1u << 30))
 		t->cwnd = 1u << 30;
@@ -397,7 +400,7 @@ static void receive_data(struct net_tcp *t, const struct wire_tcp *h)
 	n = min32(n, space - off);
 	if (!tcp_rcv_store(t, seq, p, n) || holes || t->n_ooo) {
 		t->ack_now = true; /* out of order, or a hole being filled */
-	} else if (++t->unacked_segs >= 2) {
+	} else if (t->s->rx_gso || ++t->unacked_segs >= 2) {
 		t->ack_now = true;
 	} else if (t->t_delack == TCP_NEVER) {
 		t->t_delack = t->s->now + TCP_DELACK_NS;
@@ -584,7 +587,8 @@ void net_tcp_input(struct net_stack *s, const struct wire_ipv4 *ip,
 		s->st.rx_dropped++;
 		return;
 	}
-	if (wire_tcp_parse(payload, len, ip->src, ip->dst, &h)) {
+	if (wire_tcp_parse(payload, len, ip->src, ip->dst, s->rx_csum_valid,
+			   &h)) {
 		s->st.rx_bad++;
 		return;
 	}

@@ -1,6 +1,9 @@
 /*
  * TCP output: segments are built straight in the stack's transmit frame
- * (payload copied once from the send ring) and handed to IPv4.
+ * (payload copied once from the send ring) and handed to IPv4.  On a
+ * device with offloads the checksum is left for the device to complete,
+ * and with TSO a segment carries up to seg_max bytes (a multiple of the
+ * mss, up to 64 KiB) that the device cuts into mss-sized ones.
  * tcp_output() sends what the peer's window, the congestion window and
  * sender silly-window avoidance allow, then the FIN, and otherwise a pure
  * ACK if one is owed.
@@ -36,8 +39,10 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 {
 	struct net_stack *s = t->s;
 	struct wire_tcp h;
+	struct net_tx_offload off = {0};
 	uint8_t *p = net_tx_payload(s);
 	bool syn = flags & WIRE_TCP_SYN;
+	size_t hl;
 
 	memset(&h, 0, sizeof(h));
 	h.sport = t->lport;
@@ -62,7 +67,16 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 	if (len)
 		tcp_ring_read_at(&t->sndbuf, data_off, p + wire_tcp_hlen(&h),
 				 len);
-	wire_tcp_emit(p, t->lip, t->rip, &h);
+	if (s->dev->offloads & GRAFT_NET_OFF_CSUM) {
+		hl = wire_tcp_emit_partial(p, t->lip, t->rip, &h);
+		off.csum_offset = 16;
+	} else {
+		hl = wire_tcp_emit(p, t->lip, t->rip, &h);
+	}
+	if (len > t->mss) {
+		off.gso_size = t->mss;
+		off.hdr_len = (uint16_t)hl;
+	}
 	if (flags & WIRE_TCP_ACK) {
 		t->last_ack_sent = t->rcv_nxt;
 		if (!syn)
@@ -72,8 +86,7 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 		t->unacked_segs = 0;
 		t->t_delack = TCP_NEVER;
 	}
-	net_ipv4_output(s, t->lip, t->rip, WIRE_IP_TCP, p,
-			wire_tcp_hlen(&h) + len);
+	net_ipv4_output_off(s, t->lip, t->rip, WIRE_IP_TCP, p, hl + len, &off);
 }
 
 void tcp_send_syn(struct net_tcp *t)
@@ -144,7 +157,10 @@ static uint32_t send_at(struct net_tcp *t, uint32_t seq, uint32_t room)
 	bool fin = false;
 
 	if (off < data_end(t))
-		n = min32(min32(data_end(t) - off, t->mss), room);
+		n = min32(min32(data_end(t) - off, t->seg_max), room);
+	/* a large segment is cut into whole mss, but for the data's end */
+	if (n > t->mss && off + n < data_end(t))
+		n -= n % t->mss;
 	if (t->fin_queued && fin_state(t) && seq + n == t->fin_seq)
 		fin = true;
 	if (n == 0 && !fin)

@@ -72,6 +72,7 @@ struct net_tcp *tcp_alloc(struct net_stack *s)
 	t->rto = TCP_INIT_RTO_NS;
 	t->persist_backoff = TCP_INIT_RTO_NS;
 	t->mss = TCP_DEFAULT_MSS;
+	t->seg_max = TCP_DEFAULT_MSS;
 	t->t_rexmit = t->t_persist = t->t_delack = t->t_keep = t->t_close =
 	    TCP_NEVER;
 	t->next = s->tcp_list;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <graft/nethdr.h>
 
 static inline uint16_t wire_rd16(const uint8_t *p)
 {
@@ -43,6 +44,20 @@ uint16_t wire_csum_fold(uint32_t sum);
 /* the IPv4 pseudo header for UDP/TCP */
 uint32_t wire_csum_pseudo(uint32_t src, uint32_t dst, uint8_t proto,
 			  uint16_t len);
+
+/* The offload header before frames on a device with offloads
+ * (graft/nethdr.h).  csum_start counts from the Ethernet header. */
+#define WIRE_NETHDR_LEN GRAFT_NET_HDR_LEN
+struct wire_nethdr {
+	uint8_t flags;	  /* GRAFT_NET_HDR_F_* */
+	uint8_t gso_type; /* GRAFT_NET_GSO_* */
+	uint16_t hdr_len, gso_size, csum_start, csum_offset;
+};
+/* buf holds the header and the frame after it (len bytes in all) */
+int wire_nethdr_parse(const uint8_t *buf, size_t len, struct wire_nethdr *h);
+void wire_nethdr_emit(uint8_t *buf, const struct wire_nethdr *h);
+/* whether the frame is a large segment (gso_type other than NONE) */
+bool wire_nethdr_gso(const struct wire_nethdr *h);
 
 /* Ethernet II */
 #define WIRE_ETH_HLEN 14
@@ -119,8 +134,10 @@ struct wire_udp {
 	const uint8_t *payload;
 	size_t payload_len;
 };
+/* csum_valid: the device vouched for the checksum (graft/nethdr.h), which
+ * is then not verified (it may hold only the pseudo-header's sum) */
 int wire_udp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
-		   struct wire_udp *u);
+		   bool csum_valid, struct wire_udp *u);
 /* header + checksum; payload must already follow the header in buf */
 void wire_udp_emit(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport,
 		   uint16_t dport, size_t payload_len);
@@ -150,7 +167,7 @@ struct wire_tcp {
 	size_t payload_len;
 };
 int wire_tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
-		   struct wire_tcp *t);
+		   bool csum_valid, struct wire_tcp *t);
 /* header with the options set in t (mss if nonzero, wscale if >= 0,
  * sack_perm, ts) and checksum; the payload (t->payload_len bytes) must
  * already follow the header at buf + wire_tcp_hlen(t).  Returns the
@@ -158,6 +175,10 @@ int wire_tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
 size_t wire_tcp_hlen(const struct wire_tcp *t);
 size_t wire_tcp_emit(uint8_t *buf, uint32_t src, uint32_t dst,
 		     const struct wire_tcp *t);
+/* the same with only the pseudo header's sum in the checksum field, for
+ * a device that completes it (GRAFT_NET_HDR_F_NEEDS_CSUM) */
+size_t wire_tcp_emit_partial(uint8_t *buf, uint32_t src, uint32_t dst,
+			     const struct wire_tcp *t);
 
 /* DHCP (BOOTP with options) */
 #define WIRE_DHCP_MIN 240 /* fixed part and magic cookie */

@@ -57,10 +57,10 @@ static int tcp_parse_options(const uint8_t *p, size_t len, struct wire_tcp *t)
 	return 0;
 }
 
-/* checks: 20 <= data offset <= buffer; checksum; options as above; ports
- * not 0 */
+/* checks: 20 <= data offset <= buffer; checksum (unless csum_valid);
+ * options as above; ports not 0 */
 int wire_tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
-		   struct wire_tcp *t)
+		   bool csum_valid, struct wire_tcp *t)
 {
 	size_t hl;
 	uint32_t sum;
@@ -71,7 +71,7 @@ int wire_tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
 	if (hl < WIRE_TCP_HLEN || hl > len)
 		return GRAFT_EFORMAT;
 	sum = wire_csum_pseudo(src, dst, WIRE_IP_TCP, (uint16_t)len);
-	if (wire_csum_fold(wire_csum_add(sum, buf, len)) != 0)
+	if (!csum_valid && wire_csum_fold(wire_csum_add(sum, buf, len)) != 0)
 		return GRAFT_EFORMAT;
 	t->sport = wire_rd16(buf);
 	t->dport = wire_rd16(buf + 2);
@@ -109,11 +109,10 @@ size_t wire_tcp_hlen(const struct wire_tcp *t)
 	return n;
 }
 
-size_t wire_tcp_emit(uint8_t *buf, uint32_t src, uint32_t dst,
-		     const struct wire_tcp *t)
+/* the header with a zero checksum; returns its length */
+static size_t tcp_emit_header(uint8_t *buf, const struct wire_tcp *t)
 {
 	size_t hl = wire_tcp_hlen(t), i = WIRE_TCP_HLEN;
-	size_t len = hl + t->payload_len;
 
 	wire_wr16(buf, t->sport);
 	wire_wr16(buf + 2, t->dport);
@@ -150,10 +149,28 @@ size_t wire_tcp_emit(uint8_t *buf, uint32_t src, uint32_t dst,
 		wire_wr32(buf + i + 4, t->tsval);
 		wire_wr32(buf + i + 8, t->tsecr);
 	}
+	return hl;
+}
+
+size_t wire_tcp_emit(uint8_t *buf, uint32_t src, uint32_t dst,
+		     const struct wire_tcp *t)
+{
+	size_t hl = tcp_emit_header(buf, t), len = hl + t->payload_len;
+
 	wire_wr16(buf + 16,
 		  wire_csum_fold(wire_csum_add(
 			  wire_csum_pseudo(src, dst, WIRE_IP_TCP,
 					   (uint16_t)len),
 			  buf, len)));
+	return hl;
+}
+
+size_t wire_tcp_emit_partial(uint8_t *buf, uint32_t src, uint32_t dst,
+			     const struct wire_tcp *t)
+{
+	size_t hl = tcp_emit_header(buf, t), len = hl + t->payload_len;
+
+	wire_wr16(buf + 16, (uint16_t)~wire_csum_fold(wire_csum_pseudo(
+				src, dst, WIRE_IP_TCP, (uint16_t)len)));
 	return hl;
 }

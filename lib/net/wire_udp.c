@@ -2,10 +2,10 @@
 #include <graft/error.h>
 #include "wire.h"
 
-/* checks: 8 <= length field <= buffer; checksum unless it is 0 (absent);
- * destination port not 0 */
+/* checks: 8 <= length field <= buffer; checksum unless it is 0 (absent)
+ * or csum_valid; destination port not 0 */
 int wire_udp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
-		   struct wire_udp *u)
+		   bool csum_valid, struct wire_udp *u)
 {
 	size_t ulen;
 	uint32_t sum;
@@ -15,7 +15,7 @@ int wire_udp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
 	ulen = wire_rd16(buf + 4);
 	if (ulen < WIRE_UDP_HLEN || ulen > len)
 		return GRAFT_EFORMAT;
-	if (wire_rd16(buf + 6) != 0) {
+	if (!csum_valid && wire_rd16(buf + 6) != 0) {
 		sum = wire_csum_pseudo(src, dst, WIRE_IP_UDP, (uint16_t)ulen);
 		if (wire_csum_fold(wire_csum_add(sum, buf, ulen)) != 0)
 			return GRAFT_EFORMAT;

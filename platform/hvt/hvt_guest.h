@@ -22,23 +22,6 @@ extern const struct hvt_boot_info *hvt_bi;
 
 void hvt_clock_init(void);
 
-/* TLB maintenance from ring 3, through the gate in hvt_start.S. */
-static inline void hvt_invlpg(uintptr_t addr)
-{
-	__asm__ __volatile__("call hvt_tlb_gate"
-			     : "+a"((uint64_t){ 1 })
-			     : "D"(addr)
-			     : "memory");
-}
-
-static inline void hvt_flush_tlb(void)
-{
-	__asm__ __volatile__("call hvt_tlb_gate"
-			     : "+a"((uint64_t){ 2 })
-			     :
-			     : "memory");
-}
-
 void hvt_mem_init(uintptr_t *heap_start, uint64_t mem_size);
 
 /* Linker-script symbols. */

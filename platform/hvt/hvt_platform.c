@@ -65,11 +65,11 @@ static struct {
 	plat_handle_t h;
 	void *buf;
 	size_t size;
-	uint16_t *lens;
+	uint32_t *lens;
 	unsigned max, *count;
 } ahead;
 
-int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
+int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 			unsigned max, unsigned *count)
 {
 	if (!buf) {
@@ -132,6 +132,7 @@ int plat_device_info(plat_handle_t h, struct plat_device_info *info)
 	info->name[sizeof(info->name) - 1] = '\0';
 	memcpy(info->mac, d->mac, 6);
 	info->mtu = d->mtu;
+	info->net_offloads = d->net_offloads;
 	info->sector_size = d->sector_size;
 	info->read_only = d->read_only;
 	info->sectors = d->sectors;
@@ -160,7 +161,7 @@ int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len)
 }
 
 static int net_batch(unsigned nr, plat_handle_t h, const void *buf, size_t size,
-		     const uint16_t *lens, unsigned count, unsigned *done)
+		     const uint32_t *lens, unsigned count, unsigned *done)
 {
 	struct hvt_hc_net_batch a = {
 	    .handle = h,
@@ -175,14 +176,14 @@ static int net_batch(unsigned nr, plat_handle_t h, const void *buf, size_t size,
 	return a.ret;
 }
 
-int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
+int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 			unsigned max, unsigned *count)
 {
 	return net_batch(HVT_HC_NET_READ_BATCH, h, buf, size, lens, max, count);
 }
 
 int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
-			 const uint16_t *lens, unsigned count, unsigned *sent)
+			 const uint32_t *lens, unsigned count, unsigned *sent)
 {
 	return net_batch(HVT_HC_NET_WRITE_BATCH, h, buf, size, lens, count,
 			 sent);

@@ -1,5 +1,6 @@
 /*
- * hvt entry, the ring-0 service gate and exception stubs.
+ * hvt entry, the TLB gate (the one ring-0 service) and the #UD stub that
+ * serves it; the other exception stubs are platform/x86's.
  *
  * The tender starts us in ring 3 (include/abi/hvt.h), long mode, %rdi =
  * boot information and %rsp at the top of guest memory, on its GDT and TSS
@@ -25,8 +26,8 @@ _start:
 
 /* The TLB gate, called from ring 3 with %rax = 1 to invalidate the page at
  * %rdi, %rax = 2 to reload %cr3 (flush the TLB); clobbers %rax.  Its ud2
- * raises #UD, whose stub (below) recognises the address, does the work in
- * ring 0 and returns past it.  A software interrupt would be the usual
+ * raises #UD, whose stub (hvt_trap_ud, below) recognises the address,
+ * does the work in ring 0 and returns past it.  A software interrupt would be the usual
  * gate, but PVM's instruction emulator handles `int n` only in real mode
  * and answers #UD; an exception is the one way into ring 0 it honours. */
 	.text
@@ -35,49 +36,12 @@ hvt_tlb_gate:
 	ud2
 	ret
 
-/* Exception stubs: push a dummy error code where the CPU pushes none, then
- * the vector, then the general registers, and call hvt_trap(frame). */
-.macro TRAP_NOERR n
-	.global hvt_trap_\n
-hvt_trap_\n:
-	pushq $0
-	pushq $\n
-	jmp trap_common
-.endm
-.macro TRAP_ERR n
-	.global hvt_trap_\n
-hvt_trap_\n:
-	pushq $\n
-	jmp trap_common
-.endm
-
-TRAP_NOERR 0
-TRAP_NOERR 1
-TRAP_NOERR 2
-TRAP_NOERR 3
-TRAP_NOERR 4
-TRAP_NOERR 5
-TRAP_NOERR 7
-TRAP_ERR 8
-TRAP_NOERR 9
-TRAP_ERR 10
-TRAP_ERR 11
-TRAP_ERR 12
-TRAP_ERR 13
-TRAP_ERR 14
-TRAP_NOERR 15
-TRAP_NOERR 16
-TRAP_ERR 17
-TRAP_NOERR 18
-TRAP_NOERR 19
-TRAP_NOERR 20
-TRAP_ERR 21
-
-/* #UD: the TLB gate's, or a real one. */
-	.global hvt_trap_6
-hvt_trap_6:
+/* #UD, in front of the shared stub (platform/x86/x86_stubs.S): the TLB
+ * gate's, or a real one. */
+	.global hvt_trap_ud
+hvt_trap_ud:
 	cmpq $hvt_tlb_gate, (%rsp)
-	jne 3f
+	jne x86_trap_6
 	cmpq $1, %rax
 	jne 1f
 	invlpg (%rdi)
@@ -85,49 +49,6 @@ hvt_trap_6:
 1:	movq %cr3, %rax
 	movq %rax, %cr3
 2:	addq $2, (%rsp)           /* past the ud2, to its ret */
-	iretq
-3:	pushq $0
-	pushq $6
-	jmp trap_common
-
-trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	movq %rsp, %rdi
-	movq %rsp, %rbx
-	andq $~15, %rsp
-	call hvt_trap
-	/* The kernel contained the fault and rewrote the frame: resume. */
-	movq %rbx, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	addq $16, %rsp           /* vector, error code */
 	iretq
 
 	.section .note.GNU-stack, "", @progbits

@@ -146,6 +146,7 @@ int plat_device_info(plat_handle_t h, struct plat_device_info *info)
 	info->name[sizeof(info->name) - 1] = '\0';
 	memcpy(info->mac, d->mac, 6);
 	info->mtu = d->mtu;
+	info->net_offloads = d->net_offloads;
 	info->sector_size = d->sector_size;
 	info->read_only = d->read_only;
 	info->sectors = d->sectors;
@@ -155,10 +156,13 @@ int plat_device_info(plat_handle_t h, struct plat_device_info *info)
 int plat_net_write(plat_handle_t h, const void *frame, size_t len)
 {
 	const struct unix_device *d = dev(h, PLAT_DEV_NET);
+	size_t hdr;
 
 	if (!d)
 		return GRAFT_EBADF;
-	if (len < 14 || len > d->info.mtu + 14u)
+	hdr = d->info.net_offloads ? GRAFT_NET_HDR_LEN : 0;
+	if (len < hdr + 14 ||
+	    len > (hdr ? GRAFT_NET_FRAME_MAX : d->info.mtu + 14u))
 		return GRAFT_EINVAL;
 	return unix_syscall(SYS_write, d->fd, frame, len) == (long)len
 		       ? 0

@@ -1,4 +1,6 @@
 /* unix entry: the kernel's initial stack holds argc, argv, envp, auxv. */
+#include <abi/image.h>
+
 	.text
 	.global _start
 _start:
@@ -16,14 +18,7 @@ unix_sigreturn:
 	syscall
 	hlt
 
-	.section .note.graft, "a", @note
-	.p2align 2
-	.long 6          /* namesz: "graft\0" */
-	.long 5          /* descsz */
-	.long 1          /* GRAFT_NOTE_TARGET */
-	.asciz "graft"
-	.p2align 2
-	.asciz "unix"
-	.p2align 2
+/* The image's target note (include/abi/image.h). */
+	GRAFT_TARGET_NOTE "unix"
 
 	.section .note.GNU-stack, "", @progbits

@@ -19,7 +19,7 @@
 #define CMDLINE_MAX  4096
 #define MAX_ARGS     128
 #define MIB	     (1ULL << 20)
-#define DEVICE_ARENA (512ULL << 10) /* rings and buffers, top of RAM */
+#define DEVICE_ARENA (5ULL << 20) /* rings and buffers, top of RAM */
 
 struct hvm_start_info {
 	uint32_t magic;

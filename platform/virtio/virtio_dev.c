@@ -44,6 +44,11 @@ void *virtio_dev_alloc(size_t size, size_t align)
 	return (void *)p;
 }
 
+size_t virtio_dev_room(void)
+{
+	return arena_end - arena_next;
+}
+
 int virtio_dev_fail(struct vdev *d, const char *fmt, ...)
 {
 	char msg[128];

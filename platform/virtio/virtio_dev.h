@@ -87,6 +87,8 @@ struct vdev *virtio_dev_add(void);
  * align (a power of two), from the region set aside at boot; NULL when
  * it is used up. */
 void *virtio_dev_alloc(size_t size, size_t align);
+/* virtio_dev_room - bytes of device memory left */
+size_t virtio_dev_room(void);
 
 /* virtio_dev_start - reset d, negotiate VERSION_1 plus the wanted
  * device-specific features (bits 0..31), set up nq queues, those in the

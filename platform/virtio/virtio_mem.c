@@ -6,7 +6,7 @@
  * read+execute, everything else no-execute, read-only data read-only) and
  * every other page no-execute.  plat_mem_protect() changes 4 KiB pages of
  * the heap, splitting a 2 MiB page into a page table from a pool at the
- * heap's start.
+ * heap's start (platform/x86/x86_pages.c).
  *
  * plat_seal() refuses, from then on, any executable page and any change to
  * a page that is executable: code stays read-only.  This is weaker than
@@ -17,29 +17,28 @@
  */
 #include <graft/error.h>
 #include <graft/platform.h>
+#include <abi/x86_pte.h>
 #include "virtio_guest.h"
+#include "../x86/x86_pages.h"
 
-#define PTE_P	   (1ULL << 0)
-#define PTE_W	   (1ULL << 1)
-#define PTE_PS	   (1ULL << 7)
-#define PTE_NX	   (1ULL << 63)
-#define PTE_ADDR   0x000ffffffffff000ULL
-#define LARGE	   (2UL << 20)
 #define POOL_PAGES 64
 
 extern char __rodata_end[];
 
-static uintptr_t pool_start;
-static unsigned pool_used;
-static uintptr_t heap_lo, heap_hi;
+static struct x86_pages pages = {
+    .pdpt = virtio_pdpt,
+    .pool_pages = POOL_PAGES,
+    .table_flags = X86_PTE_P | X86_PTE_W,
+    .page_flags = X86_PTE_P,
+};
 static int sealed;
 
-static inline void invlpg(uintptr_t a)
+void x86_tlb_invalidate(uintptr_t addr)
 {
-	__asm__ __volatile__("invlpg (%0)" ::"r"(a) : "memory");
+	__asm__ __volatile__("invlpg (%0)" ::"r"(addr) : "memory");
 }
 
-static inline void flush_tlb(void)
+void x86_tlb_flush(void)
 {
 	uint64_t cr3;
 
@@ -47,39 +46,25 @@ static inline void flush_tlb(void)
 			     : "=r"(cr3)::"memory");
 }
 
-static uint64_t *pd_entry(uintptr_t addr)
+/* Every page but text's no-execute: 2 MiB pages whole, the ones split
+ * (the first 2 MiB, and any the image reaches into) page by page. */
+static void no_exec_but(uintptr_t text, uintptr_t etext)
 {
-	return &virtio_pd[addr >> 21];
-}
+	for (uintptr_t i = 0; i < 4 * X86_PT_ENTRIES; i++) {
+		uint64_t *pt;
 
-/* The 4 KiB entry for addr, splitting its 2 MiB page if need be; NULL
- * when the pool is used up. */
-static uint64_t *pt_entry(uintptr_t addr)
-{
-	uint64_t *pde = pd_entry(addr), *pt;
+		if (virtio_pd[i] & X86_PTE_PS) {
+			virtio_pd[i] |= X86_PTE_NX;
+			continue;
+		}
+		pt = (uint64_t *)(uintptr_t)(virtio_pd[i] & X86_PTE_ADDR);
+		for (uintptr_t j = 0; j < X86_PT_ENTRIES; j++) {
+			uintptr_t a = i * X86_LARGE_SIZE + j * X86_PAGE_SIZE;
 
-	if (*pde & PTE_PS) {
-		uint64_t flags = *pde & ~PTE_ADDR & ~PTE_PS;
-		uint64_t base = *pde & PTE_ADDR;
-
-		if (pool_used == POOL_PAGES)
-			return NULL;
-		pt = (uint64_t *)(pool_start + pool_used++ * PLAT_PAGE_SIZE);
-		for (int i = 0; i < 512; i++)
-			pt[i] = (base + i * PLAT_PAGE_SIZE) | flags;
-		*pde = (uintptr_t)pt | PTE_P | PTE_W;
-		flush_tlb();
+			if (a < text || a >= etext)
+				pt[j] |= X86_PTE_NX;
+		}
 	}
-	pt = (uint64_t *)(uintptr_t)(*pde & PTE_ADDR);
-	return &pt[(addr >> 12) & 511];
-}
-
-static void set_page(uintptr_t a, uint64_t flags)
-{
-	uint64_t *pte = pt_entry(a);
-
-	*pte = (*pte & PTE_ADDR) | flags;
-	invlpg(a);
 }
 
 void virtio_mem_init(uintptr_t *heap_start, uintptr_t heap_end)
@@ -87,33 +72,31 @@ void virtio_mem_init(uintptr_t *heap_start, uintptr_t heap_end)
 	uintptr_t text = (uintptr_t)_stext, etext = (uintptr_t)_etext;
 	uintptr_t rodata_end = (uintptr_t)__rodata_end;
 
-	pool_start = *heap_start;
+	pages.pool = *heap_start;
 	*heap_start += POOL_PAGES * PLAT_PAGE_SIZE;
-	heap_lo = *heap_start;
-	heap_hi = heap_end;
-	/* Every 2 MiB page no-execute; the first 2 MiB page by page. */
-	for (unsigned i = 1; i < 4 * 512; i++)
-		virtio_pd[i] |= PTE_NX;
-	for (unsigned i = 1; i < 512; i++)
-		virtio_pt0[i] |= PTE_NX;
-	for (uintptr_t a = text; a < etext; a += PLAT_PAGE_SIZE)
-		set_page(a, PTE_P);
-	for (uintptr_t a = etext; a < rodata_end; a += PLAT_PAGE_SIZE)
-		set_page(a, PTE_P | PTE_NX);
-	flush_tlb();
+	pages.lo = *heap_start;
+	pages.hi = heap_end;
+	/* Text first, then no-execute around it: this code runs from text,
+	 * and a page of it not yet in the TLB must never be seen
+	 * no-execute. */
+	if (x86_pages_set(&pages, text, etext - text, X86_PTE_P) ||
+	    x86_pages_set(&pages, etext, rodata_end - etext,
+			  X86_PTE_P | X86_PTE_NX))
+		plat_abort("virtio: no page tables left to map the image W^X");
+	no_exec_but(text, etext);
+	x86_tlb_flush();
 }
 
 /* Whether any page of [addr, addr + len) is executable now. */
 static int any_exec(uintptr_t addr, size_t len)
 {
 	for (uintptr_t a = addr; a < addr + len; a += PLAT_PAGE_SIZE) {
-		uint64_t pde = *pd_entry(a), e = pde;
+		uint64_t pde = *x86_pd_entry(&pages, a), e = pde;
 
-		if (!(pde & PTE_PS))
-			e = ((
-			    uint64_t *)(uintptr_t)(pde &
-						   PTE_ADDR))[(a >> 12) & 511];
-		if ((e & PTE_P) && !(e & PTE_NX))
+		if (!(pde & X86_PTE_PS))
+			e = ((uint64_t *)(uintptr_t)(pde & X86_PTE_ADDR))
+			    [(a >> 12) & (X86_PT_ENTRIES - 1)];
+		if ((e & X86_PTE_P) && !(e & X86_PTE_NX))
 			return 1;
 	}
 	return 0;
@@ -121,28 +104,13 @@ static int any_exec(uintptr_t addr, size_t len)
 
 int plat_mem_protect(uintptr_t addr, size_t len, int prot)
 {
-	uint64_t flags = PTE_P;
+	int rc = x86_pages_check(&pages, addr, len, prot);
 
-	if ((addr | len) & (PLAT_PAGE_SIZE - 1) || addr < heap_lo ||
-	    addr > heap_hi || len > heap_hi - addr)
-		return GRAFT_EINVAL;
-	if ((prot & PLAT_PROT_WRITE) && (prot & PLAT_PROT_EXEC))
-		return GRAFT_EINVAL;
+	if (rc)
+		return rc;
 	if (sealed && ((prot & PLAT_PROT_EXEC) || any_exec(addr, len)))
 		return GRAFT_ESEALED;
-	if (prot & PLAT_PROT_WRITE)
-		flags |= PTE_W;
-	if (!(prot & PLAT_PROT_EXEC))
-		flags |= PTE_NX;
-	if (!prot)
-		flags = 0;
-	/* Split first, so that running out of pool changes nothing. */
-	for (uintptr_t a = addr; a < addr + len; a += PLAT_PAGE_SIZE)
-		if (!pt_entry(a))
-			return GRAFT_ENOMEM;
-	for (uintptr_t a = addr; a < addr + len; a += PLAT_PAGE_SIZE)
-		set_page(a, flags);
-	return 0;
+	return x86_pages_protect(&pages, addr, len, prot);
 }
 
 int plat_seal(void)

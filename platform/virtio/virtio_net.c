@@ -4,28 +4,50 @@
  * again.  A frame sent is copied into one of TX_BUFS transmit buffers
  * (the caller's buffer may change as soon as we return); buffers come back
  * as the device uses them.  Every buffer starts with the 12-byte
- * virtio_net_hdr (virtio 1.x: with num_buffers), which we send zeroed:
- * no offloads are negotiated.
+ * virtio_net_hdr (virtio 1.x: with num_buffers).
+ *
+ * Offloads: when the device offers checksums and TSO4 both ways (QEMU's
+ * tap backend does when the tap has virtio-net headers) and device
+ * memory has room for buffers of a 64 KiB segment, they are negotiated
+ * and the device reports them (net_offloads, graft/nethdr.h): the header
+ * then passes between the buffers and the kernel as it is, and the
+ * buffers are fewer and larger (no mergeable buffers).  Otherwise the
+ * header is sent zeroed and cut on receive, as before.
  */
 #include <stdio.h>
 #include <string.h>
 #include <graft/error.h>
 #include "virtio_dev.h"
 
-#define VIRTIO_NET_F_MTU (1u << 3)
-#define VIRTIO_NET_F_MAC (1u << 5)
-#define NET_HDR		 12
-#define ETH_HDR		 14
-#define BUF_SIZE	 2048
-#define RX_BUFS		 32
-#define TX_BUFS		 32
-#define RXQ		 0
-#define TXQ		 1
+#define VIRTIO_NET_F_CSUM	(1u << 0)
+#define VIRTIO_NET_F_GUEST_CSUM (1u << 1)
+#define VIRTIO_NET_F_MTU	(1u << 3)
+#define VIRTIO_NET_F_MAC	(1u << 5)
+#define VIRTIO_NET_F_GUEST_TSO4 (1u << 7)
+#define VIRTIO_NET_F_HOST_TSO4	(1u << 11)
+#define NET_OFFLOAD_FEATURES                                                   \
+	(VIRTIO_NET_F_CSUM | VIRTIO_NET_F_GUEST_CSUM |                         \
+	 VIRTIO_NET_F_GUEST_TSO4 | VIRTIO_NET_F_HOST_TSO4)
+#define NET_HDR	 12
+#define ETH_HDR	 14
+#define BUF_SIZE 2048
+#define RX_BUFS	 32
+#define TX_BUFS	 32
+/* with offloads: buffers of a largest frame, fewer of them */
+#define BIG_BUF_SIZE GRAFT_NET_FRAME_MAX
+#define BIG_BUFS     32
+#define RXQ	     0
+#define TXQ	     1
+_Static_assert(BIG_BUFS <= RX_BUFS && BIG_BUFS <= TX_BUFS,
+	       "struct net holds RX_BUFS and TX_BUFS buffers");
 
 struct net {
 	uint8_t *rx[RX_BUFS];
 	uint8_t *tx_free[TX_BUFS];
 	unsigned ntx_free;
+	unsigned nbufs;	    /* each way */
+	uint32_t buf_size;  /* bytes per buffer */
+	size_t hdr_kept;    /* NET_HDR with offloads: the kernel's */
 };
 
 static struct net nets[VDEV_MAX];
@@ -33,7 +55,8 @@ static unsigned nnets;
 
 static int post_rx(struct vdev *d, uint8_t *buf)
 {
-	struct virtq_buf b = {(uintptr_t)buf, BUF_SIZE};
+	struct net *n = d->drv;
+	struct virtq_buf b = {(uintptr_t)buf, n->buf_size};
 	int rc = virtq_add(&d->q[RXQ], &b, 0, 1, buf);
 
 	if (rc < 0)
@@ -46,13 +69,25 @@ static int post_rx(struct vdev *d, uint8_t *buf)
 int virtio_net_init(struct vdev *d, unsigned index)
 {
 	struct net *n = &nets[nnets++];
+	uint32_t wanted =
+	    VIRTIO_NET_F_MAC | VIRTIO_NET_F_MTU | NET_OFFLOAD_FEATURES;
 
 	d->info.kind = PLAT_DEV_NET;
 	snprintf(d->info.name, sizeof(d->info.name), "net%u", index);
 	d->drv = n;
-	if (virtio_dev_start(d, VIRTIO_NET_F_MAC | VIRTIO_NET_F_MTU, 2,
-			     1u << RXQ) < 0)
+	/* rings come first; then room for the large buffers, or none */
+	if (virtio_dev_room() < 2u * BIG_BUFS * BIG_BUF_SIZE + (128u << 10))
+		wanted &= ~NET_OFFLOAD_FEATURES;
+	if (virtio_dev_start(d, wanted, 2, 1u << RXQ) < 0)
 		return GRAFT_EIO;
+	n->nbufs = RX_BUFS;
+	n->buf_size = BUF_SIZE;
+	if ((d->features0 & NET_OFFLOAD_FEATURES) == NET_OFFLOAD_FEATURES) {
+		d->info.net_offloads = GRAFT_NET_OFF_CSUM | GRAFT_NET_OFF_TSO4;
+		n->nbufs = BIG_BUFS;
+		n->buf_size = BIG_BUF_SIZE;
+		n->hdr_kept = NET_HDR;
+	}
 	for (int i = 0; i < 6; i++)
 		d->info.mac[i] = d->features0 & VIRTIO_NET_F_MAC
 				     ? vdev_cfg8(d, i)
@@ -64,19 +99,19 @@ int virtio_net_init(struct vdev *d, unsigned index)
 		if (mtu >= 68 && mtu < d->info.mtu)
 			d->info.mtu = mtu;
 	}
-	for (int i = 0; i < RX_BUFS; i++) {
-		n->rx[i] = virtio_dev_alloc(BUF_SIZE, 64);
+	for (unsigned i = 0; i < n->nbufs; i++) {
+		n->rx[i] = virtio_dev_alloc(n->buf_size, 64);
 		if (!n->rx[i])
 			return virtio_dev_fail(d, "out of device memory");
 		if (post_rx(d, n->rx[i]) < 0)
 			return GRAFT_EIO;
 	}
-	for (int i = 0; i < TX_BUFS; i++) {
-		n->tx_free[i] = virtio_dev_alloc(BUF_SIZE, 64);
+	for (unsigned i = 0; i < n->nbufs; i++) {
+		n->tx_free[i] = virtio_dev_alloc(n->buf_size, 64);
 		if (!n->tx_free[i])
 			return virtio_dev_fail(d, "out of device memory");
 	}
-	n->ntx_free = TX_BUFS;
+	n->ntx_free = n->nbufs;
 	virtio_dev_ready(d);
 	d->ops->notify(d, RXQ);
 	return 0;
@@ -113,7 +148,7 @@ int plat_net_write(plat_handle_t h, const void *frame, size_t len)
 	if (!d)
 		return rc;
 	n = d->drv;
-	if (len < ETH_HDR || len > d->info.mtu + (size_t)ETH_HDR)
+	if (len < n->hdr_kept + ETH_HDR || len > plat_net_frame_max(&d->info))
 		return GRAFT_EINVAL;
 	if ((rc = reclaim_tx(d, n)) < 0)
 		return rc;
@@ -124,8 +159,9 @@ int plat_net_write(plat_handle_t h, const void *frame, size_t len)
 	}
 	buf = n->tx_free[--n->ntx_free];
 	memset(buf, 0, NET_HDR);
-	memcpy(buf + NET_HDR, frame, len);
-	b = (struct virtq_buf){(uintptr_t)buf, (uint32_t)(NET_HDR + len)};
+	memcpy(buf + NET_HDR - n->hdr_kept, frame, len);
+	b = (struct virtq_buf){(uintptr_t)buf,
+			       (uint32_t)(NET_HDR - n->hdr_kept + len)};
 	if (virtq_add(&d->q[TXQ], &b, 1, 0, buf) < 0)
 		return virtio_dev_queue_error(d, TXQ);
 	d->ops->notify(d, TXQ);
@@ -134,6 +170,7 @@ int plat_net_write(plat_handle_t h, const void *frame, size_t len)
 
 int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len)
 {
+	struct net *n;
 	struct vdev *d;
 	uint8_t *rx;
 	uint32_t got;
@@ -142,7 +179,8 @@ int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len)
 	d = virtio_dev_get(h, PLAT_DEV_NET, &rc);
 	if (!d)
 		return rc;
-	if (size < d->info.mtu + (size_t)ETH_HDR)
+	n = d->drv;
+	if (size < plat_net_frame_max(&d->info))
 		return GRAFT_EINVAL;
 	for (;;) {
 		rc = virtq_get(&d->q[RXQ], (void **)&rx, &got);
@@ -151,14 +189,15 @@ int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len)
 		if (rc == 0)
 			return GRAFT_EAGAIN;
 		/* A runt or a frame larger than we can take: dropped. */
-		if (got >= NET_HDR + ETH_HDR && got - NET_HDR <= size)
+		if (got >= NET_HDR + ETH_HDR && got <= n->buf_size &&
+		    got - NET_HDR + n->hdr_kept <= size)
 			break;
 		if (post_rx(d, rx) < 0)
 			return GRAFT_EIO;
 		d->ops->notify(d, RXQ);
 	}
-	*len = got - NET_HDR;
-	memcpy(buf, rx + NET_HDR, *len);
+	*len = got - NET_HDR + n->hdr_kept;
+	memcpy(buf, rx + NET_HDR - n->hdr_kept, *len);
 	if (post_rx(d, rx) < 0)
 		return GRAFT_EIO;
 	d->ops->notify(d, RXQ);

@@ -5,13 +5,17 @@
  * mode, paging off, flat segments, %ebx = the hvm_start_info.  We zero the
  * bss, build identity page tables for the first 4 GiB (4 KiB pages for the
  * first 2 MiB, so that page 0 can be taken away once the start information
- * that may lie there has been read, and NULL faults; 2 MiB pages beyond), enable PAE, SSE, long mode and no-execute, and jump to 64-bit
- * code on our own stack.  Then virtio_boot_main(start_info).
+ * that may lie there has been read, and NULL faults; 2 MiB pages beyond),
+ * enable PAE, SSE, long mode and no-execute, and jump to 64-bit code on
+ * our own stack.  Then virtio_boot_main(start_info).
  *
- * Also here: the exception stubs (to virtio_trap) and the one interrupt
- * stub every other vector uses: the LAPIC timer and device interrupts only
- * wake a halted CPU, so the stub acknowledges the LAPIC and returns.
+ * Also here: the one interrupt stub every vector from 32 up uses (the
+ * exception stubs are platform/x86's).  The LAPIC timer and device
+ * interrupts only wake a halted CPU, so the stub acknowledges the LAPIC
+ * and returns.
  */
+#include <abi/image.h>
+#include <abi/x86_pte.h>
 #include "virtio_layout.h"
 
 #define CR0_PE (1 << 0)
@@ -25,10 +29,6 @@
 #define MSR_EFER 0xc0000080
 #define EFER_LME (1 << 8)
 #define EFER_NXE (1 << 11)
-#define PTE_P 0x1
-#define PTE_W 0x2
-#define PTE_PS 0x80
-#define PTE_PCD 0x10
 
 /* The PVH note: Xen's XEN_ELFNOTE_PHYS32_ENTRY (18), the 32-bit entry. */
 	.section .note.pvh, "a", @note
@@ -41,15 +41,7 @@
 	.quad _start32
 
 /* The image's target note (include/abi/image.h). */
-	.section .note.graft, "a", @note
-	.p2align 2
-	.long 6          /* namesz: "graft\0" */
-	.long 7          /* descsz */
-	.long 1          /* GRAFT_NOTE_TARGET */
-	.asciz "graft"
-	.p2align 2
-	.asciz "virtio"
-	.p2align 2
+	GRAFT_TARGET_NOTE "virtio"
 
 	.section .text.boot, "ax"
 	.code32
@@ -65,8 +57,8 @@ _start32:
 	xorl %eax, %eax
 	rep stosb
 	/* PML4[0] -> PDPT; PDPT[0..3] -> the four page directories. */
-	movl $virtio_pdpt + (PTE_P | PTE_W), virtio_pml4
-	movl $virtio_pd + (PTE_P | PTE_W), %eax
+	movl $virtio_pdpt + (X86_PTE_P | X86_PTE_W), virtio_pml4
+	movl $virtio_pd + (X86_PTE_P | X86_PTE_W), %eax
 	xorl %ecx, %ecx
 1:	movl %eax, virtio_pdpt(, %ecx, 8)
 	addl $4096, %eax
@@ -77,20 +69,20 @@ _start32:
 	xorl %ecx, %ecx
 2:	movl %ecx, %eax
 	shll $21, %eax
-	orl $(PTE_P | PTE_W | PTE_PS), %eax
+	orl $(X86_PTE_P | X86_PTE_W | X86_PTE_PS), %eax
 	cmpl $1536, %ecx
 	jb 3f
-	orl $PTE_PCD, %eax
+	orl $X86_PTE_PCD, %eax
 3:	movl %eax, virtio_pd(, %ecx, 8)
 	incl %ecx
 	cmpl $2048, %ecx
 	jne 2b
 	/* The first 2 MiB in 4 KiB pages. */
-	movl $virtio_pt0 + (PTE_P | PTE_W), virtio_pd
+	movl $virtio_pt0 + (X86_PTE_P | X86_PTE_W), virtio_pd
 	xorl %ecx, %ecx
 4:	movl %ecx, %eax
 	shll $12, %eax
-	orl $(PTE_P | PTE_W), %eax
+	orl $(X86_PTE_P | X86_PTE_W), %eax
 	movl %eax, virtio_pt0(, %ecx, 8)
 	incl %ecx
 	cmpl $512, %ecx
@@ -152,96 +144,7 @@ virtio_boot_stack:
 	.skip VIRTIO_BOOT_STACK_SIZE
 virtio_boot_stack_top:
 
-/* Exception stubs: push a dummy error code where the CPU pushes none, then
- * the vector, then the general registers, and call virtio_trap(frame),
- * which returns only if the kernel contained the fault. */
 	.text
-.macro TRAP_NOERR n
-virtio_trap_\n:
-	pushq $0
-	pushq $\n
-	jmp trap_common
-.endm
-.macro TRAP_ERR n
-virtio_trap_\n:
-	pushq $\n
-	jmp trap_common
-.endm
-
-TRAP_NOERR 0
-TRAP_NOERR 1
-TRAP_NOERR 2
-TRAP_NOERR 3
-TRAP_NOERR 4
-TRAP_NOERR 5
-TRAP_NOERR 6
-TRAP_NOERR 7
-TRAP_ERR 8
-TRAP_NOERR 9
-TRAP_ERR 10
-TRAP_ERR 11
-TRAP_ERR 12
-TRAP_ERR 13
-TRAP_ERR 14
-TRAP_NOERR 15
-TRAP_NOERR 16
-TRAP_ERR 17
-TRAP_NOERR 18
-TRAP_NOERR 19
-TRAP_NOERR 20
-TRAP_ERR 21
-
-/* Their addresses by vector, for the IDT (virtio_trap.c). */
-	.section .rodata
-	.p2align 3
-	.global virtio_trap_stubs
-virtio_trap_stubs:
-	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21
-	.quad virtio_trap_\n
-	.endr
-	.text
-
-trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
-	movq %rsp, %rbx
-	movq %rsp, %rdi
-	andq $~15, %rsp
-	call virtio_trap
-	/* Back only when the kernel contained the fault: resume where it
-	 * rewrote the frame. */
-	movq %rbx, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	addq $16, %rsp            /* vector, error code */
-	iretq
-
 /* Every vector from 32 up: acknowledge the LAPIC and return; the halted
  * CPU has been woken, which is all an interrupt is for here. */
 	.global virtio_intr

@@ -26,6 +26,7 @@
 
 #include <abi/ctl.h>
 #include <abi/image.h>
+#include <graft/nethdr.h>
 
 int host_parse_size(const char *s, uint64_t *out)
 {
@@ -66,15 +67,45 @@ int host_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-int host_tap_open(const char *ifname)
+/* Ask the tap for virtio-net headers before every frame and for the
+ * offloads graft/nethdr.h names: Linux then hands over TCP segments of up
+ * to 64 KiB with partial checksums and takes the same from the guest. */
+static int tap_offload(int fd, const char *ifname, uint32_t *offloads)
 {
+	int hdr_len = GRAFT_NET_HDR_LEN;
+
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr_len) < 0 ||
+	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4) < 0) {
+		warn("tap '%s': offloads", ifname);
+		return -1;
+	}
+	*offloads = GRAFT_NET_OFF_CSUM | GRAFT_NET_OFF_TSO4;
+	return 0;
+}
+
+int host_tap_open(const char *spec, uint32_t *offloads)
+{
+	char ifname[IFNAMSIZ];
+	const char *colon = strchr(spec, ':');
+	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
 	struct ifreq ifr;
 	int fd;
 
-	if (strlen(ifname) >= IFNAMSIZ) {
-		warnx("tap '%s': name too long", ifname);
+	if (offloads)
+		*offloads = 0;
+	if (len >= IFNAMSIZ) {
+		warnx("tap '%s': name too long", spec);
 		return -1;
 	}
+	memcpy(ifname, spec, len);
+	ifname[len] = '\0';
+	if (colon && strcmp(colon, HOST_TAP_PLAIN) != 0) {
+		warnx("tap '%s': unknown suffix '%s' (only %s)", spec, colon,
+		      HOST_TAP_PLAIN);
+		return -1;
+	}
+	if (colon)
+		offloads = NULL;
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		warn("tap '%s': /dev/net/tun", ifname);
@@ -82,7 +113,7 @@ int host_tap_open(const char *ifname)
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL;
-	strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+	memcpy(ifr.ifr_name, ifname, len + 1);
 	/* TUNSETIFF would create a missing interface; refuse that first so
 	 * that a typo in --net is an error, not a new device. */
 	if (access("/sys/class/net", F_OK) == 0) {
@@ -95,8 +126,19 @@ int host_tap_open(const char *ifname)
 		}
 	}
 	ifr.ifr_flags &= ~IFF_TUN_EXCL;
+	if (offloads)
+		ifr.ifr_flags |= IFF_VNET_HDR;
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		warn("tap '%s'", ifname);
+		close(fd);
+		return -1;
+	}
+	/* the offloads outlive the descriptor on a persistent tap: without
+	 * headers to say so, Linux must not pass large segments on */
+	if (offloads ? tap_offload(fd, ifname, offloads) < 0
+		     : ioctl(fd, TUNSETOFFLOAD, 0) < 0) {
+		if (!offloads)
+			warn("tap '%s': offloads off", ifname);
 		close(fd);
 		return -1;
 	}

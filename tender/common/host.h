@@ -16,9 +16,14 @@
  * Returns -1 if s is not a size. */
 int host_parse_size(const char *s, uint64_t *out);
 
-/* host_tap_open - attach to the existing tap interface ifname.  Returns an
- * fd (non-blocking) or -1 after warning "tap 'x': reason". */
-int host_tap_open(const char *ifname);
+/* host_tap_open - attach to the existing tap interface a --net argument
+ * names, TAP or TAP:plain.  With offloads non-NULL and no ":plain", the
+ * tap is opened with virtio-net headers and checksum and TCP segmentation
+ * offloads (graft/nethdr.h), and *offloads receives them (GRAFT_NET_OFF_*);
+ * otherwise frames are plain and *offloads is 0.  Returns an fd
+ * (non-blocking) or -1 after warning "tap 'x': reason". */
+#define HOST_TAP_PLAIN ":plain"
+int host_tap_open(const char *spec, uint32_t *offloads);
 
 /* host_tap_mac - a locally administered MAC address derived from seed. */
 void host_tap_mac(unsigned seed, uint8_t mac[6]);

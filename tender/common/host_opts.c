@@ -1,7 +1,7 @@
 /*
  * The command line the tenders share:
  *
- *   [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]... [--name NAME]
+ *   [--mem SIZE] [--net TAP[:plain]]... [--disk FILE[:ro]]... [--name NAME]
  *   [--no-ctl] [--module FILE]... [target's options] IMAGE [-- ARGS...]
  *
  * One getopt_long loop for all of them.  Devices and modules go to the
@@ -162,7 +162,9 @@ void host_check_target(const char *image, const char *target)
 void host_usage_common(FILE *f)
 {
 	fputs("  --net TAP      attach an existing tap interface as the next "
-	      "net device\n"
+	      "net device,\n"
+	      "                 with checksum and segmentation offloads "
+	      "(:plain for none)\n"
 	      "  --disk FILE    attach a disk image as the next block device "
 	      "(:ro for read-only)\n"
 	      "  --name NAME    the instance's name for graft ps and the "

@@ -21,7 +21,9 @@ struct hvt_dev {
 	struct hvt_device info; /* as the guest sees it */
 	int fd;                 /* tap, disk file; -1 for ctl */
 	uint64_t size;          /* block: bytes */
-	uint64_t rx_oversized;  /* net: frames dropped, longer than mtu + 14 */
+	uint64_t rx_oversized;  /* net: frames dropped, longer than the
+				   largest (mtu + 14, or with offloads a
+				   64 KiB segment and its header) */
 };
 
 struct hvt {

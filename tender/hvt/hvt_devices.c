@@ -35,6 +35,17 @@ static int bad_address(struct hvt *h, const char *what, uint64_t addr,
 	return -1;
 }
 
+/* The sizes a net device's frames may have (include/abi/hvt.h). */
+static uint64_t frame_min(const struct hvt_dev *d)
+{
+	return 14u + (d->info.net_offloads ? GRAFT_NET_HDR_LEN : 0);
+}
+
+static uint64_t frame_max(const struct hvt_dev *d)
+{
+	return d->info.net_offloads ? GRAFT_NET_FRAME_MAX : d->info.mtu + 14u;
+}
+
 static struct hvt_dev *dev_of(struct hvt *h, uint32_t handle, uint32_t kind)
 {
 	if (handle >= h->ndevs || h->devs[handle].info.kind != kind)
@@ -173,7 +184,7 @@ static int hc_net(struct hvt *h, uint64_t gpa, int is_write)
 		return 0;
 	}
 	if (is_write) {
-		if (a->len < 14 || a->len > d->info.mtu + 14u) {
+		if (a->len < frame_min(d) || a->len > frame_max(d)) {
 			a->ret = GRAFT_EINVAL;
 			return 0;
 		}
@@ -202,17 +213,17 @@ static uint64_t batch_next(uint64_t off, uint64_t len)
 }
 
 static int net_read_batch(struct hvt_dev *d, struct hvt_hc_net_batch *a,
-			  uint8_t *buf, uint16_t *lens)
+			  uint8_t *buf, uint32_t *lens)
 {
-	uint64_t off = 0, frame_max = d->info.mtu + 14u;
+	uint64_t off = 0, max = frame_max(d);
 	uint32_t n = 0;
 	ssize_t got;
 
 	a->ret = 0;
-	if (!a->count || a->size < frame_max)
+	if (!a->count || a->size < max)
 		a->ret = GRAFT_EINVAL;
 	while (!a->ret && n < a->count && off <= a->size &&
-	       a->size - off >= frame_max) {
+	       a->size - off >= max) {
 		got = read(d->fd, buf + off, a->size - off);
 		if (got < 0) {
 			if (!n)
@@ -222,7 +233,7 @@ static int net_read_batch(struct hvt_dev *d, struct hvt_hc_net_batch *a,
 					: GRAFT_EIO;
 			break;
 		}
-		if ((uint64_t)got > frame_max) {
+		if ((uint64_t)got > max) {
 			/* Longer than the device's MTU allows (the tap's MTU
 			 * was raised on the host): never the guest's to see. */
 			if (!d->rx_oversized++)
@@ -231,7 +242,7 @@ static int net_read_batch(struct hvt_dev *d, struct hvt_hc_net_batch *a,
 				      d->info.name, got, d->info.mtu);
 			continue;
 		}
-		lens[n++] = (uint16_t)got;
+		lens[n++] = (uint32_t)got;
 		off = batch_next(off, got);
 	}
 	a->count = n;
@@ -239,19 +250,19 @@ static int net_read_batch(struct hvt_dev *d, struct hvt_hc_net_batch *a,
 }
 
 static int net_write_batch(struct hvt_dev *d, struct hvt_hc_net_batch *a,
-			   const uint8_t *buf, const uint16_t *lens)
+			   const uint8_t *buf, const uint32_t *lens)
 {
 	uint64_t off = 0;
 	uint32_t n;
 
 	a->ret = 0;
 	for (n = 0; n < a->count; n++) {
-		if (lens[n] < 14 || lens[n] > d->info.mtu + 14u ||
+		if (lens[n] < frame_min(d) || lens[n] > frame_max(d) ||
 		    off > a->size || lens[n] > a->size - off) {
 			a->ret = GRAFT_EINVAL;
 			break;
 		}
-		if (write(d->fd, buf + off, lens[n]) != lens[n]) {
+		if (write(d->fd, buf + off, lens[n]) != (ssize_t)lens[n]) {
 			a->ret = GRAFT_EIO;
 			break;
 		}
@@ -264,7 +275,7 @@ static int net_write_batch(struct hvt_dev *d, struct hvt_hc_net_batch *a,
 static int net_batch(struct hvt *h, struct hvt_hc_net_batch *a, int is_write)
 {
 	struct hvt_dev *d;
-	uint16_t *lens;
+	uint32_t *lens;
 	void *buf;
 
 	if (a->count > HVT_NET_BATCH_MAX) {

@@ -35,16 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hvt.h"
+#include <abi/x86_pte.h>
 
-#define PTE_P (1ULL << 0)
-#define PTE_W (1ULL << 1)
-#define PTE_U (1ULL << 2)
-#define PTE_A (1ULL << 5)
-#define PTE_D (1ULL << 6)
-#define PTE_PS (1ULL << 7)
-#define PTE_NX (1ULL << 63)
-#define PTE_ADDR 0x000ffffffffff000ULL
+#include "hvt.h"
 
 #define CR0_PE (1ULL << 0)
 #define CR0_MP (1ULL << 1)
@@ -142,7 +135,7 @@ static uint64_t image_page_flags(struct hvt *h, uint64_t addr)
 		if (h->segs[i].exec && addr + 4096 > h->segs[i].start &&
 		    addr < h->segs[i].end)
 			return 0;
-	return PTE_W | PTE_NX;
+	return X86_PTE_W | X86_PTE_NX;
 }
 
 static void setup_page_tables(struct hvt *h)
@@ -156,21 +149,22 @@ static void setup_page_tables(struct hvt *h)
 	/* Accessed and dirty bits are preset everywhere: once sealed, the
 	 * tables may sit in read-only memory, where the CPU could not set
 	 * them. */
-	const uint64_t base = PTE_P | PTE_U | PTE_A | PTE_D;
+	const uint64_t base = X86_PTE_P | X86_PTE_U | X86_PTE_A | X86_PTE_D;
 
-	pml4[0] = HVT_PDPT_ADDR | base | PTE_W;
+	pml4[0] = HVT_PDPT_ADDR | base | X86_PTE_W;
 	for (uint64_t i = 0; i < npd; i++)
-		pdpt[i] = (HVT_PD_ADDR + i * 4096) | base | PTE_W;
+		pdpt[i] = (HVT_PD_ADDR + i * 4096) | base | X86_PTE_W;
 	for (uint64_t i = 0; i < n2m; i++) {
 		uint64_t *pt;
 
 		if (i >= nsmall) {
-			pd[i] = (i << 21) | base | PTE_W | PTE_PS | PTE_NX;
+			pd[i] = (i << 21) | base | X86_PTE_W | X86_PTE_PS |
+				X86_PTE_NX;
 			continue;
 		}
 		pt = (uint64_t *)(h->mem + (i == 0 ? HVT_PT0_ADDR
 					      : HVT_PT_IMAGE_ADDR + (i - 1) * 4096));
-		pd[i] = ((uint8_t *)pt - h->mem) | base | PTE_W;
+		pd[i] = ((uint8_t *)pt - h->mem) | base | X86_PTE_W;
 		/* Page 0 stays unmapped so that NULL faults. */
 		for (uint64_t j = i == 0 ? 1 : 0; j < 512; j++) {
 			uint64_t addr = (i << 21) | (j << 12);
@@ -178,7 +172,7 @@ static void setup_page_tables(struct hvt *h)
 		}
 	}
 	((uint64_t *)(h->mem + HVT_PT0_ADDR))[HVT_HYPERCALL_MMIO >> 12] =
-		HVT_HYPERCALL_GPA | base | PTE_W | PTE_NX;
+		HVT_HYPERCALL_GPA | base | X86_PTE_W | X86_PTE_NX;
 }
 
 /* The GDT, with a TSS whose stack pointers the guest fills in.  The guest
@@ -409,11 +403,11 @@ static int check_tables(struct hvt *h, const uint64_t *r, unsigned n,
 		uint64_t span = 1ULL << (12 + 9 * (level - 1));
 		const uint64_t *next;
 
-		if (!(e & PTE_P))
+		if (!(e & X86_PTE_P))
 			continue;
-		if (level == 1 || (e & PTE_PS)) {
-			if (!(e & PTE_NX) &&
-			    !covered(r, n, e & PTE_ADDR & ~(span - 1), span)) {
+		if (level == 1 || (e & X86_PTE_PS)) {
+			if (!(e & X86_PTE_NX) &&
+			    !covered(r, n, e & X86_PTE_ADDR & ~(span - 1), span)) {
 				snprintf(why, size,
 					 "executable page at 0x%llx is not sealed",
 					 (unsigned long long)va);
@@ -421,7 +415,7 @@ static int check_tables(struct hvt *h, const uint64_t *r, unsigned n,
 			}
 			continue;
 		}
-		next = sealed_table(h, r, n, e & PTE_ADDR, why, size);
+		next = sealed_table(h, r, n, e & X86_PTE_ADDR, why, size);
 		if (!next ||
 		    check_tables(h, r, n, next, level - 1, va, why, size) < 0)
 			return -1;
@@ -445,7 +439,7 @@ int hvt_vm_seal_check(struct hvt *h, const uint64_t *r, unsigned n,
 		snprintf(why, size, "descriptor tables are not sealed");
 		return -1;
 	}
-	pml4 = sealed_table(h, r, n, s.cr3 & PTE_ADDR, why, size);
+	pml4 = sealed_table(h, r, n, s.cr3 & X86_PTE_ADDR, why, size);
 	if (!pml4)
 		return -1;
 	/* The PML4's entries each span 512 GiB; only the first can reach
@@ -453,9 +447,9 @@ int hvt_vm_seal_check(struct hvt *h, const uint64_t *r, unsigned n,
 	for (uint64_t i = 0; i < 512; i++) {
 		const uint64_t *pdpt;
 
-		if (!(pml4[i] & PTE_P))
+		if (!(pml4[i] & X86_PTE_P))
 			continue;
-		pdpt = sealed_table(h, r, n, pml4[i] & PTE_ADDR, why, size);
+		pdpt = sealed_table(h, r, n, pml4[i] & X86_PTE_ADDR, why, size);
 		if (!pdpt ||
 		    check_tables(h, r, n, pdpt, 3, i << 39, why, size) < 0)
 			return -1;

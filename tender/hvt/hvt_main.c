@@ -1,7 +1,7 @@
 /*
  * graft-hvt: run one graft image in a KVM virtual machine.
  *
- *   graft-hvt [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...
+ *   graft-hvt [--mem SIZE] [--net TAP[:plain]]... [--disk FILE[:ro]]...
  *             [--name NAME] [--no-ctl] [--module FILE]... IMAGE [-- ARGS...]
  *
  * Usually started by `graft run -t hvt`.  The console goes to stdout; the
@@ -21,7 +21,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: graft-hvt [--mem SIZE] [--net TAP]... [--disk "
+	fputs("usage: graft-hvt [--mem SIZE] [--net TAP[:plain]]... [--disk "
 	      "FILE[:ro]]...\n"
 	      "                 [--name NAME] [--no-ctl] [--module FILE]... "
 	      "IMAGE [-- ARGS...]\n"
@@ -59,7 +59,7 @@ static int attach_net(void *ctx, const char *tap, unsigned index)
 
 	if (i < 0)
 		return -1;
-	h->devs[i].fd = host_tap_open(tap);
+	h->devs[i].fd = host_tap_open(tap, &h->devs[i].info.net_offloads);
 	if (h->devs[i].fd < 0)
 		return -1;
 	h->devs[i].info.mtu = 1500;

@@ -1,7 +1,7 @@
 /*
  * graft-unix: the unix target's launcher.
  *
- *   graft-unix [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...
+ *   graft-unix [--mem SIZE] [--net TAP[:plain]]... [--disk FILE[:ro]]...
  *              [--name NAME] [--no-ctl] [--module FILE]... IMAGE [-- ARGS...]
  *
  * Usually started by `graft run -t unix`.  Opens the devices, creates the
@@ -33,7 +33,7 @@ static pid_t child;
 
 static void usage(FILE *f)
 {
-	fputs("usage: graft-unix [--mem SIZE] [--net TAP]... [--disk "
+	fputs("usage: graft-unix [--mem SIZE] [--net TAP[:plain]]... [--disk "
 	      "FILE[:ro]]...\n"
 	      "                  [--name NAME] [--no-ctl] [--module FILE]... "
 	      "IMAGE [-- ARGS...]\n"
@@ -88,11 +88,13 @@ static int attach_module(void *ctx, const char *path)
 static int attach_net(void *ctx, const char *tap, unsigned index)
 {
 	struct unix_launch *l = ctx;
-	int fd = host_tap_open(tap);
+	uint32_t offloads;
+	int fd = host_tap_open(tap, &offloads);
 	struct unix_device *d;
 
 	if (fd < 0 || !(d = add_dev(l, PLAT_DEV_NET, "net", index, fd)))
 		return -1;
+	d->info.net_offloads = offloads;
 	d->info.mtu = 1500;
 	host_tap_mac(index, d->info.mac);
 	return 0;

@@ -134,6 +134,7 @@ static int attach_disk(void *ctx, char *spec, unsigned index)
 static int attach_net(void *ctx, const char *tap, unsigned index)
 {
 	struct virtio_launch *l = ctx;
+	uint32_t offloads;
 	int fd;
 
 	(void)index;
@@ -141,7 +142,9 @@ static int attach_net(void *ctx, const char *tap, unsigned index)
 		warnx("--net '%s': at most %d nets", tap, VIRTIO_MAX_NET);
 		return -1;
 	}
-	fd = host_tap_open(tap);
+	/* with virtio-net headers on the tap QEMU offers the guest the
+	 * offloads (and sets the tap's to what the guest takes) */
+	fd = host_tap_open(tap, &offloads);
 	if (fd < 0)
 		return -1;
 	l->tap[l->ntap] = tap;

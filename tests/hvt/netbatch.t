@@ -21,7 +21,7 @@ export GRAFT_RUNTIME_DIR=$(mktemp -d)
 trap 'ip netns del $NS 2>/dev/null; rm -rf "$GRAFT_RUNTIME_DIR"' EXIT
 ip netns add $NS && ip -n $NS tuntap add dev gbtap0 mode tap &&
 	ip -n $NS link set gbtap0 up || { echo "1..0 # SKIP cannot make a tap"; exit 0; }
-run() { out=$(ip netns exec $NS timeout 20 $B/bin/graft-hvt --no-ctl --net gbtap0 "$img" -- "$1" 2>&1); rc=$?; }
+run() { out=$(ip netns exec $NS timeout 20 $B/bin/graft-hvt --no-ctl --net gbtap0:plain "$img" -- "$1" 2>&1); rc=$?; }
 
 run errors
 ok "bad batches are answered with the documented errors" '[ $rc -eq 0 ] && grep -qx ok <<<"$out"'

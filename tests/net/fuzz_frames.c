@@ -1,8 +1,10 @@
 /*
  * libFuzzer target: raw frames into a stack that has a listener, a UDP
  * socket and an established connection (made over the in-memory link
- * first), with the clock moved between frames.  Input: records of a
- * 2-byte length, a 1-byte clock step (ms) and the frame.  Checks that
+ * first), with the clock moved between frames.  Input: a byte whose low
+ * bit puts the stacks on devices with offloads (each frame then starts
+ * with the offload header of graft/nethdr.h), then records of a 2-byte
+ * length, a 1-byte clock step (ms) and the frame.  Checks that
  * nothing crashes (ASan/UBSan) and that the stack's memory stays within
  * its caps.
  */
@@ -60,10 +62,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct acceptor a;
 	struct net_udp *u;
 	struct net_stats st;
-	uint8_t frame[1600];
-	size_t off = 0;
+	uint8_t frame[8192];
+	size_t off = 1, room;
 
-	nl_init(&l, &cfg);
+	if (!size)
+		return 0;
+	nl_init_offloads(&l, &cfg,
+			 data[0] & 1 ? GRAFT_NET_OFF_CSUM | GRAFT_NET_OFF_TSO4
+				     : 0);
+	room = data[0] & 1 ? WIRE_NETHDR_LEN : 0;
 	memset(p, 0, sizeof(p));
 	memset(&a, 0, sizeof(a));
 	a.into = &p[1];
@@ -82,10 +89,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			len = sizeof(frame);
 		memcpy(frame, data + off, len);
 		/* aim at the stack's MAC so frames get past Ethernet */
-		if (len >= 6 && !(frame[0] & 1))
-			memcpy(frame, l.dev[1].mac, 6);
-		if (step & 1)
-			fix_frame(frame, len);
+		if (len >= room + 6 && !(frame[room] & 1))
+			memcpy(frame + room, l.dev[1].mac, 6);
+		if ((step & 1) && len >= room)
+			fix_frame(frame + room, len - room);
 		off += len;
 		l.now += (uint64_t)step * NL_MS;
 		nl_inject(&l, 1, frame, len);

@@ -31,11 +31,25 @@ struct netlink {
 		       size_t len, void *ctx);
 	void *filter_ctx;
 	uint64_t frames, dropped, max_queued, queued;
+	/* offloads (graft/nethdr.h): with nl_init_offloads, both devices
+	 * take the header, and the link plays the host: it cuts a large
+	 * segment into gso_size pieces (or, with pass_gso, hands it over
+	 * whole as Linux's tap does) and completes partial checksums */
+	bool pass_gso;
+	uint64_t gso_frames;	 /* large segments sent */
+	uint64_t gso_pieces;	 /* segments cut from them */
+	uint64_t partial_csums;	 /* checksums the link completed */
+	uint64_t offload_errors; /* bad headers, pieces above the MTU */
+	uint32_t max_gso_size, min_gso_size;
+	size_t max_frame; /* largest frame sent, header cut */
 };
 
 /* two stacks, 192.0.2.1 (s[0]) and 192.0.2.2 (s[1]) on a /24, with
  * cfg (may be NULL) as the base of both configurations */
 void nl_init(struct netlink *l, const struct net_config *cfg);
+/* the same over devices with offloads (GRAFT_NET_OFF_*) */
+void nl_init_offloads(struct netlink *l, const struct net_config *cfg,
+		      uint32_t offloads);
 void nl_free(struct netlink *l);
 /* run until cond(ctx) holds or the clock passes now + max_ns; returns
  * whether cond held */

@@ -93,18 +93,19 @@ static void test_icmp_udp(void)
 
 	memcpy(b + 8, "hello", 5);
 	wire_udp_emit(b, A, B, 1000, 53, 5);
-	ok(wire_udp_parse(b, 13, A, B, &u) == 0 && u.sport == 1000 &&
-		   u.dport == 53 && u.payload_len == 5 &&
-		   memcmp(u.payload, "hello", 5) == 0,
+	ok(wire_udp_parse(b, 13, A, B, false, &u) == 0 && u.sport == 1000 &&
+	       u.dport == 53 && u.payload_len == 5 &&
+	       memcmp(u.payload, "hello", 5) == 0,
 	   "UDP round trip");
-	is_int(wire_udp_parse(b, 13, A, A, &u), GRAFT_EFORMAT,
+	is_int(wire_udp_parse(b, 13, A, A, false, &u), GRAFT_EFORMAT,
 	       "UDP checksum covers the pseudo header");
-	is_int(wire_udp_parse(b, 12, A, B, &u), GRAFT_EFORMAT,
+	is_int(wire_udp_parse(b, 12, A, B, false, &u), GRAFT_EFORMAT,
 	       "UDP length beyond the packet");
 	wire_wr16(b + 6, 0);
-	ok(wire_udp_parse(b, 13, A, B, &u) == 0, "UDP without checksum taken");
+	ok(wire_udp_parse(b, 13, A, B, false, &u) == 0,
+	   "UDP without checksum taken");
 	wire_wr16(b + 4, 7);
-	is_int(wire_udp_parse(b, 13, A, B, &u), GRAFT_EFORMAT,
+	is_int(wire_udp_parse(b, 13, A, B, false, &u), GRAFT_EFORMAT,
 	       "UDP length below 8");
 }
 
@@ -135,22 +136,23 @@ static void test_tcp(void)
 	struct wire_tcp t;
 	size_t n = make_tcp();
 
-	ok(wire_tcp_parse(b, n, A, B, &t) == 0 && t.sport == 40000 &&
-		   t.seq == 0xfffffff0 && t.mss == 1460 && t.wscale == 7 &&
-		   t.sack_perm && t.ts && t.tsval == 111 && t.tsecr == 222 &&
-		   t.payload_len == 3 && memcmp(t.payload, "abc", 3) == 0,
+	ok(wire_tcp_parse(b, n, A, B, false, &t) == 0 && t.sport == 40000 &&
+	       t.seq == 0xfffffff0 && t.mss == 1460 && t.wscale == 7 &&
+	       t.sack_perm && t.ts && t.tsval == 111 && t.tsecr == 222 &&
+	       t.payload_len == 3 && memcmp(t.payload, "abc", 3) == 0,
 	   "TCP round trip with MSS, window scale, SACK-permitted, timestamps");
-	is_int(wire_tcp_parse(b, n, B, A, &t) == 0, 1,
+	is_int(wire_tcp_parse(b, n, B, A, false, &t) == 0, 1,
 	       "TCP checksum is symmetric in the addresses");
-	is_int(wire_tcp_parse(b, n, A, A, &t), GRAFT_EFORMAT,
+	is_int(wire_tcp_parse(b, n, A, A, false, &t), GRAFT_EFORMAT,
 	       "TCP bad pseudo-header checksum");
-	is_int(wire_tcp_parse(b, 19, A, B, &t), GRAFT_EFORMAT, "TCP truncated");
+	is_int(wire_tcp_parse(b, 19, A, B, false, &t), GRAFT_EFORMAT,
+	       "TCP truncated");
 	b[12] = 4 << 4;
-	is_int(wire_tcp_parse(b, n, A, B, &t), GRAFT_EFORMAT,
+	is_int(wire_tcp_parse(b, n, A, B, false, &t), GRAFT_EFORMAT,
 	       "TCP data offset below 5");
 	n = make_tcp();
 	b[12] = 15 << 4;
-	is_int(wire_tcp_parse(b, 40, A, B, &t), GRAFT_EFORMAT,
+	is_int(wire_tcp_parse(b, 40, A, B, false, &t), GRAFT_EFORMAT,
 	       "TCP data offset beyond the segment");
 	/* options with bad lengths: rebuild the checksum each time */
 	struct {
@@ -169,7 +171,7 @@ static void test_tcp(void)
 		wire_wr16(b + 16, wire_csum_fold(wire_csum_add(
 					  wire_csum_pseudo(A, B, 6, (uint16_t)n),
 					  b, n)));
-		is_int(wire_tcp_parse(b, n, A, B, &t), GRAFT_EFORMAT,
+		is_int(wire_tcp_parse(b, n, A, B, false, &t), GRAFT_EFORMAT,
 		       bad[i].what);
 	}
 	n = make_tcp();
@@ -177,7 +179,7 @@ static void test_tcp(void)
 	wire_wr16(b + 16, 0);
 	wire_wr16(b + 16, wire_csum_fold(wire_csum_add(
 				  wire_csum_pseudo(A, B, 6, (uint16_t)n), b, n)));
-	ok(wire_tcp_parse(b, n, A, B, &t) == 0 && t.wscale == 14,
+	ok(wire_tcp_parse(b, n, A, B, false, &t) == 0 && t.wscale == 14,
 	   "window scale above 14 is taken as 14 (RFC 7323)");
 }
 
@@ -277,8 +279,90 @@ static void test_dns(void)
 	       "empty label refused in a query");
 }
 
+/* The offload header: little-endian fields, and what parse refuses. */
+static void test_nethdr(void)
+{
+	uint8_t b[WIRE_NETHDR_LEN + 60];
+	struct wire_nethdr h = {.flags = GRAFT_NET_HDR_F_NEEDS_CSUM,
+				.gso_type = GRAFT_NET_GSO_TCPV4,
+				.hdr_len = 66,
+				.gso_size = 1448,
+				.csum_start = 34,
+				.csum_offset = 16},
+			   g;
+
+	memset(b, 0xaa, sizeof(b));
+	wire_nethdr_emit(b, &h);
+	ok(b[0] == 1 && b[1] == 1 && b[2] == 66 && b[3] == 0 &&
+	       b[4] == (1448 & 255) && b[5] == 1448 >> 8 && b[6] == 34 &&
+	       b[8] == 16 && b[10] == 0 && b[11] == 0,
+	   "offload header emitted little-endian, num_buffers 0");
+	ok(wire_nethdr_parse(b, sizeof(b), &g) == 0 && g.flags == h.flags &&
+	       g.gso_type == h.gso_type && g.hdr_len == 66 &&
+	       g.gso_size == 1448 && g.csum_start == 34 &&
+	       g.csum_offset == 16 && wire_nethdr_gso(&g),
+	   "offload header parsed back");
+	is_int(wire_nethdr_parse(b, WIRE_NETHDR_LEN + 13, &g), GRAFT_EFORMAT,
+	       "offload header: no room for an Ethernet header");
+	h.csum_start = 60 - 17;
+	wire_nethdr_emit(b, &h);
+	is_int(wire_nethdr_parse(b, sizeof(b), &g), GRAFT_EFORMAT,
+	       "offload header: checksum field past the frame");
+	h.csum_start = 60 - 18;
+	wire_nethdr_emit(b, &h);
+	ok(wire_nethdr_parse(b, sizeof(b), &g) == 0,
+	   "offload header: checksum field at the frame's end taken");
+	h.gso_size = 0;
+	wire_nethdr_emit(b, &h);
+	is_int(wire_nethdr_parse(b, sizeof(b), &g), GRAFT_EFORMAT,
+	       "offload header: gso_size 0 with a large segment");
+	h.gso_size = 1448;
+	h.gso_type = 4; /* UDP: not taken */
+	wire_nethdr_emit(b, &h);
+	is_int(wire_nethdr_parse(b, sizeof(b), &g), GRAFT_EFORMAT,
+	       "offload header: unknown gso type");
+	h.gso_type = GRAFT_NET_GSO_TCPV4 | GRAFT_NET_GSO_ECN;
+	wire_nethdr_emit(b, &h);
+	ok(wire_nethdr_parse(b, sizeof(b), &g) == 0 && wire_nethdr_gso(&g),
+	   "offload header: TCPv4 with ECN taken");
+	h.flags = 4;
+	wire_nethdr_emit(b, &h);
+	is_int(wire_nethdr_parse(b, sizeof(b), &g), GRAFT_EFORMAT,
+	       "offload header: unknown flag");
+}
+
+/* A partial TCP checksum, completed over the segment as a device does,
+ * is the full one. */
+static void test_tcp_partial(void)
+{
+	uint8_t b[64], c[64];
+	struct wire_tcp t;
+	size_t hl;
+
+	memset(&t, 0, sizeof(t));
+	t.sport = 40000;
+	t.dport = 80;
+	t.seq = 7;
+	t.flags = WIRE_TCP_ACK;
+	t.wscale = -1;
+	t.payload_len = 5;
+	memcpy(b + WIRE_TCP_HLEN, "hello", 5);
+	memcpy(c + WIRE_TCP_HLEN, "hello", 5);
+	hl = wire_tcp_emit(b, A, B, &t);
+	wire_tcp_emit_partial(c, A, B, &t);
+	wire_wr16(c + 16, wire_csum_fold(wire_csum_add(0, c, hl + 5)));
+	ok(memcmp(b, c, hl + 5) == 0,
+	   "partial TCP checksum completed equals the full one");
+	ok(wire_tcp_parse(c, hl + 5, A, B, false, &t) == 0, "and it verifies");
+	c[16] ^= 1;
+	ok(wire_tcp_parse(c, hl + 5, A, B, true, &t) == 0,
+	   "a checksum the device vouched for is not verified");
+}
+
 int main(void)
 {
+	test_nethdr();
+	test_tcp_partial();
 	test_eth_arp();
 	test_ipv4();
 	test_icmp_udp();

@@ -99,7 +99,7 @@ int plat_net_read(plat_handle_t h, void *buf, size_t size, size_t *len)
 	return GRAFT_EBADF;
 }
 
-int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
+int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 			unsigned max, unsigned *count)
 {
 	*count = 0;
@@ -107,7 +107,7 @@ int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
 }
 
 int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
-			 const uint16_t *lens, unsigned count, unsigned *sent)
+			 const uint32_t *lens, unsigned count, unsigned *sent)
 {
 	*sent = 0;
 	return GRAFT_EBADF;

@@ -20,7 +20,7 @@
 
 /* What the next plat_net_read_batch returns. */
 static uint8_t rx_frames[PLAT_NET_BATCH_MAX][MTU + 14];
-static uint16_t rx_lens[PLAT_NET_BATCH_MAX];
+static uint32_t rx_lens[PLAT_NET_BATCH_MAX];
 static unsigned rx_count;
 static int rx_rc;
 static unsigned rx_calls;
@@ -28,7 +28,7 @@ static unsigned rx_calls;
 /* The buffer lent by plat_net_read_ahead, filled by the next plat_yield
  * from the same script when yield_ready is set, as hvt's yield does. */
 static void *ahead_buf;
-static uint16_t *ahead_lens;
+static uint32_t *ahead_lens;
 static unsigned *ahead_count, ahead_max;
 static int ahead_lent, yield_ready;
 
@@ -49,7 +49,7 @@ int plat_device_info(plat_handle_t h, struct plat_device_info *info)
 	return 0;
 }
 
-int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
+int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 			unsigned max, unsigned *count)
 {
 	size_t off = 0;
@@ -67,7 +67,7 @@ int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
 }
 
 int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
-			 const uint16_t *lens, unsigned count, unsigned *sent)
+			 const uint32_t *lens, unsigned count, unsigned *sent)
 {
 	size_t off = 0;
 
@@ -120,7 +120,7 @@ uint64_t plat_clock_wall(void)
 {
 	return 0;
 }
-int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint16_t *lens,
+int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 			unsigned max, unsigned *count)
 {
 	if (!buf) {

@@ -3,7 +3,7 @@
 #
 # The configuration is the one place the guest build is written down for
 # `graft build`: this Makefile's GUEST_CC, GUEST_CFLAGS and GUEST_LDFLAGS,
-# libgcc, the targets (one per platform/*/build.mk) with their linker
+# libgcc, the targets (PLAT_TARGETS, top Makefile) with their linker
 # scripts (PLAT_<TARGET>_LDS), and where the archives and the tools that
 # build images are.  Paths are as make sees them, relative to the source
 # tree; graft build runs the compiler there.  The file is rewritten on
@@ -12,8 +12,7 @@
 GRAFT_TOOL_SRCS := $(wildcard tools/graft/*.c) tender/common/host.c
 GRAFT_TOOL := $(BUILD)/bin/graft
 GRAFT_CONFIG := $(BUILD)/graft/config
-GRAFT_TARGETS := $(sort $(patsubst platform/%/build.mk,%,\
-	$(wildcard platform/*/build.mk)))
+GRAFT_TARGETS := $(sort $(PLAT_TARGETS))
 GRAFT_LIBGCC := $(shell $(GUEST_CC) -print-libgcc-file-name)
 $(foreach s,$(wildcard tools/graft/*.c),$(eval CFLAGS_$(s) := -I.))
 

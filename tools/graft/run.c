@@ -24,10 +24,12 @@ static int cmd_run(const struct graft_cmd *self, int argc, char **argv);
 GRAFT_COMMAND(
     run, .name = "run",
     .synopsis =
-	"run [-t TARGET] [--mem SIZE] [--net TAP]... [--disk FILE[:ro]]...\n"
+	"run [-t TARGET] [--mem SIZE] [--net TAP[:plain]]... [--disk "
+	"FILE[:ro]]...\n"
 	"                 [--name NAME] [--module FILE]... [--module-dir DIR]\n"
 	"                 [--ip ADDR/LEN] [--gw ADDR] [--dns ADDR] [--dhcp]\n"
-	"                 [--seal-after-boot] [--machine q35|microvm] [--print-cmd]\n"
+	"                 [--seal-after-boot] [--machine q35|microvm] "
+	"[--print-cmd]\n"
 	"                 IMAGE [-- ARGS...]",
     .summary = "run an image in the foreground",
     .options =
@@ -37,7 +39,9 @@ GRAFT_COMMAND(
 	"  -t, --target TARGET  the image's target (default: the one its note "
 	"names)\n"
 	"  --mem SIZE           memory, e.g. 64M or 1G\n"
-	"  --net TAP            attach an existing tap interface (repeatable)\n"
+	"  --net TAP[:plain]    attach an existing tap interface (repeatable;\n"
+	"                       :plain without checksum and segmentation "
+	"offloads)\n"
 	"  --disk FILE[:ro]     attach a disk image (repeatable)\n"
 	"  --name NAME          the instance's name (graft ps, graft load...)\n"
 	"  --module FILE        load a module at boot, before main "
@@ -47,7 +51,8 @@ GRAFT_COMMAND(
 	"  --gw ADDR            kernel option graft.gw: the default gateway\n"
 	"  --dns ADDR           kernel option graft.dns: the DNS server\n"
 	"  --dhcp               kernel option graft.dhcp: configure by DHCP\n"
-	"  --seal-after-boot    kernel option graft.seal-after-boot: seal once\n"
+	"  --seal-after-boot    kernel option graft.seal-after-boot: seal "
+	"once\n"
 	"                       the boot modules are in, before main\n"
 	"  --machine M          virtio: QEMU machine q35 (default) or microvm\n"
 	"  --print-cmd          virtio: print QEMU's command line, do not run\n"

@@ -14,7 +14,7 @@
 #include <abi/hvt.h>
 
 static uint8_t frames[4 * 1536] __attribute__((aligned(16)));
-static uint16_t lens[HVT_NET_BATCH_MAX + 1];
+static uint32_t lens[HVT_NET_BATCH_MAX + 1];
 
 static void hypercall(unsigned nr, void *arg)
 {
