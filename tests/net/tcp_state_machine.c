@@ -110,7 +110,7 @@ static void test_time_wait_reuse(void)
 	uint16_t port;
 
 	nl_init(&L, NULL);
-	connect_pair(p, &a, 83);
+	peer_connect_pair(&L, p, &a, 83);
 	port = net_tcp_local_port(p[0].t);
 	p[1].tx = (const uint8_t *)"bye";
 	p[1].tx_len = 3;
@@ -130,7 +130,7 @@ static void test_time_wait_reuse(void)
 	net_get_stats(L.s[0], &st0);
 	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 83, &peer_cb, &q[0],
 			&q[0].t);
-	nl_run(&L, both_connected, q, 100 * NL_MS);
+	nl_run(&L, peer_both_connected, q, 100 * NL_MS);
 	ok(q[0].connected && q[1].connected &&
 	       net_tcp_local_port(q[0].t) == port,
 	   "a SYN with a newer timestamp opens a new incarnation at once");
@@ -150,9 +150,9 @@ static void test_time_wait_reuse(void)
 	L.s[0]->ts_offset -= 1000000; /* its clock went back */
 	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 83, &peer_cb, &p[0],
 			&p[0].t);
-	nl_run(&L, both_connected, p, 50 * NL_MS);
+	nl_run(&L, peer_both_connected, p, 50 * NL_MS);
 	ok(!p[0].connected, "a SYN with an older timestamp is not taken");
-	nl_run(&L, both_connected, p, 5000 * NL_MS);
+	nl_run(&L, peer_both_connected, p, 5000 * NL_MS);
 	ok(p[0].connected && p[1].connected, "the client's retry gets in");
 	nl_free(&L);
 }
@@ -178,7 +178,7 @@ static void test_connection_per_request(void)
 				&p[0], &p[0].t);
 		p[0].tx = (const uint8_t *)"GET /";
 		p[0].tx_len = 5;
-		nl_run(&L, both_connected, p, 5000 * NL_MS);
+		nl_run(&L, peer_both_connected, p, 5000 * NL_MS);
 		nl_run(&L, NULL, NULL, 2 * NL_MS);
 		if (p[1].rx_len != 5)
 			break;
@@ -246,7 +246,7 @@ static void test_answer_and_close(void)
 	struct net_tcp *srv;
 
 	nl_init(&L, NULL);
-	connect_pair(p, &a, 85);
+	peer_connect_pair(&L, p, &a, 85);
 	L.filter = count_server_segments;
 	L.filter_ctx = &c;
 	net_tcp_send(p[1].t, "answer", 6);
@@ -259,7 +259,7 @@ static void test_answer_and_close(void)
 	net_tcp_close(p[0].t);
 	nl_run(&L, NULL, NULL, 1000 * NL_MS);
 
-	connect_pair(p, &a, 86);
+	peer_connect_pair(&L, p, &a, 86);
 	srv = p[1].t;
 	p[1].t = NULL; /* its callbacks read nothing now */
 	p[0].tx = (const uint8_t *)"unread";
