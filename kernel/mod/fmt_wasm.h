@@ -9,9 +9,11 @@
 #include "mod_internal.h"
 
 /* Limits of every bytecode module (beyond them: refused, or a trap). */
-#define MOD_WASM_MAX_PAGES  256u	/* 16 MiB of linear memory */
-#define MOD_WASM_FUEL	    10000000ull /* per call into the module */
-#define MOD_WASM_STACK	    65536u	/* value stack slots */
+#define MOD_WASM_MAX_PAGES 256u /* 16 MiB of linear memory */
+#ifndef MOD_WASM_FUEL /* the fuzz build gives less (tests/mod/build.mk) */
+#define MOD_WASM_FUEL 10000000ull /* per call into the module */
+#endif
+#define MOD_WASM_STACK	    65536u /* value stack slots */
 #define MOD_WASM_CALL_DEPTH 1000u
 #define MOD_WASM_TABLE	    10000u /* table elements */
 #define MOD_WASM_FAULT_MAX  96u

@@ -117,7 +117,8 @@ int mod_unload(const char *name, char *err, size_t errlen);
 
 /* mod_upgrade - load buf as the new version of the live module of the
  * same name, hand it the old version's state (save/restore hooks in
- * <graft/module.h>), then unload the old version.  If anything fails the
+ * <graft/module.h>) and the messages the old version has not taken yet
+ * (see mod_msg_send), then unload the old version.  If anything fails the
  * old version keeps running untouched.  GRAFT_ENOENT (no old version),
  * GRAFT_EBUSY (other modules link against the old version), and every
  * error of mod_load.  *fresh (may be NULL) is set when no state was
@@ -178,11 +179,19 @@ const void *mod_lookup(const char *name);
  * newest first; release must end the resource (cancel the timer, end the
  * fiber, unregister the device) and must not call back into the manager
  * except for mod_resource_untrack(), which it need not call.
+ *
+ * hand_over (optional: mod_resource_track() clears it, the owner may set
+ * it after) is for what belongs to the module's name rather than to one
+ * version of it: at an upgrade, once the new version is live and before
+ * the old one's exit, the manager calls it on each resource the old
+ * version owns, with the new version; it may move what it holds to `to'
+ * but must leave r tracked (release still ends r afterwards).
  */
 struct mod_resource {
 	struct mod_resource *next, *prev;
 	struct mod *owner;
 	void (*release)(struct mod_resource *r);
+	void (*hand_over)(struct mod_resource *r, struct mod *to);
 };
 struct mod *mod_current(void);
 struct mod *mod_enter(struct mod *m);
@@ -210,7 +219,10 @@ void mod_grants_clear(void);
 /* mod_msg_send - queue a message from the host (sender "host") for the
  * module called to; its message callback runs from the event loop.
  * GRAFT_ENOENT (no such module or no message callback), GRAFT_EMSGSIZE,
- * GRAFT_EAGAIN (mailbox full), GRAFT_ENOMEM.  mod_set_host_msg - where
+ * GRAFT_EAGAIN (mailbox full), GRAFT_ENOMEM.  Messages still queued when
+ * the module is upgraded go to the new version, in order, and its message
+ * callback runs for them; if the new version has no message callback they
+ * are dropped, and the log says how many.  mod_set_host_msg - where
  * messages that modules send to "host" go (the control channel); without
  * one they go to the log ("module 'x' to host: ..."). */
 int mod_msg_send(const char *to, const void *data, size_t len);

@@ -105,6 +105,7 @@ static void svc_release(struct mod_resource *r)
 
 static void timer_fire(struct graft_timer *t, void *arg);
 static void deliver_fire(struct graft_timer *t, void *arg);
+static void svc_hand_over(struct mod_resource *r, struct mod *to);
 
 /* m's svc, created (and owned by m) at the first call that needs it. */
 static struct mod_svc *svc_of(struct mod *m)
@@ -124,6 +125,7 @@ static struct mod_svc *svc_of(struct mod *m)
 	graft_timer_init(&svc->deliver, deliver_fire, svc);
 	prev = mod_enter(m);
 	mod_resource_track(&svc->res, svc_release);
+	svc->res.hand_over = svc_hand_over;
 	mod_leave(prev);
 	m->svc = svc;
 	return svc;
@@ -264,6 +266,40 @@ static int deliver(struct mod *to, const char *from, const void *data,
 		return GRAFT_ENOMEM;
 	}
 	return 0;
+}
+
+/* At upgrade: the messages the old version has not taken go to the new
+ * one (its svc is made here), in order and ahead of any it has, and its
+ * message callback is scheduled.  A new version without a message
+ * callback cannot take them: the old version's release frees them. */
+static void svc_hand_over(struct mod_resource *r, struct mod *to)
+{
+	struct mod_svc *from = (struct mod_svc *)r, *svc = NULL;
+
+	if (!from->head)
+		return;
+	if (to->entries & MOD_ENTRY_BIT(MOD_ENTRY_MESSAGE))
+		svc = svc_of(to);
+	if (!svc) {
+		graft_log(GRAFT_LOG_WARN, "mod",
+			  "module '%s': %u queued messages dropped at upgrade: "
+			  "version %s %s",
+			  to->name, from->nmsgs, to->version,
+			  to->entries & MOD_ENTRY_BIT(MOD_ENTRY_MESSAGE)
+			      ? "is out of memory"
+			      : "has no message callback");
+		return;
+	}
+	from->tail->next = svc->head;
+	if (!svc->tail)
+		svc->tail = from->tail;
+	svc->head = from->head;
+	svc->nmsgs += from->nmsgs;
+	from->head = from->tail = NULL;
+	from->nmsgs = 0;
+	graft_timer_cancel(&from->deliver);
+	if (!graft_timer_armed(&svc->deliver))
+		graft_timer_arm(&svc->deliver, graft_now());
 }
 
 int mod_api_send(struct mod *m, const char *to, const void *data, size_t len)

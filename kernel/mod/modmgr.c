@@ -230,6 +230,7 @@ void mod_resource_track(struct mod_resource *r,
 	struct mod_resource *head;
 
 	r->release = release;
+	r->hand_over = NULL;
 	r->owner = current;
 	if (!current) {
 		r->next = r->prev = r;
@@ -264,6 +265,17 @@ static void release_resources(struct mod *m)
 		if (r->release)
 			r->release(r);
 	}
+}
+
+/* At the quiescent point of an upgrade (new live, old not yet stopped),
+ * what old owns for its name rather than its version goes to new. */
+static void hand_over_resources(struct mod *old, struct mod *new)
+{
+	struct mod_resource *r;
+
+	for (r = old->resources.next; r != &old->resources; r = r->next)
+		if (r->hand_over)
+			r->hand_over(r, new);
 }
 
 /* Lifecycle. */
@@ -588,6 +600,7 @@ int mod_upgrade(const void *buf, size_t len, const struct mod_load_opts *opts,
 	if (rc)
 		return rc;
 	make_live(new);
+	hand_over_resources(old, new);
 	unload_live(old);
 	if (started_fresh)
 		mod_fail(&e, 0,

@@ -1,31 +1,21 @@
 # Shared setup for the tests that boot instances over disk images (sourced,
-# not run): the targets to test (hvt only where /dev/kvm is usable, virtio
-# where QEMU is installed), a
+# not run): the targets to test (tests/lib/targets.sh: hvt only where
+# /dev/kvm is usable, virtio where QEMU is installed), a
 # scratch directory and runtime directory removed on exit, TAP helpers.
 # Needs IMAGES (the images the test boots, without the .target suffix) and
 # TOOLS (host commands it needs) set before it is sourced.
 cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/targets.sh
 B=${BUILD:-build}
 for p in $TOOLS; do
 	command -v "$p" >/dev/null || { echo "1..0 # SKIP $p missing"; exit 0; }
 done
-targets=unix
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-	targets="unix hvt"
-else
-	echo "# hvt skipped: no usable /dev/kvm"
+targets_available
+targets=$TARGETS
+if missing=$(targets_missing "$B" $IMAGES); then
+	echo "1..0 # SKIP $missing"
+	exit 0
 fi
-if command -v qemu-system-x86_64 >/dev/null; then
-	targets="$targets virtio"
-else
-	echo "# virtio skipped: no qemu-system-x86_64"
-fi
-for t in $targets; do
-	for i in $IMAGES; do
-		[ -x "$B/bin/graft-$t" ] && [ -f "$B/images/$i.$t" ] ||
-			{ echo "1..0 # SKIP $B/images/$i.$t not built"; exit 0; }
-	done
-done
 export MTOOLS_SKIP_CHECK=1 GRAFT_RUNTIME_DIR=$(mktemp -d)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp" "$GRAFT_RUNTIME_DIR"' EXIT

@@ -7,8 +7,9 @@ n=0
 ok() { n=$((n + 1)); if eval "$2"; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi; }
 export GRAFT_RUNTIME_DIR=$(mktemp -d)
 trap 'rm -rf "$GRAFT_RUNTIME_DIR" /tmp/graft-t-$$*' EXIT
-targets="unix"
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then targets="unix hvt"; else echo "# hvt skipped: no usable /dev/kvm"; fi
+. tests/lib/targets.sh
+targets_available unix hvt
+targets=$TARGETS
 for t in $targets; do
 	L=$B/bin/graft-$t
 	out=$(timeout 20 $L $B/images/hello.$t -- one "two words" 2>&1); rc=$?

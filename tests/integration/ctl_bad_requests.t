@@ -24,8 +24,9 @@ ask() {
 hdr() { perl -e 'print unpack("H*", pack("VVlV", @ARGV))' "$@"; }
 MAGIC=1280590663 # CTL_MAGIC
 
-targets="unix"
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then targets="unix hvt"; else echo "# hvt skipped: no usable /dev/kvm"; fi
+. tests/lib/targets.sh
+targets_available unix hvt
+targets=$TARGETS
 for t in $targets; do
 	timeout 60 $G run -t $t --name bad-$t $B/images/modhost.$t >/dev/null 2>&1 &
 	for _ in $(seq 100); do $G ping bad-$t >/dev/null 2>&1 && break; sleep 0.05; done

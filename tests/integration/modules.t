@@ -38,9 +38,9 @@ wait_out() {
 }
 in_use() { $G stats "$1" | sed -n 's/^heap_in_use //p'; }
 
-targets="unix"
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then targets="unix hvt"; else echo "# hvt skipped: no usable /dev/kvm"; fi
-if command -v qemu-system-x86_64 >/dev/null; then targets="$targets virtio"; else echo "# virtio skipped: no qemu-system-x86_64"; fi
+. tests/lib/targets.sh
+targets_available
+targets=$TARGETS
 for t in $targets; do
 	i=mod-$t
 	start $i $t --module $M/counter_v1.o

@@ -17,8 +17,9 @@ trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$GRAFT_RUNTIME_DIR" 
 for f in $G $B/images/modhost.unix $B/modules/ticker-v2.wasm $B/tests/mod/wasm/timebomb.wasm; do
 	[ -e $f ] || { echo "1..0 # SKIP $f not built (make test-build)"; exit 0; }
 done
-targets="unix"
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then targets="unix hvt"; else echo "# hvt skipped: no usable /dev/kvm"; fi
+. tests/lib/targets.sh
+targets_available unix hvt
+targets=$TARGETS
 head -c 100 $B/modules/echo.wasm > $tmp/short.wasm
 
 req() { local cmd=$1; shift; timeout 40 $G $cmd "$name" "$@" 2>&1; }

@@ -134,7 +134,8 @@ $(MOD_T)/wasm_modules.t: $(call host_objs,tests/mod/wasm_modules.c \
 		tests/mod/harness.c tests/mod/testapi.c) $(MOD_T)/test_exports.o \
 		$(MOD_T)/wasm_test_exports.o $(KERNEL_FAKEPLAT_O) $(MOD_HOST_A) \
 		$(KERNEL_HOST_A) $(WASM_HOST_A) \
-		| $(MOD_WASM_FIXTURES) $(MODULES_WASM) $(MODULES_NATIVE)
+		| $(MOD_WASM_FIXTURES) $(MODULES_WASM) $(MODULES_NATIVE) \
+		$(INTEG_INBOX)
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  LD      $@")
 	$(Q)$(HOST_CC) -o $@ $(filter %.o,$^) -Wl,--start-group \
@@ -142,3 +143,50 @@ $(MOD_T)/wasm_modules.t: $(call host_objs,tests/mod/wasm_modules.c \
 
 TEST_BINS += $(MOD_T)/wasm_modules.t
 TEST_DEPS += $(MOD_WASM_FIXTURES)
+
+# The manager's libFuzzer target (tests/mod/fuzz_manager.c): any bytes
+# through mod_load, both formats, init, messages, timers, upgrade and
+# unload, over the hosted kernel core and the fake platform.  Built with
+# clang and the sanitizers like lib/wasm's target, whose interpreter object
+# (compiled at -O0, see tests/wasm/build.mk) it shares; the context switch
+# is the plain hosted object.  A bytecode call gets 100 k fuel instead of
+# 10 M: the sanitized -O0 interpreter runs out of 10 M in some 15 s, and
+# how far a module gets before its fuel runs out is not what is fuzzed
+# here.  `make fuzz-manager` runs it for
+# MOD_FUZZ_TIME seconds; tests/mod/fuzz_manager_brief.t runs it briefly in
+# `make test`.  Seeds: the example modules of modules/ both ways, the
+# bytecode fixtures, and inputs that once found a bug
+# (tests/mod/fuzz-manager-regress).
+MOD_MGR_FUZZ := $(MOD_T)/fuzz_manager
+MOD_MGR_FUZZ_SEEDS := $(MOD_T)/fuzz-manager-seeds
+MOD_MGR_FUZZ_SRCS := tests/mod/fuzz_manager.c $(MOD_SRCS) $(MOD_API_SRCS) \
+	$(MOD_WASM_SRCS) $(filter %.c,$(KERNEL_CORE_SRCS)) \
+	kernel/libc/format.c tests/unit/fakeplat.c \
+	$(filter-out lib/wasm/wasm_exec.c,$(WASM_SRCS))
+MOD_MGR_FUZZ_OBJS := $(BUILD)/fuzz/wasm_exec.o \
+	$(BUILD)/host/kernel/fiber_switch_x86_64.o
+
+$(MOD_MGR_FUZZ): $(MOD_MGR_FUZZ_SRCS) $(MOD_MGR_FUZZ_OBJS) \
+		$(MOD_WASM_EXPORTS_C) $(wildcard kernel/mod/*.h lib/wasm/*.h)
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  FUZZ    $@")
+	$(Q)clang $(WASM_FUZZ_CFLAGS) -D_GNU_SOURCE -DMOD_WASM_FUEL=100000ull \
+		-o $@ \
+		$(MOD_MGR_FUZZ_SRCS) $(MOD_WASM_EXPORTS_C) $(MOD_MGR_FUZZ_OBJS) -lm
+
+$(MOD_MGR_FUZZ_SEEDS)/.stamp: $(MODULES_WASM) $(MODULES_NATIVE) \
+		$(MOD_WASM_FIXTURES) $(wildcard tests/mod/fuzz-manager-regress/*)
+	@mkdir -p $(@D)
+	$(Q)for f in $^; do cp $$f $(@D)/$$(echo $$f | tr / _); done
+	$(Q)touch $@
+
+.PHONY: fuzz-manager
+fuzz-manager: $(MOD_MGR_FUZZ) $(MOD_MGR_FUZZ_SEEDS)/.stamp
+	@mkdir -p $(MOD_T)/fuzz-manager-corpus
+	$(MOD_MGR_FUZZ) -max_total_time=$(MOD_FUZZ_TIME) -timeout=10 \
+		-artifact_prefix=$(MOD_T)/fuzz-manager- \
+		$(MOD_T)/fuzz-manager-corpus $(MOD_MGR_FUZZ_SEEDS)
+
+ifneq ($(shell command -v clang 2>/dev/null),)
+TEST_DEPS += $(MOD_MGR_FUZZ) $(MOD_MGR_FUZZ_SEEDS)/.stamp
+endif

@@ -98,6 +98,10 @@ static void test_truncated(void)
 	is_int(bad, 0, "every truncation of the object is refused cleanly");
 	refused(good, 10, GRAFT_EFORMAT, "module 'bad.o': truncated: 10 bytes",
 		"a 10-byte object: truncated");
+	mod_load(good, 10, &(struct mod_load_opts){.source = "two\nlines.o"},
+		 NULL, err, sizeof(err));
+	ok(strncmp(err, "module 'two?lines.o': truncated: 10 bytes", 41) == 0,
+	   "a source name with a newline is shown with '?': %s", err);
 }
 
 static void test_header(void)
@@ -201,6 +205,16 @@ static void test_symbols(void)
 	sym(b, s)->st_shndx = ELF_SHN_COMMON;
 	refused(b, good_len, GRAFT_ENOTSUP, "is a common symbol",
 		"a common symbol");
+	/* found by tests/mod/fuzz_manager.c: the name went into the
+	 * message as it was, newline and all */
+	memcpy(b, good, good_len);
+	b[elf.sh[elf.sh[elf.symtab].sh_link].sh_offset + elf.syms[s].st_name] =
+	    '\n';
+	sym(b, s)->st_info = (uint8_t)(14 << 4 | ELF_STT_OBJECT);
+	refused(b, good_len, GRAFT_ENOTSUP,
+		"symbol '?ello_greeting' has unsupported binding 14",
+		"a symbol name with a newline is shown with '?'");
+	ok(!strchr(err, '\n'), "and the message stays one line");
 	free(b);
 }
 
@@ -318,7 +332,8 @@ static void test_out_of_memory(void)
 	}
 	ok(n > 3, "a load makes several allocations (%ld)", n);
 	is_int(rc, 0, "the load succeeds once no allocation fails");
-	is_int(bad, 0, "each earlier failure said 'out of memory' and left "
+	is_int(bad, 0,
+	       "each earlier failure said 'out of memory' and left "
 	       "the heap and pages as they were");
 	mod_unload("hello", err, sizeof(err));
 }

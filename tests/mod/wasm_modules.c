@@ -2,7 +2,8 @@
  * Proves that bytecode modules go through the module manager like native
  * ones: the example modules (modules/) load, run their timers and message
  * callbacks, talk to each other and the host, serve a granted block range,
- * upgrade with their state handed over and unload with their timers
+ * upgrade with their state and their queued messages handed over (the
+ * inbox module of tests/integration/modules) and unload with their timers
  * released; a module that traps or loops is stopped and reported while the
  * manager and the other modules carry on; malformed binaries are refused
  * with a one-line message; and after seal, bytecode modules still load
@@ -226,6 +227,78 @@ static void test_messages(void)
 	is_int(mod_unload("echo", err, sizeof(err)), 0, "it unloads");
 	is_int(load("modules/echo.wasm", NULL), 0,
 	       "the bytecode echo is back for the tests below");
+}
+
+/* Messages queued for version 1 are taken by version 2 (inbox v1 leaves
+ * them in its mailbox), whatever the formats. */
+static void mailbox_upgrade(const char *v1, const char *v2)
+{
+	bool fresh;
+
+	reset_seen();
+	ok(load(v1, NULL) == 0, "inbox 1 loads (%s)", v1);
+	mod_msg_send("inbox", "one", 3);
+	mod_msg_send("inbox", "two", 3);
+	run_for(GRAFT_NSEC_PER_MSEC);
+	mod_msg_send("inbox", "three", 5); /* its callback has not run yet */
+	is_str(host_msgs, "", "version 1 keeps its messages");
+	ok(upgrade(v2, &fresh) == 0, "it upgrades to version 2 (%s)", v2);
+	run_for(GRAFT_NSEC_PER_MSEC);
+	is_str(host_msgs,
+	       "inbox: v2 got: one\ninbox: v2 got: two\ninbox: v2 got: three\n",
+	       "version 2 takes the three, in order");
+	host_msgs[0] = '\0';
+	mod_msg_send("inbox", "four", 4);
+	run_for(GRAFT_NSEC_PER_MSEC);
+	is_str(host_msgs, "inbox: v2 got: four\n", "and the next one too");
+	is_int(mod_unload("inbox", err, sizeof(err)), 0, "inbox unloads");
+}
+
+static void test_mailbox_upgrade(void)
+{
+	const char *d = "tests/integration/modules/";
+	char v1[80], v2[80];
+
+	snprintf(v1, sizeof(v1), "%sinbox-v1.wasm", d);
+	snprintf(v2, sizeof(v2), "%sinbox-v2.wasm", d);
+	mailbox_upgrade(v1, v2);
+	snprintf(v1, sizeof(v1), "%sinbox-v1.o", d);
+	mailbox_upgrade(v1, v2);
+	snprintf(v2, sizeof(v2), "%sinbox-v2.o", d);
+	mailbox_upgrade(v1, v2);
+	reset_seen();
+	load("tests/integration/modules/inbox-v1.wasm", NULL);
+	mod_msg_send("inbox", "lost", 4);
+	is_int(upgrade("tests/integration/modules/inbox-v1.wasm", NULL), 0,
+	       "inbox 1 upgrades to itself");
+	is_str(host_msgs, "", "and still keeps its message");
+	is_int(mod_unload("inbox", err, sizeof(err)), 0, "inbox unloads");
+}
+
+/* A new version without a message callback cannot take the old one's
+ * messages: they are freed, and the log says so. */
+static void test_mailbox_dropped(void)
+{
+	struct harness_heap before, after;
+
+	reset_seen();
+	harness_heap(&before);
+	load("tests/integration/modules/inbox-v1.wasm", NULL);
+	mod_msg_send("inbox", "a", 1);
+	mod_msg_send("inbox", "b", 1);
+	is_int(upgrade("tests/integration/modules/inbox-v3.wasm", NULL), 0,
+	       "inbox 1 upgrades to version 3, which has no message callback");
+	ok(contains(fakeplat_console(),
+		    "module 'inbox': 2 queued messages dropped at upgrade: "
+		    "version 3 has no message callback"),
+	   "the log says how many messages were dropped, and why");
+	is_int(mod_msg_send("inbox", "c", 1), GRAFT_ENOENT,
+	       "version 3 takes no new message either");
+	is_int(mod_unload("inbox", err, sizeof(err)), 0, "inbox unloads");
+	harness_heap(&after);
+	ok(after.live == before.live && after.bytes == before.bytes,
+	   "the dropped messages were freed (%ld, %zu bytes; before %ld, %zu)",
+	   after.live, after.bytes, before.live, before.bytes);
 }
 
 static void trap_case(const char *what, const char *reason)
@@ -600,6 +673,8 @@ int main(int argc, char **argv)
 	test_ticker_upgrade("modules/ticker.o", "modules/ticker-v2.wasm");
 	test_ticker_upgrade("modules/ticker.wasm", "modules/ticker-v2.o");
 	test_messages();
+	test_mailbox_upgrade();
+	test_mailbox_dropped();
 	test_traps();
 	test_blkserve();
 	test_udpecho();

@@ -5,6 +5,7 @@
 # outside the namespace.
 
 NET_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$NET_ROOT/tests/lib/targets.sh"
 NET_BUILD=${BUILD:-build}
 case $NET_BUILD in /*) ;; *) NET_BUILD=$NET_ROOT/$NET_BUILD ;; esac
 TAPNODE=$NET_BUILD/tests/net/tapnode
@@ -126,30 +127,16 @@ dnsmasq_start() {
 # launcher on the namespace's tap device.
 
 # inst_require "app..." tool...: skip unless root, the tools, the
-# launchers and the images are there; sets INST_TARGETS (hvt needs a
-# usable /dev/kvm, virtio QEMU, and each says so when it is left out)
+# launchers and the images are there; sets INST_TARGETS
+# (tests/lib/targets.sh: hvt needs a usable /dev/kvm, virtio QEMU, and
+# each says so when it is left out)
 inst_require() {
-	local apps=$1 t app
+	local apps=$1 missing
 	shift
 	net_require_tools "$@"
-	INST_TARGETS=unix
-	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-		INST_TARGETS="unix hvt"
-	else
-		echo "# hvt skipped: no usable /dev/kvm"
-	fi
-	if command -v qemu-system-x86_64 >/dev/null; then
-		INST_TARGETS="$INST_TARGETS virtio"
-	else
-		echo "# virtio skipped: no qemu-system-x86_64"
-	fi
-	for t in $INST_TARGETS; do
-		[ -x "$NET_BUILD/bin/graft-$t" ] || skip_all "graft-$t not built"
-		for app in $apps; do
-			[ -f "$NET_BUILD/images/$app.$t" ] ||
-				skip_all "$app.$t not built"
-		done
-	done
+	targets_available
+	INST_TARGETS=$TARGETS
+	missing=$(targets_missing "$NET_BUILD" $apps) && skip_all "$missing"
 	export GRAFT_RUNTIME_DIR=$WORK/run
 	mkdir -p "$GRAFT_RUNTIME_DIR"
 }

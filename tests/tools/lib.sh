@@ -1,6 +1,6 @@
 # Shared by the graft tool's tests: TAP counting, the tool, a private
 # runtime directory and scratch space removed on exit, and which targets
-# this machine can run.
+# this machine can run (TARGETS, from tests/lib/targets.sh).
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 B=$ROOT/build
@@ -28,10 +28,6 @@ cleanup() {
 	rm -rf "$GRAFT_RUNTIME_DIR" "$T"
 }
 trap cleanup EXIT
-TARGETS="unix"
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-	TARGETS="unix hvt"
-else
-	echo "# hvt skipped: no usable /dev/kvm"
-fi
+. tests/lib/targets.sh
+targets_available unix hvt
 [ -x "$GRAFT" ] || { echo "1..0 # SKIP $GRAFT not built"; exit 0; }
