@@ -1,7 +1,10 @@
 /* timers: three fibers sleeping with different periods; their lines
  * interleave in deadline order, which shows the event loop at work.  The
- * deadlines are absolute (start + period * i), so a slow host delays the
- * lines but never reorders them. */
+ * deadlines are absolute (start + period * i).  A host that stalls the
+ * instance past several deadlines wakes their fibers together, and the
+ * lines then come in the order the fibers run: each line says how late
+ * its fiber woke, so a reader (tests/lib/deadline_order.awk) can tell a
+ * stall from a timer out of order. */
 #include <stdio.h>
 #include <graft/fiber.h>
 #include <graft/time.h>
@@ -19,10 +22,13 @@ static void tick(void *arg)
 	struct ticker *t = arg;
 
 	for (int i = 1; i <= t->count; i++) {
-		graft_sleep_until(start +
-				  t->period_ms * i * GRAFT_NSEC_PER_MSEC);
-		printf("%s tick %d at %lu ms\n", t->name, i,
-		       (unsigned long)(t->period_ms * i));
+		uint64_t deadline =
+		    start + t->period_ms * i * GRAFT_NSEC_PER_MSEC;
+
+		graft_sleep_until(deadline);
+		printf("%s tick %d at %lu ms, %lu us late\n", t->name, i,
+		       (unsigned long)(t->period_ms * i),
+		       (unsigned long)((graft_now() - deadline) / 1000));
 	}
 }
 

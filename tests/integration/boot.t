@@ -18,7 +18,8 @@ for t in $targets; do
 	ok "$t: hello prints its arguments" 'grep -q "argv\[2\] = two words" <<<"$out"'
 	out=$(timeout 20 $L $B/images/timers.$t 2>&1); rc=$?
 	ok "$t: timers exits 0" '[ $rc -eq 0 ]'
-	ok "$t: timers interleave by deadline" '[ "$(grep -n "medium tick 1" <<<"$out" | cut -d: -f1)" -gt "$(grep -n "fast tick 2" <<<"$out" | cut -d: -f1)" ] && grep -q "timers done" <<<"$out"'
+	# In deadline order, but for what a stall of the host explains.
+	ok "$t: timers interleave by deadline" 'awk -f tests/lib/deadline_order.awk <<<"$out" && [ "$(grep -c " tick " <<<"$out")" -eq 9 ] && [ "$(tail -n 1 <<<"$out")" = "timers done" ]'
 	err=$(timeout 10 $L /etc/passwd 2>&1); rc=$?
 	ok "$t: not an ELF is refused" '[ $rc -ne 0 ] && grep -q "not an ELF file" <<<"$err" && [ $(wc -l <<<"$err") -eq 1 ]'
 	head -c 30 $B/images/hello.$t > /tmp/graft-t-$$.trunc; chmod +x /tmp/graft-t-$$.trunc

@@ -15,9 +15,9 @@ for m in q35 microvm; do
 	ok "$m: and without --verbose, off a terminal, only the guest speaks" '[ "$out" = "Hello from graft!" ]'
 	out=$(timeout 30 $L --machine $m $B/images/timers.virtio 2>&1); rc=$?
 	ok "$m: timers exits 0" '[ $rc -eq 0 ]'
-	# Deadlines 15 ms or more apart keep their order even on a loaded host.
-	line() { grep -n "^$1 tick $2 " <<<"$out" | cut -d: -f1; }
-	ok "$m: timers fire in deadline order" '[ "$(line medium 1)" -gt "$(line fast 1)" ] && [ "$(line slow 1)" -gt "$(line fast 2)" ] && [ "$(tail -n 1 <<<"$out")" = "timers done" ]'
+	# In deadline order, but for what a stall of the host explains (TCG
+	# on a loaded host stalls the guest for tens of milliseconds).
+	ok "$m: timers fire in deadline order" 'awk -f tests/lib/deadline_order.awk <<<"$out" && [ "$(grep -c " tick " <<<"$out")" -eq 9 ] && [ "$(tail -n 1 <<<"$out")" = "timers done" ]'
 	timeout 30 $L --machine $m --no-ctl $D -- exit 7 >/dev/null 2>&1; rc=$?
 	ok "$m: exit status 7 passes through" '[ $rc -eq 7 ]'
 	timeout 30 $L --machine $m --no-ctl $D -- exit 200 >/dev/null 2>&1; rc=$?
