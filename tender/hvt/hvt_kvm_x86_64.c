@@ -515,6 +515,12 @@ int hvt_vm_run(struct hvt *h)
 		int rc;
 
 		if (ioctl(h->vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR && h->gdb) {
+				h->run->immediate_exit = 0;
+				if (hvt_gdb_poll(h) < 0)
+					return -1;
+				continue;
+			}
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			warn("KVM_RUN");
