@@ -46,6 +46,7 @@ struct net_config {
 	uint32_t tcp_rcvbuf; /* bytes per connection [256 KiB] */
 	uint32_t tcp_min_rto_ms;  /* [200] */
 	uint32_t tcp_msl_ms;	  /* TIME-WAIT lasts 2 MSL [30000] */
+	bool tcp_no_sack;	  /* offer no SACK (RFC 2018) [offered] */
 	uint32_t udp_queue_max;	  /* datagrams queued per socket [64] */
 	uint32_t arp_ttl_ms;	  /* ARP entry lifetime [60000] */
 	uint32_t frag_timeout_ms; /* reassembly timeout [30000] */
@@ -84,6 +85,13 @@ struct net_stats {
 	uint64_t rx_frames, tx_frames, rx_dropped, rx_bad;
 	uint64_t tcp_retransmits, tcp_fast_retransmits, tcp_rst_sent;
 	uint64_t tcp_challenge_acks, tcp_syn_dropped;
+	uint64_t tcp_timeouts;	   /* retransmission timer expiries */
+	uint64_t tcp_sack_sent;	   /* segments sent with SACK blocks */
+	uint64_t tcp_sack_recv;	   /* segments received with SACK blocks */
+	uint64_t tcp_sack_bad;	   /* SACK blocks ignored: outside the flight */
+	uint64_t tcp_sack_rexmits; /* holes resent in SACK recovery */
+	uint64_t tcp_sack_lost_rexmits; /* of those, resent again */
+	uint64_t tcp_sack_undos; /* recoveries D-SACKs showed spurious */
 	uint64_t frag_reassembled, frag_dropped;
 	uint64_t arp_entries;
 	uint32_t tcp_sockets;	 /* allocated now, every state */

@@ -7,7 +7,10 @@
  *  - once the SYN is acked, sndbuf byte 0 is sequence snd_una; the FIN,
  *    when queued, is sequence fin_seq = snd_una + sndbuf.len;
  *  - rcvbuf holds in-order bytes [0, len) ending at rcv_nxt; out-of-order
- *    bytes sit beyond len at their sequence offset, described by ooo[];
+ *    bytes sit beyond len at their sequence offset, described by ooo[],
+ *    most recently changed range first (the order SACK reports them in);
+ *  - sacked[] holds disjoint, non-touching ranges inside [snd_una, snd_max],
+ *    in ascending order; only checked SACK blocks ever enter it;
  *  - buffers exist only in synchronized states, so a half-open connection
  *    costs one struct (SYN floods cost at most tcp_max of them);
  *  - a socket is freed only by net_tcp_reap(), outside any callback.
@@ -32,6 +35,9 @@ enum tcp_state {
 };
 
 #define TCP_OOO_MAX 16
+#define TCP_SACK_MAX 16	     /* ranges in the sender's scoreboard */
+#define TCP_SACK_DUPTHRESH 3 /* RFC 6675's DupThresh */
+#define TCP_REXMIT_LOG 32    /* retransmissions watched per recovery */
 #define TCP_NEVER UINT64_MAX
 #define TCP_INIT_RTO_NS (1000 * NET_MS)
 #define TCP_MAX_RTO_NS (60000 * NET_MS)
@@ -48,6 +54,11 @@ struct tcp_ring {
 
 struct tcp_range {
 	uint32_t lo, hi; /* sequence numbers, [lo, hi) */
+};
+
+/* a retransmission in SACK recovery, and snd_max when it went out */
+struct tcp_rexmit {
+	uint32_t lo, hi, mark;
 };
 
 struct net_tcp {
@@ -74,6 +85,18 @@ struct net_tcp {
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
 	uint32_t max_snd_wnd;
 	struct tcp_ring sndbuf;
+	/* SACK scoreboard (RFC 6675): what the peer holds above snd_una */
+	struct tcp_range sacked[TCP_SACK_MAX];
+	unsigned n_sacked;
+	uint32_t high_rxt; /* resent in this recovery up to here */
+	struct tcp_rexmit rexmits[TCP_REXMIT_LOG]; /* oldest first */
+	unsigned n_rexmits;
+	/* undoing a recovery that D-SACKs show was for reordering: the
+	 * window before it, and its resends not yet D-SACKed */
+	uint32_t prior_cwnd, prior_ssthresh;
+	struct tcp_range undo[TCP_REXMIT_LOG];
+	unsigned n_undo;
+	bool undo_ok;
 	bool fin_queued;
 	uint32_t fin_seq;
 
@@ -85,6 +108,8 @@ struct net_tcp {
 	bool rcv_fin;          /* FIN consumed: rcv_nxt is past it */
 	bool fin_pending;      /* FIN seen out of order at fin_pending_seq */
 	uint32_t fin_pending_seq;
+	bool dsack_pending;    /* report dsack once (RFC 2883) */
+	struct tcp_range dsack;
 
 	/* options */
 	uint16_t mss;          /* payload bytes per segment we send */
@@ -92,6 +117,7 @@ struct net_tcp {
 				  with TSO a multiple of it up to 64 KiB */
 	uint8_t snd_wscale, rcv_wscale;
 	bool ts_ok;
+	bool sack_ok; /* both ends offered SACK */
 	uint32_t ts_recent, last_ack_sent;
 
 	/* round trip (RFC 6298), ns */
@@ -135,12 +161,41 @@ bool tcp_rcv_store(struct net_tcp *t, uint32_t seq, const uint8_t *p,
 		   uint32_t n);
 uint32_t tcp_rcv_space(const struct net_tcp *t);
 
+/* SACK (tcp_sack.c) */
+/* the blocks our next ACK carries: a D-SACK first, then out-of-order
+ * ranges most recent first; returns how many (at most 3 beside
+ * timestamps, 4 without) */
+unsigned tcp_sack_blocks(const struct net_tcp *t, struct wire_tcp_sack *out);
+/* option bytes those blocks take in a segment of ours */
+uint32_t tcp_sack_opt_len(const struct net_tcp *t);
+/* take an ACK's blocks into the scoreboard (after snd_una moved); returns
+ * the bytes newly SACKed */
+uint32_t tcp_sack_input(struct net_tcp *t, const struct wire_tcp *h);
+void tcp_sack_clear(struct net_tcp *t);
+bool tcp_sack_is_lost(const struct net_tcp *t, uint32_t seq);
+uint32_t tcp_sack_pipe(const struct net_tcp *t);
+/* the next stretch to resend in recovery, [*seq, *seq + *len): lost
+ * holes first (rule 1); with rule3, holes not yet lost too */
+bool tcp_sack_next_hole(const struct net_tcp *t, bool rule3, uint32_t *seq,
+			uint32_t *len);
+/* past a SACKed range starting at seq: where sending should go on */
+uint32_t tcp_sack_skip(const struct net_tcp *t, uint32_t seq);
+/* remember a retransmission of [seq, seq + n) in recovery */
+void tcp_sack_log_rexmit(struct net_tcp *t, uint32_t seq, uint32_t n);
+/* resend what was resent in this recovery and is lost again */
+void tcp_sack_lost_rexmits(struct net_tcp *t);
+/* a SACK recovery begins: remember what undoing it would restore */
+void tcp_sack_recovery_start(struct net_tcp *t);
+
 /* output (tcp_output.c) */
 void tcp_output(struct net_tcp *t);
 void tcp_send_ack(struct net_tcp *t);
 void tcp_send_syn(struct net_tcp *t);
 /* resend the first unacknowledged segment */
 void tcp_retransmit_first(struct net_tcp *t);
+/* resend up to len bytes at seq (a hole in SACK recovery); returns the
+ * sequence space sent */
+uint32_t tcp_retransmit_at(struct net_tcp *t, uint32_t seq, uint32_t len);
 void tcp_send_rst(struct net_stack *s, uint32_t lip, uint32_t rip,
 		  uint16_t lport, uint16_t rport, uint32_t seq, uint32_t ack,
 		  uint8_t flags);

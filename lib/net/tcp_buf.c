@@ -3,7 +3,8 @@
  * out-of-order bookkeeping.  Out-of-order bytes are written straight into
  * the receive ring at their final place, so reordering costs no extra
  * memory; at most TCP_OOO_MAX separate ranges are tracked (a segment that
- * would need more is dropped and the peer resends it).
+ * would need more is dropped and the peer resends it), the most recently
+ * changed first, the order in which SACK reports them (RFC 2018 4).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,8 @@ uint32_t tcp_rcv_space(const struct net_tcp *t)
 
 static void ooo_remove(struct net_tcp *t, unsigned i)
 {
-	t->ooo[i] = t->ooo[--t->n_ooo];
+	t->n_ooo--;
+	memmove(t->ooo + i, t->ooo + i + 1, (t->n_ooo - i) * sizeof(t->ooo[0]));
 }
 
 /* add [lo, hi) to the ranges, merging what touches it; false if full */
@@ -81,8 +83,9 @@ static bool ooo_add(struct net_tcp *t, uint32_t lo, uint32_t hi)
 	}
 	if (t->n_ooo == TCP_OOO_MAX)
 		return false;
-	t->ooo[t->n_ooo].lo = lo;
-	t->ooo[t->n_ooo].hi = hi;
+	memmove(t->ooo + 1, t->ooo, t->n_ooo * sizeof(t->ooo[0]));
+	t->ooo[0].lo = lo;
+	t->ooo[0].hi = hi;
 	t->n_ooo++;
 	return true;
 }

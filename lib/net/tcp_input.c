@@ -5,7 +5,10 @@
  * PAWS and timestamp bookkeeping follow RFC 7323; acknowledgements drive
  * RTT estimation and NewReno congestion control (RFC 5681, RFC 6582), with
  * Limited Transmit (RFC 3042) and Early Retransmit (RFC 5827) so that a
- * small flight recovers a loss without the timer.
+ * small flight recovers a loss without the timer.  Where both ends offered
+ * SACK, the scoreboard (tcp_sack.c) drives recovery instead (RFC 6675):
+ * any ACK that SACKs new data counts as a duplicate, even one carrying
+ * data, and recovery starts as soon as the first hole is known lost.
  */
 #include <string.h>
 #include <graft/error.h>
@@ -78,6 +81,7 @@ static void negotiate(struct net_tcp *t, const struct wire_tcp *h)
 		t->snd_wscale = t->rcv_wscale = 0;
 	}
 	t->ts_ok = h->ts;
+	t->sack_ok = h->sack_perm && !t->s->cfg.tcp_no_sack;
 	if (h->ts)
 		t->ts_recent = h->tsval;
 	if (t->ts_ok)
@@ -197,16 +201,20 @@ static void syn_sent_input(struct net_tcp *t, const struct wire_ipv4 *ip,
 	tcp_notify(t, t->cb.on_connected);
 }
 
+/* the window is what we advertised, even where the buffer has less room
+ * now (tcp_adv_window rounds up to the scale, and never shrinks it): a
+ * peer that filled it sends its ACKs from the right edge, and dropping
+ * those would leave our data unacknowledged for as long as it waits */
 static bool acceptable(struct net_tcp *t, uint32_t seq, uint32_t len)
 {
 	uint32_t wnd = t->rcvbuf.buf ? tcp_rcv_space(t) : t->s->cfg.tcp_rcvbuf;
-	uint32_t end = t->rcv_nxt + wnd;
+	uint32_t end;
 
-	if (len == 0) {
-		if (wnd == 0)
-			return seq == t->rcv_nxt;
-		return seq_ge(seq, t->rcv_nxt) && seq_lt(seq, end);
-	}
+	if (t->rcvbuf.buf && seq_gt(t->rcv_adv, t->rcv_nxt + wnd))
+		wnd = t->rcv_adv - t->rcv_nxt;
+	end = t->rcv_nxt + wnd;
+	if (len == 0)
+		return seq_ge(seq, t->rcv_nxt) && seq_le(seq, end);
 	if (wnd == 0)
 		return seq == t->rcv_nxt; /* ACK processed, data dropped */
 	return (seq_ge(seq, t->rcv_nxt) && seq_lt(seq, end)) ||
@@ -258,6 +266,10 @@ static void new_ack(struct net_tcp *t, const struct wire_tcp *h)
 			t->cwnd =
 			    min32(t->ssthresh,
 				  max32(t->snd_max - t->snd_una, mss) + mss);
+		} else if (t->sack_ok) {
+			/* the scoreboard picks what to resend (tcp_output) */
+			if (seq_lt(t->high_rxt, t->snd_una))
+				t->high_rxt = t->snd_una;
 		} else {
 			/* partial: the next hole is lost too */
 			tcp_retransmit_first(t);
@@ -310,28 +322,46 @@ static bool may_fast_retransmit(const struct net_tcp *t)
 	return seq_ge(t->snd_una, t->recover);
 }
 
-static void dup_ack(struct net_tcp *t)
+static void enter_recovery(struct net_tcp *t)
 {
-	uint32_t flight = t->snd_max - t->snd_una;
+	uint32_t flight = t->snd_max - t->snd_una, seq, len;
 
-	t->dupacks++;
-	if (t->dupacks >= dupack_threshold(t) && may_fast_retransmit(t)) {
-		t->ssthresh = max32(flight / 2, 2 * t->mss);
-		t->recover = t->snd_max;
-		t->recover_by_timer = false;
-		t->in_recovery = true;
-		t->s->st.tcp_fast_retransmits++;
+	if (t->sack_ok)
+		tcp_sack_recovery_start(t);
+	t->ssthresh = max32(flight / 2, 2 * t->mss);
+	t->recover = t->snd_max;
+	t->recover_by_timer = false;
+	t->in_recovery = true;
+	t->s->st.tcp_fast_retransmits++;
+	if (!t->sack_ok) {
 		tcp_retransmit_first(t);
 		t->cwnd = t->ssthresh + t->dupacks * t->mss;
-	} else if (t->in_recovery) {
-		t->cwnd += t->mss;
+		return;
 	}
+	/* RFC 6675 5 (4): the first hole goes at once, whatever the pipe */
+	t->cwnd = t->ssthresh;
+	t->high_rxt = t->snd_una;
+	if (tcp_sack_next_hole(t, true, &seq, &len))
+		tcp_retransmit_at(t, seq, len);
+	else
+		tcp_retransmit_first(t);
+}
+
+static void dup_ack(struct net_tcp *t)
+{
+	t->dupacks++;
+	if (t->dupacks >= dupack_threshold(t) && may_fast_retransmit(t))
+		enter_recovery(t);
+	else if (t->in_recovery && !t->sack_ok)
+		t->cwnd += t->mss;
 }
 
 /* false: drop the rest of the segment */
 static bool process_ack(struct net_tcp *t, const struct wire_tcp *h)
 {
 	uint32_t wnd = (uint32_t)h->window << t->snd_wscale;
+	uint32_t newly_sacked;
+	bool advanced;
 
 	if (seq_gt(h->ack, t->snd_max)) {
 		tcp_send_ack(t);
@@ -341,13 +371,22 @@ static bool process_ack(struct net_tcp *t, const struct wire_tcp *h)
 		challenge_ack(t);
 		return false;
 	}
-	if (seq_gt(h->ack, t->snd_una))
+	advanced = seq_gt(h->ack, t->snd_una);
+	if (advanced)
 		new_ack(t, h);
-	else if (h->ack == t->snd_una && h->payload_len == 0 &&
-		 !(h->flags & WIRE_TCP_FIN) && t->snd_max != t->snd_una)
+	newly_sacked = tcp_sack_input(t, h);
+	if (!advanced && h->ack == t->snd_una && t->snd_max != t->snd_una &&
+	    (newly_sacked || (h->payload_len == 0 &&
+			      !(h->flags & WIRE_TCP_FIN) && !t->sack_ok)))
 		/* RFC 5681 also asks for an unchanged window, but Linux
-		 * moves its window with every ACK while autotuning */
+		 * moves its window with every ACK while autotuning; with
+		 * SACK, only an ACK that tells something new (RFC 6675 2) */
 		dup_ack(t);
+	if (t->sack_ok && newly_sacked && !t->in_recovery &&
+	    may_fast_retransmit(t) && tcp_sack_is_lost(t, t->snd_una))
+		enter_recovery(t);
+	else if (t->sack_ok && t->in_recovery)
+		tcp_sack_lost_rexmits(t);
 	if (seq_lt(t->snd_wl1, h->seq) ||
 	    (t->snd_wl1 == h->seq && seq_le(t->snd_wl2, h->ack))) {
 		t->snd_wnd = wnd;
@@ -363,6 +402,17 @@ static bool fin_acked(const struct net_tcp *t)
 	return t->fin_queued && seq_gt(t->snd_una, t->fin_seq);
 }
 
+/* bytes [seq, seq + n) arrived again: tell the peer once (D-SACK, RFC
+ * 2883), so that it can tell a spurious retransmission */
+static void note_duplicate(struct net_tcp *t, uint32_t seq, uint32_t n)
+{
+	if (!t->sack_ok || !n)
+		return;
+	t->dsack.lo = seq;
+	t->dsack.hi = seq + n;
+	t->dsack_pending = true;
+}
+
 static void receive_data(struct net_tcp *t, const struct wire_tcp *h)
 {
 	uint32_t seq = h->seq, n = (uint32_t)h->payload_len, off, space;
@@ -371,6 +421,7 @@ static void receive_data(struct net_tcp *t, const struct wire_tcp *h)
 
 	if (seq_lt(seq, t->rcv_nxt)) {
 		uint32_t skip = t->rcv_nxt - seq;
+		note_duplicate(t, seq, min32(skip, n));
 		if (skip >= n) {
 			t->ack_now = true;
 			return;
@@ -510,6 +561,10 @@ static void synced_input(struct net_tcp *t, const struct wire_ipv4 *ip,
 		return;
 	}
 	if (!acceptable(t, h->seq, len)) {
+		if (h->payload_len && tcp_synchronized(t) &&
+		    seq_le(h->seq + (uint32_t)h->payload_len, t->rcv_nxt) &&
+		    t->rcv_nxt - h->seq <= t->rcvbuf.cap)
+			note_duplicate(t, h->seq, (uint32_t)h->payload_len);
 		if (!(h->flags & WIRE_TCP_RST))
 			tcp_send_ack(t);
 		return;

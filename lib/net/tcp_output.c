@@ -6,7 +6,10 @@
  * mss, up to 64 KiB) that the device cuts into mss-sized ones.
  * tcp_output() sends what the peer's window, the congestion window and
  * sender silly-window avoidance allow, then the FIN, and otherwise a pure
- * ACK if one is owed.
+ * ACK if one is owed.  In SACK recovery (RFC 6675) the pipe, not the
+ * flight, is held to cwnd, and lost holes go before new data.  Every ACK
+ * carries the SACK blocks the receive side owes; a data segment gives
+ * them room out of its payload, to stay within the MSS.
  */
 #include <string.h>
 #include "tcp.h"
@@ -42,6 +45,7 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 	struct net_tx_offload off = {0};
 	uint8_t *p = net_tx_payload(s);
 	bool syn = flags & WIRE_TCP_SYN;
+	uint32_t piece;
 	size_t hl;
 
 	memset(&h, 0, sizeof(h));
@@ -57,6 +61,12 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 		if (t->state == TCP_SYN_SENT || t->rcv_wscale ||
 		    t->snd_wscale)
 			h.wscale = (int8_t)t->rcv_wscale;
+		if (t->state == TCP_SYN_SENT)
+			h.sack_perm = !s->cfg.tcp_no_sack;
+		else
+			h.sack_perm = t->sack_ok;
+	} else if (flags & WIRE_TCP_ACK) {
+		h.n_sack = (uint8_t)tcp_sack_blocks(t, h.sack);
 	}
 	if (t->ts_ok || (syn && t->state == TCP_SYN_SENT)) {
 		h.ts = true;
@@ -74,8 +84,10 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 	} else {
 		hl = wire_tcp_emit(p, t->lip, t->rip, &h);
 	}
-	if (len > t->mss) {
-		off.gso_size = t->mss;
+	/* the device repeats the header, SACK blocks too, on every piece */
+	piece = t->mss - (h.n_sack ? 4 + 8 * (uint32_t)h.n_sack : 0);
+	if (len > piece) {
+		off.gso_size = (uint16_t)piece;
 		off.hdr_len = (uint16_t)hl;
 	}
 	if (flags & WIRE_TCP_ACK) {
@@ -86,6 +98,9 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 		t->ack_now = false;
 		t->unacked_segs = 0;
 		t->t_delack = TCP_NEVER;
+		t->dsack_pending = false;
+		if (h.n_sack)
+			s->st.tcp_sack_sent++;
 	}
 	net_ipv4_output_off(s, t->lip, t->rip, WIRE_IP_TCP, p, hl + len, &off);
 }
@@ -158,10 +173,16 @@ static uint32_t send_at(struct net_tcp *t, uint32_t seq, uint32_t room)
 	bool fin = false;
 
 	if (off < data_end(t))
-		n = min32(min32(data_end(t) - off, t->seg_max), room);
-	/* a large segment is cut into whole mss, but for the data's end */
-	if (n > t->mss && off + n < data_end(t))
-		n -= n % t->mss;
+	if (off < data_end(t)) {
+		/* SACK blocks take their room out of every mss */
+		uint32_t mss = t->mss - tcp_sack_opt_len(t);
+		n = min32(min32(data_end(t) - off, t->seg_max / t->mss * mss),
+			  room);
+		/* a large segment is cut into whole mss, but for the data's
+		 * end */
+		if (n > mss && off + n < data_end(t))
+			n -= n % mss;
+	}
 	if (t->fin_queued && fin_state(t) && seq + n == t->fin_seq)
 		fin = true;
 	if (n == 0 && !fin)
@@ -172,6 +193,21 @@ static uint32_t send_at(struct net_tcp *t, uint32_t seq, uint32_t room)
 		flags |= WIRE_TCP_FIN;
 	emit(t, seq, flags, off, n);
 	return n + fin;
+}
+
+uint32_t tcp_retransmit_at(struct net_tcp *t, uint32_t seq, uint32_t len)
+{
+	uint32_t n;
+
+	t->s->st.tcp_retransmits++;
+	t->s->st.tcp_sack_rexmits++;
+	t->rexmit_tsval = tcp_ts_now(t->s);
+	n = send_at(t, seq, len);
+	if (seq_lt(t->high_rxt, seq + n))
+		t->high_rxt = seq + n;
+	tcp_sack_log_rexmit(t, seq, n);
+	t->rtt_timing = false;
+	return n;
 }
 
 void tcp_retransmit_first(struct net_tcp *t)
@@ -203,45 +239,98 @@ static uint32_t limited_transmit(const struct net_tcp *t)
 	return min32(t->dupacks, 2) * t->mss;
 }
 
+/* send one segment at snd_nxt of at most room bytes; false if nothing
+ * (more) may go */
+static bool send_next(struct net_tcp *t, uint32_t room)
+{
+	struct net_stack *s = t->s;
+	uint32_t inflight = t->snd_nxt - t->snd_una;
+	uint32_t avail = inflight < data_end(t) ? data_end(t) - inflight : 0;
+	uint32_t n;
+
+	/* sender SWS avoidance: no small segment while data is in flight
+	 * unless it ends the data */
+	if (avail && room < avail && room < t->mss && inflight)
+		return false;
+	if (t->fin_queued && seq_gt(t->snd_nxt, t->fin_seq))
+		return false; /* FIN already out */
+	n = send_at(t, t->snd_nxt, room);
+	if (!n)
+		return false;
+	if (!t->rtt_timing && !t->ts_ok) {
+		t->rtt_timing = true;
+		t->rtt_seq = t->snd_nxt;
+		t->rtt_start = s->now;
+	}
+	t->snd_nxt += n;
+	if (seq_gt(t->snd_nxt, t->snd_max))
+		t->snd_max = t->snd_nxt;
+	if (t->t_rexmit == TCP_NEVER)
+		t->t_rexmit = s->now + t->rto;
+	return true;
+}
+
+/* RFC 6675 5 (C): while the pipe leaves cwnd a segment's room, NextSeg:
+ * a lost hole, else new data the peer's window takes, else a hole not
+ * yet lost (rule 3) */
+static bool sack_recovery_output(struct net_tcp *t)
+{
+	bool sent = false;
+	uint32_t seq, len;
+
+	while (tcp_sack_pipe(t) + t->mss <= t->cwnd) {
+		uint32_t wnd_end = t->snd_una + t->snd_wnd;
+		uint32_t room = 0;
+
+		if (seq_gt(wnd_end, t->snd_nxt))
+			room = min32(wnd_end - t->snd_nxt, t->mss);
+		if (tcp_sack_next_hole(t, false, &seq, &len)) {
+			if (!tcp_retransmit_at(t, seq, len))
+				break;
+		} else if (!send_next(t, room)) {
+			if (!tcp_sack_next_hole(t, true, &seq, &len) ||
+			    !tcp_retransmit_at(t, seq, len))
+				break;
+		}
+		sent = true;
+	}
+	return sent;
+}
+
+/* the usual way: cwnd (and Limited Transmit) over the flight */
+static bool window_output(struct net_tcp *t)
+{
+	bool sent = false;
+
+	for (;;) {
+		uint32_t wnd = min32(t->snd_wnd, t->cwnd + limited_transmit(t));
+		uint32_t inflight;
+
+		/* resending after a timeout: skip what the peer holds */
+		if (t->sack_ok)
+			t->snd_nxt = tcp_sack_skip(t, t->snd_nxt);
+		inflight = t->snd_nxt - t->snd_una;
+		if (!send_next(t, wnd > inflight ? wnd - inflight : 0))
+			break;
+		sent = true;
+	}
+	return sent;
+}
+
 void tcp_output(struct net_tcp *t)
 {
 	struct net_stack *s = t->s;
-	bool sent = false;
+	bool sent;
 
 	if (!can_send_data(t)) {
 		if (t->ack_now && t->state >= TCP_ESTABLISHED)
 			tcp_send_ack(t);
 		return;
 	}
-	for (;;) {
-		uint32_t inflight = t->snd_nxt - t->snd_una;
-		uint32_t wnd = min32(t->snd_wnd, t->cwnd + limited_transmit(t));
-		uint32_t room = wnd > inflight ? wnd - inflight : 0;
-		uint32_t off = t->snd_nxt - t->snd_una;
-		uint32_t avail = off < data_end(t) ? data_end(t) - off : 0;
-		uint32_t n;
-
-		/* sender SWS avoidance: no small segment while data is in
-		 * flight unless it ends the data */
-		if (avail && room < avail && room < t->mss && inflight)
-			break;
-		if (t->fin_queued && seq_gt(t->snd_nxt, t->fin_seq))
-			break; /* FIN already out */
-		n = send_at(t, t->snd_nxt, room);
-		if (!n)
-			break;
-		if (!t->rtt_timing && !t->ts_ok) {
-			t->rtt_timing = true;
-			t->rtt_seq = t->snd_nxt;
-			t->rtt_start = s->now;
-		}
-		t->snd_nxt += n;
-		if (seq_gt(t->snd_nxt, t->snd_max))
-			t->snd_max = t->snd_nxt;
-		if (t->t_rexmit == TCP_NEVER)
-			t->t_rexmit = s->now + t->rto;
-		sent = true;
-	}
+	if (t->sack_ok && t->in_recovery)
+		sent = sack_recovery_output(t);
+	else
+		sent = window_output(t);
 	/* zero window with data waiting: probe it (RFC 9293 3.8.6.1) */
 	if (t->snd_wnd == 0 && t->snd_una == t->snd_max &&
 	    data_end(t) > t->snd_nxt - t->snd_una) {

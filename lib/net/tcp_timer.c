@@ -1,6 +1,7 @@
 /*
  * TCP timers: retransmission (RFC 6298 with exponential backoff, go-back-N
- * from snd_una with a one-segment loss window per RFC 5681), zero-window
+ * from snd_una with a one-segment loss window per RFC 5681, forgetting the
+ * SACK scoreboard, for the peer may have reneged), zero-window
  * probes, delayed ACKs, keep-alive (RFC 9293 3.8.4), TIME-WAIT and the
  * orphaned FIN-WAIT-2 limit.  Each socket keeps absolute deadlines; the
  * stack's poll_at is their minimum.
@@ -41,6 +42,10 @@ static void rexmit_timeout(struct net_tcp *t)
 	t->ssthresh = max32(flight / 2, 2 * t->mss);
 	t->cwnd = t->mss;
 	t->snd_nxt = t->snd_una;
+	/* the peer may have dropped what it SACKed (RFC 2018 8) */
+	tcp_sack_clear(t);
+	t->undo_ok = false;
+	s->st.tcp_timeouts++;
 	t->in_recovery = false;
 	t->dupacks = 0;
 	t->recover = t->snd_max;

@@ -151,6 +151,11 @@ void wire_udp_emit(uint8_t *buf, uint32_t src, uint32_t dst, uint16_t sport,
 #define WIRE_TCP_PSH 0x08
 #define WIRE_TCP_ACK 0x10
 #define WIRE_TCP_URG 0x20
+/* SACK blocks one option can carry (RFC 2018 3: 40 option bytes) */
+#define WIRE_TCP_SACK_MAX 4
+struct wire_tcp_sack {
+	uint32_t lo, hi; /* left and right edge: sequence numbers [lo, hi) */
+};
 struct wire_tcp {
 	uint16_t sport, dport;
 	uint32_t seq, ack;
@@ -163,15 +168,20 @@ struct wire_tcp {
 	bool sack_perm;
 	bool ts;
 	uint32_t tsval, tsecr;
+	/* SACK blocks as the option carried them, not checked against any
+	 * window (edges may wrap or lie anywhere) */
+	uint8_t n_sack;
+	struct wire_tcp_sack sack[WIRE_TCP_SACK_MAX];
 	const uint8_t *payload;
 	size_t payload_len;
 };
 int wire_tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
 		   bool csum_valid, struct wire_tcp *t);
 /* header with the options set in t (mss if nonzero, wscale if >= 0,
- * sack_perm, ts) and checksum; the payload (t->payload_len bytes) must
- * already follow the header at buf + wire_tcp_hlen(t).  Returns the
- * header length. */
+ * sack_perm, ts, n_sack blocks) and checksum; the caller keeps the
+ * options within 40 bytes (at most 3 blocks beside timestamps); the payload
+ * (t->payload_len bytes) must already follow the header at buf +
+ * wire_tcp_hlen(t).  Returns the header length. */
 size_t wire_tcp_hlen(const struct wire_tcp *t);
 size_t wire_tcp_emit(uint8_t *buf, uint32_t src, uint32_t dst,
 		     const struct wire_tcp *t);

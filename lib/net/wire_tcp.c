@@ -1,13 +1,31 @@
 /*
  * TCP headers and the options graft understands: MSS (RFC 9293), window
- * scale and timestamps (RFC 7323), SACK-permitted (RFC 2018; recognised so
- * it is not mistaken for garbage, SACK blocks themselves are skipped).
+ * scale and timestamps (RFC 7323), SACK-permitted and SACK blocks (RFC
+ * 2018).  Block edges are only copied out here: whether they make sense is
+ * for the connection to judge against its own sequence space.
  */
 #include <graft/error.h>
 #include "wire.h"
 
+/* the blocks of a SACK option of olen bytes at p; checks: 1 to 4 blocks
+ * of 8 bytes each, nothing left over */
+static int tcp_parse_sack(const uint8_t *p, size_t olen, struct wire_tcp *t)
+{
+	size_t n = (olen - 2) / 8, i;
+
+	if (olen < 10 || (olen - 2) % 8 || n > WIRE_TCP_SACK_MAX)
+		return GRAFT_EFORMAT;
+	for (i = 0; i < n; i++) {
+		t->sack[i].lo = wire_rd32(p + 2 + 8 * i);
+		t->sack[i].hi = wire_rd32(p + 6 + 8 * i);
+	}
+	t->n_sack = (uint8_t)n;
+	return 0;
+}
+
 /* checks: each option's length is >= 2 and inside the header; known
- * options have their exact length; the window shift is capped at 14 */
+ * options have their exact length (SACK: as tcp_parse_sack checks); the
+ * window shift is capped at 14 */
 static int tcp_parse_options(const uint8_t *p, size_t len, struct wire_tcp *t)
 {
 	size_t i = 0, olen;
@@ -41,6 +59,10 @@ static int tcp_parse_options(const uint8_t *p, size_t len, struct wire_tcp *t)
 			if (olen != 2)
 				return GRAFT_EFORMAT;
 			t->sack_perm = true;
+			break;
+		case 5:
+			if (tcp_parse_sack(p + i, olen, t))
+				return GRAFT_EFORMAT;
 			break;
 		case 8:
 			if (olen != 10)
@@ -87,6 +109,7 @@ int wire_tcp_parse(const uint8_t *buf, size_t len, uint32_t src, uint32_t dst,
 	t->sack_perm = false;
 	t->ts = false;
 	t->tsval = t->tsecr = 0;
+	t->n_sack = 0;
 	if (tcp_parse_options(buf + WIRE_TCP_HLEN, hl - WIRE_TCP_HLEN, t))
 		return GRAFT_EFORMAT;
 	t->payload = buf + hl;
@@ -106,6 +129,8 @@ size_t wire_tcp_hlen(const struct wire_tcp *t)
 		n += 4; /* NOP NOP + 2 */
 	if (t->ts)
 		n += 12; /* NOP NOP + 10 */
+	if (t->n_sack)
+		n += 4 + 8 * (size_t)t->n_sack; /* NOP NOP + 2 + 8 per block */
 	return n;
 }
 
@@ -148,6 +173,17 @@ static size_t tcp_emit_header(uint8_t *buf, const struct wire_tcp *t)
 		buf[i + 3] = 10;
 		wire_wr32(buf + i + 4, t->tsval);
 		wire_wr32(buf + i + 8, t->tsecr);
+		i += 12;
+	}
+	if (t->n_sack) {
+		unsigned k;
+		buf[i] = buf[i + 1] = 1;
+		buf[i + 2] = 5;
+		buf[i + 3] = (uint8_t)(2 + 8 * t->n_sack);
+		for (k = 0; k < t->n_sack; k++) {
+			wire_wr32(buf + i + 4 + 8 * k, t->sack[k].lo);
+			wire_wr32(buf + i + 8 + 8 * k, t->sack[k].hi);
+		}
 	}
 	return hl;
 }

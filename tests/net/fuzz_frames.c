@@ -7,6 +7,13 @@
  * length, a 1-byte clock step (ms) and the frame.  Checks that
  * nothing crashes (ASan/UBSan) and that the stack's memory stays within
  * its caps.
+ *
+ * The connection's server end has data in flight that nothing else
+ * acknowledges: the other stack's frames no longer reach it.  A record
+ * whose step has bit 1 set is aimed at it: its TCP ports become the
+ * connection's, its sequence, acknowledgement and SACK block edges are
+ * taken as offsets from rcv_nxt and snd_una, so that the fuzzer reaches
+ * the window checks, the scoreboard and SACK recovery.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +54,50 @@ static void fix_frame(uint8_t *f, size_t len)
 	}
 }
 
+/* make the TCP segment in an IPv4 frame address the connection t */
+static void aim_frame(uint8_t *f, size_t len, const struct net_tcp *t)
+{
+	uint8_t *ip = f + WIRE_ETH_HLEN, *tcp, *o;
+	size_t hl, total, thl, i, olen, k;
+
+	if (!t || len < WIRE_ETH_HLEN + WIRE_IPV4_HLEN ||
+	    wire_rd16(f + 12) != 0x800 || ip[9] != WIRE_IP_TCP)
+		return;
+	hl = (size_t)(ip[0] & 0xf) * 4;
+	total = wire_rd16(ip + 2);
+	if (hl < 20 || total > len - WIRE_ETH_HLEN || total < hl + 20)
+		return;
+	tcp = ip + hl;
+	wire_wr16(tcp, t->rport);
+	wire_wr16(tcp + 2, t->lport);
+	wire_wr32(tcp + 4, t->rcv_nxt + wire_rd32(tcp + 4));
+	wire_wr32(tcp + 8, t->snd_una + wire_rd32(tcp + 8));
+	thl = (size_t)(tcp[12] >> 4) * 4;
+	if (thl < 20 || thl > total - hl)
+		return;
+	o = tcp + 20;
+	for (i = 0; i + 2 <= thl - 20;) {
+		if (o[i] == 0)
+			break;
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		olen = o[i + 1];
+		if (olen < 2 || i + olen > thl - 20)
+			break;
+		for (k = 2; o[i] == 5 && k + 4 <= olen; k += 4)
+			wire_wr32(o + i + k, t->snd_una + wire_rd32(o + i + k));
+		i += olen;
+	}
+}
+
+static bool only_from_1(struct netlink *l, int from, const uint8_t *f,
+			size_t len, void *ctx)
+{
+	return from == 1;
+}
+
 static bool connected(void *ctx)
 {
 	struct peer *p = ctx;
@@ -79,6 +130,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	net_tcp_connect(l.s[0], NET_IP4(192, 0, 2, 2), 80, &peer_cb, &p[0],
 			&p[0].t);
 	nl_run(&l, connected, p, 5000 * NL_MS);
+	if (p[1].t) {
+		static uint8_t tx[12000];
+		l.filter = only_from_1;
+		p[1].tx = tx;
+		p[1].tx_len = sizeof(tx);
+		peer_pump(&p[1]);
+	}
 	while (off + 3 <= size) {
 		size_t len = (size_t)data[off] << 8 | data[off + 1];
 		uint8_t step = data[off + 2];
@@ -91,7 +149,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* aim at the stack's MAC so frames get past Ethernet */
 		if (len >= room + 6 && !(frame[room] & 1))
 			memcpy(frame + room, l.dev[1].mac, 6);
-		if ((step & 1) && len >= room)
+		if ((step & 2) && len >= room)
+			aim_frame(frame + room, len - room, p[1].t);
+		if ((step & 3) && len >= room)
 			fix_frame(frame + room, len - room);
 		off += len;
 		l.now += (uint64_t)step * NL_MS;
@@ -104,5 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    st.mem_bytes > 4 * 65536 + 32 * 2 * 16384 + 256 * 1024)
 		abort();
 	nl_free(&l);
+	free(p[0].rx);
+	free(p[1].rx);
 	return 0;
 }

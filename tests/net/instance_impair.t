@@ -7,7 +7,7 @@
 # kernel has no tc netem; the faults come from nftables and NFQUEUE in the
 # same Linux kernel (tests/net/impair.sh).  virtio runs under QEMU, slow
 # without KVM, so it moves less data.
-NET_PREFIX=gi
+NET_PREFIX=${NET_PREFIX:-gi}
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/impair.sh"
 inst_require echo socat sha256sum

@@ -121,10 +121,14 @@ static inline void peer_connect_pair(struct netlink *l, struct peer *p,
 	nl_run(l, peer_both_connected, p, 30000 * NL_MS);
 }
 
-/* a TCP frame from stack `from`'s address to the other's, as if sent */
-static inline size_t make_tcp_frame(uint8_t *f, int from, uint16_t sport,
-			     uint16_t dport, uint32_t seq, uint32_t ack,
-			     uint8_t flags, const void *data, size_t len)
+/* a TCP frame from stack `from`'s address to the other's, as if sent,
+ * with n_sack SACK blocks (no timestamps: up to 4) */
+static inline size_t make_tcp_frame_sack(uint8_t *f, int from, uint16_t sport,
+					 uint16_t dport, uint32_t seq,
+					 uint32_t ack, uint8_t flags,
+					 const struct wire_tcp_sack *sack,
+					 unsigned n_sack, const void *data,
+					 size_t len)
 {
 	uint8_t mac_from[6] = { 2, 0, 0, 0, 0, (uint8_t)(from + 1) };
 	uint8_t mac_to[6] = { 2, 0, 0, 0, 0, (uint8_t)(2 - from) };
@@ -142,17 +146,30 @@ static inline size_t make_tcp_frame(uint8_t *f, int from, uint16_t sport,
 	h.flags = flags;
 	h.window = 65535;
 	h.wscale = -1;
+	h.n_sack = (uint8_t)n_sack;
+	if (n_sack)
+		memcpy(h.sack, sack, n_sack * sizeof(*sack));
 	h.payload_len = len;
-	memcpy(tcp + WIRE_TCP_HLEN, data, len);
+	if (len)
+		memcpy(tcp + wire_tcp_hlen(&h), data, len);
 	wire_tcp_emit(tcp, src, dst, &h);
 	memset(&ip, 0, sizeof(ip));
 	ip.ttl = 64;
 	ip.proto = WIRE_IP_TCP;
 	ip.src = src;
 	ip.dst = dst;
-	wire_ipv4_emit(f + WIRE_ETH_HLEN, &ip, WIRE_TCP_HLEN + len);
+	wire_ipv4_emit(f + WIRE_ETH_HLEN, &ip, wire_tcp_hlen(&h) + len);
 	wire_eth_emit(f, mac_to, mac_from, WIRE_ETH_IPV4);
-	return WIRE_ETH_HLEN + WIRE_IPV4_HLEN + WIRE_TCP_HLEN + len;
+	return WIRE_ETH_HLEN + WIRE_IPV4_HLEN + wire_tcp_hlen(&h) + len;
+}
+
+static inline size_t make_tcp_frame(uint8_t *f, int from, uint16_t sport,
+				    uint16_t dport, uint32_t seq, uint32_t ack,
+				    uint8_t flags, const void *data,
+				    size_t len)
+{
+	return make_tcp_frame_sack(f, from, sport, dport, seq, ack, flags,
+				   NULL, 0, data, len);
 }
 
 #endif

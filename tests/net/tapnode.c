@@ -3,7 +3,7 @@
  * as a network node for the script tests (tests/net/NAME.t).
  *
  * usage: tapnode -t tap [-i ip/prefix] [-g gateway] [-n dns] [-d]
- *                [-r name] [-m mac] [-f loss%,dup%,reorder%]
+ *                [-r name] [-m mac] [-f loss%,dup%,reorder%] [-S]
  *
  * Serves TCP and UDP echo on port 7 (any number of connections) and a TCP
  * port 13 that accepts and resets at once.  -d obtains the address by DHCP;
@@ -13,7 +13,8 @@
  *
  * -f injects faults in both directions inside the node, for kernels
  * without tc netem: frames are lost, sent twice, or held back and sent
- * after the next one, each with the given percentage.
+ * after the next one, each with the given percentage.  -S offers no SACK
+ * (net_config's tcp_no_sack), to compare recovery with and without.
  */
 #include <err.h>
 #include <fcntl.h>
@@ -269,7 +270,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: tapnode -t tap [-i ip/prefix] [-g gateway] "
 			"[-n dns] [-d] [-r name] [-m mac] "
-			"[-f loss,dup,reorder]\n");
+			"[-f loss,dup,reorder] [-S]\n");
 	exit(2);
 }
 
@@ -338,13 +339,14 @@ int main(int argc, char **argv)
 	unsigned m[6] = { 2, 0, 0, 0, 0, 2 };
 	int c, fd, i;
 
-	while ((c = getopt(argc, argv, "t:i:g:n:dr:m:f:h")) != -1) {
+	while ((c = getopt(argc, argv, "t:i:g:n:dr:m:f:Sh")) != -1) {
 		switch (c) {
 		case 't': tap = optarg; break;
 		case 'i': parse_cidr(optarg, &cfg); break;
 		case 'g': cfg.gateway = parse_ip(optarg, "-g"); break;
 		case 'n': cfg.dns = parse_ip(optarg, "-n"); break;
 		case 'd': dhcp = true; break;
+		case 'S': cfg.tcp_no_sack = true; break;
 		case 'r': resolve_name = optarg; break;
 		case 'f':
 			if (sscanf(optarg, "%u,%u,%u", &fault_loss, &fault_dup,
@@ -393,14 +395,22 @@ int main(int argc, char **argv)
 	net_get_stats(stack, &st);
 	fprintf(stderr,
 		"tapnode: rx %llu tx %llu bad %llu dropped %llu; tcp "
-		"retransmits %llu fast %llu rst %llu; frag reassembled %llu "
-		"dropped %llu; connections %u total, %u open\n",
+		"retransmits %llu fast %llu timeouts %llu rst %llu; sack sent "
+		"%llu received %llu bad %llu holes resent %llu undone %llu; frag "
+		"reassembled %llu dropped %llu; connections %u total, %u "
+		"open\n",
 		(unsigned long long)st.rx_frames,
 		(unsigned long long)st.tx_frames, (unsigned long long)st.rx_bad,
 		(unsigned long long)st.rx_dropped,
 		(unsigned long long)st.tcp_retransmits,
 		(unsigned long long)st.tcp_fast_retransmits,
+		(unsigned long long)st.tcp_timeouts,
 		(unsigned long long)st.tcp_rst_sent,
+		(unsigned long long)st.tcp_sack_sent,
+		(unsigned long long)st.tcp_sack_recv,
+		(unsigned long long)st.tcp_sack_bad,
+		(unsigned long long)st.tcp_sack_rexmits,
+		(unsigned long long)st.tcp_sack_undos,
 		(unsigned long long)st.frag_reassembled,
 		(unsigned long long)st.frag_dropped, conns_total, conns_open);
 	for (struct net_tcp *t = stack->tcp_list; t; t = t->next)

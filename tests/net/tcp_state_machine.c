@@ -240,6 +240,180 @@ static void test_keepalive(void)
 	nl_free(&L);
 }
 
+/* SACK-permitted is offered on the SYN and agreed only if both ends do */
+static void sack_negotiation(const char *name, bool off0, bool off1)
+{
+	struct peer p[2];
+	struct acceptor a;
+	bool want = !off0 && !off1;
+
+	nl_init(&L, NULL);
+	L.s[0]->cfg.tcp_no_sack = off0;
+	L.s[1]->cfg.tcp_no_sack = off1;
+	peer_connect_pair(&L, p, &a, 87);
+	ok(p[0].connected && p[1].connected && p[0].t->sack_ok == want &&
+		   p[1].t->sack_ok == want,
+	   "SACK %s: %s on both ends", name, want ? "agreed" : "not used");
+	nl_free(&L);
+}
+
+static void test_sack_negotiation(void)
+{
+	sack_negotiation("offered by both", false, false);
+	sack_negotiation("turned off on the server", false, true);
+	sack_negotiation("turned off on the client", true, false);
+}
+
+/* what the last segment stack 1 sent said in SACK blocks (stack 0 never
+ * sees it) */
+struct sack_seen {
+	struct wire_tcp_sack b[WIRE_TCP_SACK_MAX];
+	unsigned n, acks;
+};
+
+static bool watch_sack(struct netlink *l, int from, const uint8_t *f,
+		       size_t len, void *ctx)
+{
+	struct sack_seen *w = ctx;
+	struct wire_tcp h;
+	size_t off = WIRE_ETH_HLEN + WIRE_IPV4_HLEN;
+
+	if (from != 1 || len < off ||
+	    wire_tcp_parse(f + off, len - off, NET_IP4(192, 0, 2, 2),
+			   NET_IP4(192, 0, 2, 1), false, &h))
+		return true;
+	w->acks++;
+	w->n = h.n_sack;
+	memcpy(w->b, h.sack, sizeof(w->b));
+	return false; /* stack 0 sent none of that data, and would answer */
+}
+
+/* the receiver's blocks: most recent first, three beside timestamps,
+ * then a D-SACK for a duplicate (RFC 2883) */
+static void test_sack_blocks_sent(void)
+{
+	struct peer p[2];
+	struct acceptor a;
+	struct sack_seen w = { 0 };
+	uint8_t f[1600], data[200] = { 0 };
+	uint32_t base;
+	size_t n;
+	unsigned i;
+
+	nl_init(&L, NULL);
+	peer_connect_pair(&L, p, &a, 88);
+	L.filter = watch_sack;
+	L.filter_ctx = &w;
+	base = p[1].t->rcv_nxt;
+	for (i = 0; i < 4; i++) {
+		n = make_tcp_frame(f, 0, p[0].t->lport, 88, base + 200 * (i + 1),
+				   p[1].t->snd_nxt, WIRE_TCP_ACK, data, 100);
+		nl_inject(&L, 1, f, n);
+		nl_run(&L, NULL, NULL, NL_MS);
+	}
+	ok(w.acks == 4 && w.n == 3 && w.b[0].lo == base + 800 &&
+		   w.b[0].hi == base + 900 && w.b[1].lo == base + 600 &&
+		   w.b[2].lo == base + 400,
+	   "out-of-order data ACKed at once with 3 SACK blocks, newest "
+	   "first (%u acks, %u blocks)",
+	   w.acks, w.n);
+	/* fill the first hole: the block at 200 joins rcv_nxt */
+	n = make_tcp_frame(f, 0, p[0].t->lport, 88, base, p[1].t->snd_nxt,
+			   WIRE_TCP_ACK, data, 200);
+	nl_inject(&L, 1, f, n);
+	nl_run(&L, NULL, NULL, NL_MS);
+	ok(p[1].t->rcv_nxt == base + 300 && w.n == 3 &&
+		   w.b[0].lo == base + 800 && w.b[2].lo == base + 400,
+	   "a filled hole leaves the blocks above it");
+	n = make_tcp_frame(f, 0, p[0].t->lport, 88, base + 50, p[1].t->snd_nxt,
+			   WIRE_TCP_ACK, data, 100);
+	nl_inject(&L, 1, f, n);
+	nl_run(&L, NULL, NULL, NL_MS);
+	ok(w.n == 3 && w.b[0].lo == base + 50 && w.b[0].hi == base + 150 &&
+		   w.b[1].lo == base + 800,
+	   "a duplicate is reported first, as a D-SACK");
+	n = make_tcp_frame(f, 0, p[0].t->lport, 88, base + 1000,
+			   p[1].t->snd_nxt, WIRE_TCP_ACK, data, 100);
+	nl_inject(&L, 1, f, n);
+	nl_run(&L, NULL, NULL, NL_MS);
+	ok(w.n == 3 && w.b[0].lo == base + 1000 && w.b[1].lo == base + 800,
+	   "and only once");
+	L.filter = NULL;
+	free(p[1].rx);
+	nl_free(&L);
+}
+
+/* ACKs carrying SACK blocks that no honest peer sends: outside the
+ * flight, reversed, empty, wrapped.  They are ignored and counted; the
+ * honest ones still drive recovery, and the data still arrives. */
+static void test_sack_bad_blocks(void)
+{
+	static uint8_t tx[20000];
+	struct peer p[2];
+	struct acceptor a;
+	struct net_stats before, after;
+	struct net_tcp *c;
+	uint8_t f[256];
+	uint32_t una, max, mss;
+	size_t n;
+
+	nl_init(&L, NULL);
+	peer_connect_pair(&L, p, &a, 89);
+	c = p[0].t;
+	for (n = 0; n < sizeof(tx); n++)
+		tx[n] = (uint8_t)(n * 7);
+	L.filter = drop_all;
+	p[0].tx = tx;
+	p[0].tx_len = sizeof(tx);
+	peer_pump(&p[0]);
+	una = c->snd_una;
+	max = c->snd_max;
+	mss = c->mss;
+	net_get_stats(L.s[0], &before);
+	struct wire_tcp_sack first[4] = {
+		{ una + mss, una + 2 * mss },	  /* honest */
+		{ max, max + 1000 },		  /* beyond what was sent */
+		{ una + 3000, una + 2000 },	  /* reversed */
+		{ una + 100, una + 100 },	  /* empty */
+	};
+	struct wire_tcp_sack second[3] = {
+		{ una + 0x80000000u, una + 1000 }, /* wrapped */
+		{ una - 5000, una - 1000 },	   /* old: ignored quietly */
+		{ una + 0x40000000, una + 0x40000100 }, /* far beyond */
+	};
+	n = make_tcp_frame_sack(f, 1, 89, c->lport, c->rcv_nxt, una,
+				WIRE_TCP_ACK, first, 4, NULL, 0);
+	nl_inject(&L, 0, f, n);
+	n = make_tcp_frame_sack(f, 1, 89, c->lport, c->rcv_nxt, una,
+				WIRE_TCP_ACK, second, 3, NULL, 0);
+	nl_inject(&L, 0, f, n);
+	net_get_stats(L.s[0], &after);
+	ok(max - una > 4 * mss && c->n_sacked == 1 &&
+		   c->sacked[0].lo == una + mss &&
+		   c->sacked[0].hi == una + 2 * mss,
+	   "only the honest block enters the scoreboard");
+	is_int(after.tcp_sack_bad - before.tcp_sack_bad, 5,
+	       "five bogus blocks counted, the old one ignored quietly");
+	ok(!c->in_recovery && c->snd_una == una, "nothing resent yet");
+	/* three segments SACKed above the first: it is lost (RFC 6675) */
+	first[0].lo = una + 2 * mss;
+	first[0].hi = una + 4 * mss + 1;
+	n = make_tcp_frame_sack(f, 1, 89, c->lport, c->rcv_nxt, una,
+				WIRE_TCP_ACK, first, 1, NULL, 0);
+	nl_inject(&L, 0, f, n);
+	net_get_stats(L.s[0], &after);
+	ok(c->in_recovery && c->n_sacked == 1 &&
+		   after.tcp_fast_retransmits == before.tcp_fast_retransmits + 1 &&
+		   after.tcp_sack_rexmits > before.tcp_sack_rexmits,
+	   "honest blocks show the first segment lost: SACK recovery");
+	L.filter = NULL;
+	nl_run(&L, NULL, NULL, 5000 * NL_MS);
+	ok(p[1].rx_len == sizeof(tx) && memcmp(p[1].rx, tx, sizeof(tx)) == 0,
+	   "the data arrives intact after all");
+	free(p[1].rx);
+	nl_free(&L);
+}
+
 static void test_syn_flood(void)
 {
 	struct net_config cfg = {.tcp_max = 64};
@@ -284,5 +458,8 @@ int main(void)
 	test_blind_rst_and_syn();
 	test_keepalive();
 	test_syn_flood();
+	test_sack_negotiation();
+	test_sack_blocks_sent();
+	test_sack_bad_blocks();
 	return done_testing();
 }

@@ -183,6 +183,85 @@ static void test_tcp(void)
 	   "window scale above 14 is taken as 14 (RFC 7323)");
 }
 
+/* a data segment with n_sack SACK blocks (and timestamps if ts) */
+static size_t make_tcp_sack(unsigned n_sack, bool ts)
+{
+	struct wire_tcp t;
+	unsigned i;
+
+	memset(&t, 0, sizeof(t));
+	t.sport = 40000;
+	t.dport = 80;
+	t.seq = 1000;
+	t.ack = 0xfffffff0;
+	t.flags = WIRE_TCP_ACK;
+	t.wscale = -1;
+	t.ts = ts;
+	t.n_sack = (uint8_t)n_sack;
+	for (i = 0; i < n_sack; i++) {
+		t.sack[i].lo = 0xfffffff0 + 100 * i + 10; /* wraps past 0 */
+		t.sack[i].hi = 0xfffffff0 + 100 * i + 60;
+	}
+	t.payload_len = 3;
+	memcpy(b + wire_tcp_hlen(&t), "abc", 3);
+	return wire_tcp_emit(b, A, B, &t) + 3;
+}
+
+static void tcp_fix_csum(size_t n)
+{
+	wire_wr16(b + 16, 0);
+	wire_wr16(b + 16, wire_csum_fold(wire_csum_add(
+				  wire_csum_pseudo(A, B, 6, (uint16_t)n), b, n)));
+}
+
+static void test_tcp_sack(void)
+{
+	struct wire_tcp t;
+	size_t n = make_tcp_sack(3, true);
+
+	ok(n == 60 + 3 && wire_tcp_parse(b, n, A, B, false, &t) == 0 &&
+		   t.ts && t.n_sack == 3 && t.sack[0].lo == 0xfffffffa &&
+		   t.sack[0].hi == 44 && t.sack[2].lo == 0xc2 &&
+		   t.sack[2].hi == 0xf4 && t.payload_len == 3 &&
+		   memcmp(t.payload, "abc", 3) == 0,
+	   "TCP round trip with 3 SACK blocks and timestamps: 60-byte header");
+	n = make_tcp_sack(4, false);
+	ok(n == 56 + 3 && wire_tcp_parse(b, n, A, B, false, &t) == 0 && !t.ts &&
+		   t.n_sack == 4 && t.sack[3].hi == 0x158,
+	   "TCP round trip with 4 SACK blocks, no timestamps");
+	n = make_tcp_sack(1, false);
+	ok(wire_tcp_parse(b, n, A, B, false, &t) == 0 && t.n_sack == 1,
+	   "TCP one SACK block");
+	/* the option is at 22 (after NOP NOP): kind 5, length, 8 bytes */
+	struct {
+		uint8_t len;
+		const char *what;
+	} bad[] = {
+		{ 2, "SACK option without blocks" },
+		{ 9, "SACK option of 9 bytes (a block and a byte)" },
+		{ 11, "SACK option of 11 bytes, running past the header" },
+		{ 18, "SACK option of 18 bytes, past the header" },
+		{ 42, "SACK option longer than any header" },
+	};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = make_tcp_sack(1, false);
+		b[23] = bad[i].len;
+		tcp_fix_csum(n);
+		is_int(wire_tcp_parse(b, n, A, B, false, &t), GRAFT_EFORMAT,
+		       bad[i].what);
+	}
+	/* a 12-byte header area: NOP NOP 5 10 + one block, then kind 5
+	 * with length 10 but only 2 bytes left: past the header */
+	n = make_tcp_sack(1, false);
+	b[22] = 1;
+	b[23] = 1;
+	b[24] = 5;
+	b[25] = 2 + 8;
+	tcp_fix_csum(n);
+	is_int(wire_tcp_parse(b, n, A, B, false, &t), GRAFT_EFORMAT,
+	       "SACK option shifted to run past the header");
+}
+
 static void test_dhcp(void)
 {
 	struct wire_dhcp d, r;
@@ -367,6 +446,7 @@ int main(void)
 	test_ipv4();
 	test_icmp_udp();
 	test_tcp();
+	test_tcp_sack();
 	test_dhcp();
 	test_dns();
 	return done_testing();
