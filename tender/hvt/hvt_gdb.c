@@ -425,12 +425,13 @@ static int bp_insert(struct hvt *h, uint64_t addr)
 	return 0;
 }
 
-/* Remove breakpoint i.  Its byte is put back by the gpa found when it
- * was inserted, even if the guest has since remapped the page. */
+/* Remove breakpoint i: its byte goes back if the int3 is still there,
+ * in sealed memory too (the guest may have sealed while gdb let it run:
+ * the tender undoes its own write, it does not make a new one). */
 static void bp_remove_at(struct hvt *h, int i)
 {
 	struct hvt_gdb *g = h->gdb;
-	uint8_t *p = guest_bytes(h, g->bp[i].addr, 1, 1);
+	uint8_t *p = guest_bytes(h, g->bp[i].addr, 1, 0);
 
 	if (p && *p == GDB_INT3)
 		*p = g->bp[i].orig;
