@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,8 +102,21 @@ static void arm_sigio(int fd)
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_ASYNC);
 }
 
-static int listen_on(struct hvt_gdb *g, const char *spec)
+/* "gdb=ADDR" in the instance's info file, for `graft debug`. */
+static void note_address(struct hvt *h, const char *addr)
 {
+	FILE *f;
+
+	if (!h->inst.info_path[0] || !(f = fopen(h->inst.info_path, "a")))
+		return;
+	fprintf(f, "gdb=%s\n", addr);
+	fclose(f);
+}
+
+static int listen_on(struct hvt *h, struct hvt_gdb *g, const char *spec)
+{
+	char addr[128];
+
 	char *end;
 	unsigned long port = strtoul(spec, &end, 10);
 	int fd, one = 1;
@@ -128,8 +142,7 @@ static int listen_on(struct hvt_gdb *g, const char *spec)
 			warn("--gdb 127.0.0.1:%lu", port);
 			return -1;
 		}
-		fprintf(stderr, "graft-hvt: gdb: listening on 127.0.0.1:%u\n",
-			ntohs(a.sin_port));
+		snprintf(addr, sizeof(addr), "127.0.0.1:%u", ntohs(a.sin_port));
 	} else {
 		struct sockaddr_un a = {.sun_family = AF_UNIX};
 
@@ -146,8 +159,10 @@ static int listen_on(struct hvt_gdb *g, const char *spec)
 			return -1;
 		}
 		strcpy(g->path, spec);
-		fprintf(stderr, "graft-hvt: gdb: listening on %s\n", spec);
+		snprintf(addr, sizeof(addr), "%s", spec);
 	}
+	fprintf(stderr, "graft-hvt: gdb: listening on %s\n", addr);
+	note_address(h, addr);
 	g->listen_fd = fd;
 	return 0;
 }
@@ -163,7 +178,7 @@ int hvt_gdb_init(struct hvt *h, const char *spec, int wait)
 	}
 	g->fd = -1;
 	g->wait = wait;
-	if (listen_on(g, spec) < 0) {
+	if (listen_on(h, g, spec) < 0) {
 		free(g);
 		return -1;
 	}
@@ -779,6 +794,17 @@ static int can_step(struct hvt *h)
 	       (gate[0] || gate[1]);
 }
 
+/* After D: gdb acknowledges the OK and then closes; wait for that (a
+ * second at most), so that its ack does not meet a closed socket. */
+static void drain(struct hvt_gdb *g)
+{
+	struct pollfd p = {.fd = g->fd, .events = POLLIN};
+	char buf[64];
+
+	while (poll(&p, 1, 1000) > 0 && recv(g->fd, buf, sizeof(buf), 0) > 0)
+		;
+}
+
 enum serve_result { SERVE_RESUME, SERVE_DETACH, SERVE_KILL };
 
 /* Queries: q, Q, v and H packets.  1 if p was one of them. */
@@ -869,6 +895,7 @@ static enum serve_result serve(struct hvt *h)
 			return SERVE_RESUME;
 		case 'D':
 			reply(g, "OK");
+			drain(g);
 			return SERVE_DETACH;
 		case 'k':
 			return SERVE_KILL;

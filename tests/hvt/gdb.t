@@ -22,8 +22,8 @@ if ! command -v gdb >/dev/null || ! command -v socat >/dev/null; then
 fi
 export GRAFT_RUNTIME_DIR=$(mktemp -d)
 R=$GRAFT_RUNTIME_DIR
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$R"' EXIT
+pid= pid2=
+trap 'kill $pid $pid2 2>/dev/null; rm -rf "$R"' EXIT
 
 # One gdb remote packet, checksum and all.
 pkt() {
@@ -106,4 +106,20 @@ $G stop dbgh >/dev/null 2>&1
 wait $pid
 pid=
 ok "no fault was reported" '! grep -q "fault\|abort" "$R/err"'
+
+# --gdb-listen on a unix socket: the instance starts at once, and
+# `graft debug` finds the stub through the instance's info file.
+timeout 60 $G run -t hvt --name dbgu --gdb-listen "$R/gdb.sock" \
+	$B/images/modhost.hvt >"$R/out2" 2>"$R/err2" &
+pid2=$!
+for _ in $(seq 100); do $G ping dbgu >/dev/null 2>&1 && break; sleep 0.05; done
+out=$(timeout 30 $G debug dbgu -nx -batch -ex "info registers rip" \
+	-ex "bt 1" -ex detach 2>&1)
+ok "graft debug attaches through the unix socket and detaches" \
+	'grep -q "^rip " <<<"$out" && grep -q "^#0 " <<<"$out" && grep -q "detached\]" <<<"$out"'
+ok "that instance runs on and answers" '$G ping --timeout 10 dbgu >/dev/null'
+$G stop dbgu >/dev/null 2>&1
+wait $pid2
+pid2=
+ok "the unix socket is removed at exit" '! [ -e "$R/gdb.sock" ]'
 echo "1..$n"
