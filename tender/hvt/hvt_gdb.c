@@ -933,6 +933,10 @@ static int stop_and_serve(struct hvt *h, int announce)
 	if (store_regs(h, rflags_was) < 0)
 		return -1;
 	arm_sigio(g->fd);
+	/* Bytes that came with the resume (a ^C) raise no SIGIO of their
+	 * own: look at them as soon as the guest has started. */
+	if (g->fd >= 0 && g->rpos < g->rlen)
+		h->run->immediate_exit = 1;
 	return 0;
 }
 
@@ -1016,12 +1020,16 @@ int hvt_gdb_poll(struct hvt *h)
 		if (accept_gdb(g, 0) < 0)
 			return 0;
 	} else {
-		n = recv(g->fd, &c, 1, MSG_DONTWAIT);
-		if (n < 0)
-			return 0;
-		if (n == 0) {
-			gdb_detach(h);
-			return 0;
+		if (g->rpos < g->rlen) {
+			c = g->rbuf[g->rpos++];
+		} else {
+			n = recv(g->fd, &c, 1, MSG_DONTWAIT);
+			if (n < 0)
+				return 0;
+			if (n == 0) {
+				gdb_detach(h);
+				return 0;
+			}
 		}
 		if (c != 0x03)
 			return 0; /* a stray ack; packets come only at a stop */

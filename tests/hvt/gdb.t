@@ -96,6 +96,13 @@ ok "the stub answers good packets among them and detaches" \
 	'grep -q "\$OK#9a" <<<"$ans" && [ -n "$(grep -o "\$[0-9a-f]\{200,\}" <<<"$ans")" ]'
 ok "the instance survives them and answers" '$G ping --timeout 10 dbgh >/dev/null'
 
+ans=$({ printf '%s' "$(pkt c)"; sleep 0.5; printf '\003'; sleep 0.5
+	printf '%s' "$(pkt c)$(printf '\003')"; sleep 0.5; printf '%s' "$(pkt D)"
+	} | timeout 10 socat -t 2 - "TCP:127.0.0.1:$port" 2>&1)
+ok "^C stops the running guest, also right behind a continue" \
+	'[ "$(grep -o "\$T02thread:01;#" <<<"$ans" | wc -l)" = 2 ]'
+ok "the instance answers after that" '$G ping --timeout 10 dbgh >/dev/null'
+
 $G seal dbgh >/dev/null
 ans=$(raw "$(pkt M$text,1:cc)$(pkt Z0,$text,1)$(pkt m$text,1)$(pkt D)")
 ok "after seal, code cannot be written nor breakpoints set in it" \
@@ -118,8 +125,11 @@ out=$(timeout 30 $G debug dbgu -nx -batch -ex "info registers rip" \
 ok "graft debug attaches through the unix socket and detaches" \
 	'grep -q "^rip " <<<"$out" && grep -q "^#0 " <<<"$out" && grep -q "detached\]" <<<"$out"'
 ok "that instance runs on and answers" '$G ping --timeout 10 dbgu >/dev/null'
-$G stop dbgu >/dev/null 2>&1
+printf '%s' "$(pkt k)" | timeout 10 socat -t 2 - "UNIX-CONNECT:$R/gdb.sock" >/dev/null 2>&1
 wait $pid2
+rc=$?
 pid2=
+ok "gdb's kill ends the instance, and the tender says so ($rc)" \
+	'[ $rc = 255 ] && grep -q "gdb killed the guest" "$R/err2"'
 ok "the unix socket is removed at exit" '! [ -e "$R/gdb.sock" ]'
 echo "1..$n"
