@@ -113,57 +113,71 @@ static void note_address(struct hvt *h, const char *addr)
 	fclose(f);
 }
 
-static int listen_on(struct hvt *h, struct hvt_gdb *g, const char *spec)
+/* A listening socket on 127.0.0.1:port (0: any free port), its address
+ * in addr; -1 on error (reported). */
+static int listen_tcp(unsigned long port, char *addr, size_t size)
 {
-	char addr[128];
-
-	char *end;
-	unsigned long port = strtoul(spec, &end, 10);
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t alen = sizeof(a);
 	int fd, one = 1;
 
-	if (*spec && !*end) {
-		struct sockaddr_in a = {.sin_family = AF_INET,
-					.sin_addr.s_addr =
-					    htonl(INADDR_LOOPBACK)};
-		socklen_t alen = sizeof(a);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, 1) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &alen) < 0) {
+		warn("--gdb 127.0.0.1:%lu", port);
+		return -1;
+	}
+	snprintf(addr, size, "127.0.0.1:%u", ntohs(a.sin_port));
+	return fd;
+}
 
+static int listen_unix(const char *path)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (!*path || strlen(path) >= sizeof(a.sun_path)) {
+		warnx("--gdb '%s': socket path empty or too long", path);
+		return -1;
+	}
+	strcpy(a.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
+	    listen(fd, 1) < 0) {
+		warn("--gdb %s", path);
+		return -1;
+	}
+	return fd;
+}
+
+/* spec: digits for a TCP port, anything else a unix socket path. */
+static int listen_on(struct hvt *h, struct hvt_gdb *g, const char *spec)
+{
+	char addr[sizeof(g->path) + 32], *end;
+	unsigned long port = strtoul(spec, &end, 10);
+
+	if (*spec && !*end) {
 		if (port > 65535) {
 			warnx("--gdb '%s': not a port number", spec);
 			return -1;
 		}
-		a.sin_port = htons(port);
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0 ||
-		    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
-			       sizeof(one)) ||
-		    bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-		    listen(fd, 1) < 0 ||
-		    getsockname(fd, (struct sockaddr *)&a, &alen) < 0) {
-			warn("--gdb 127.0.0.1:%lu", port);
-			return -1;
-		}
-		snprintf(addr, sizeof(addr), "127.0.0.1:%u", ntohs(a.sin_port));
+		g->listen_fd = listen_tcp(port, addr, sizeof(addr));
 	} else {
-		struct sockaddr_un a = {.sun_family = AF_UNIX};
-
-		if (strlen(spec) >= sizeof(a.sun_path) || !*spec) {
-			warnx("--gdb '%s': socket path too long or empty",
-			      spec);
-			return -1;
+		g->listen_fd = listen_unix(spec);
+		if (g->listen_fd >= 0) {
+			strcpy(g->path, spec);
+			snprintf(addr, sizeof(addr), "%s", spec);
 		}
-		strcpy(a.sun_path, spec);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 ||
-		    listen(fd, 1) < 0) {
-			warn("--gdb %s", spec);
-			return -1;
-		}
-		strcpy(g->path, spec);
-		snprintf(addr, sizeof(addr), "%s", spec);
 	}
+	if (g->listen_fd < 0)
+		return -1;
 	fprintf(stderr, "graft-hvt: gdb: listening on %s\n", addr);
 	note_address(h, addr);
-	g->listen_fd = fd;
 	return 0;
 }
 
@@ -1008,11 +1022,34 @@ int hvt_gdb_trap(struct hvt *h, uint64_t gpa)
 /* KVM_RUN was interrupted: by SIGIO from gdb, a new connection or bytes
  * from the connected one (a ^C, or the connection closing), or by some
  * other signal.  Stop the guest where it is if gdb asks. */
+/* Whether gdb sent a ^C among the bytes that came while the guest ran
+ * (anything else then is a stray ack: packets come only at a stop); -1
+ * when the connection is gone.  What follows a ^C stays buffered. */
+static int pending_interrupt(struct hvt_gdb *g)
+{
+	for (;;) {
+		ssize_t n;
+
+		while (g->rpos < g->rlen)
+			if (g->rbuf[g->rpos++] == 0x03)
+				return 1;
+		n = recv(g->fd, g->rbuf, sizeof(g->rbuf), MSG_DONTWAIT);
+		if (n == 0)
+			return -1;
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK ||
+				       errno == EINTR
+				   ? 0
+				   : -1;
+		g->rlen = n;
+		g->rpos = 0;
+	}
+}
+
 int hvt_gdb_poll(struct hvt *h)
 {
 	struct hvt_gdb *g = h->gdb;
-	uint8_t c = 0;
-	ssize_t n;
+	int interrupt = 0;
 
 	if (!g)
 		return 0;
@@ -1020,22 +1057,14 @@ int hvt_gdb_poll(struct hvt *h)
 		if (accept_gdb(g, 0) < 0)
 			return 0;
 	} else {
-		if (g->rpos < g->rlen) {
-			c = g->rbuf[g->rpos++];
-		} else {
-			n = recv(g->fd, &c, 1, MSG_DONTWAIT);
-			if (n < 0)
-				return 0;
-			if (n == 0) {
-				gdb_detach(h);
-				return 0;
-			}
-		}
-		if (c != 0x03)
-			return 0; /* a stray ack; packets come only at a stop */
+		interrupt = pending_interrupt(g);
+		if (interrupt < 0)
+			gdb_detach(h);
+		if (interrupt <= 0)
+			return 0;
 	}
 	g->stop = STOP_VCPU;
 	g->signal = GDB_SIGINT;
 	g->swbreak = 0;
-	return stop_and_serve(h, c == 0x03);
+	return stop_and_serve(h, interrupt);
 }

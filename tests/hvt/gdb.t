@@ -40,7 +40,7 @@ raw() { printf '%s' "$1" | timeout 10 socat -t 2 - "TCP:127.0.0.1:$port" 2>&1; }
 timeout 120 $G run -t hvt --name dbgh --gdb 0 $B/images/modhost.hvt \
 	>"$R/out" 2>"$R/err" &
 pid=$!
-for _ in $(seq 100); do grep -q "waiting for gdb" "$R/err" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -q "waiting for gdb" "$R/err" 2>/dev/null && break; sleep 0.05; done
 port=$(sed -n 's/.*gdb: listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$R/err")
 ok "the tender waits for gdb before the guest starts" '[ -n "$port" ] && ! grep -q ready "$R/out"'
 
@@ -95,6 +95,13 @@ ok "bad addresses, lengths, registers and threads get Exx ($errs)" '[ "$errs" = 
 ok "the stub answers good packets among them and detaches" \
 	'grep -q "\$OK#9a" <<<"$ans" && [ -n "$(grep -o "\$[0-9a-f]\{200,\}" <<<"$ans")" ]'
 ok "the instance survives them and answers" '$G ping --timeout 10 dbgh >/dev/null'
+# 256 KiB of pseudo-random bytes (seeded: the same every run), '$' and
+# '#' among them often enough to make packets of every length.
+python3 -c 'import random, sys; r = random.Random(7)
+sys.stdout.buffer.write(bytes(r.choice(b"$#$#0123456789abcdef,:;mMgGpPZzcsHT?qv\x03") if r.random() < .5 else r.randrange(256) for _ in range(1 << 18)))' >"$R/noise"
+timeout 20 socat -t 2 "OPEN:$R/noise" "TCP:127.0.0.1:$port" >/dev/null 2>&1
+ok "the stub survives random bytes, and so does the instance" \
+	'$G ping --timeout 10 dbgh >/dev/null && ! grep -q "fault\|abort" "$R/err"'
 
 ans=$({ printf '%s' "$(pkt c)"; sleep 0.5; printf '\003'; sleep 0.5
 	printf '%s' "$(pkt c)$(printf '\003')"; sleep 0.5; printf '%s' "$(pkt D)"
@@ -132,4 +139,10 @@ pid2=
 ok "gdb's kill ends the instance, and the tender says so ($rc)" \
 	'[ $rc = 255 ] && grep -q "gdb killed the guest" "$R/err2"'
 ok "the unix socket is removed at exit" '! [ -e "$R/gdb.sock" ]'
+err=$(timeout 10 $B/bin/graft-hvt --no-ctl --gdb 70000 $B/images/hello.hvt 2>&1); rc=$?
+ok "a bad port is refused in one line naming it" \
+	'[ $rc = 1 ] && [ "$err" = "graft-hvt: --gdb '"'"'70000'"'"': not a port number" ]'
+err=$(timeout 10 $B/bin/graft-hvt --no-ctl --gdb "$R/no/such/dir" $B/images/hello.hvt 2>&1); rc=$?
+ok "a socket path that cannot be bound is refused in one line naming it" \
+	'[ $rc = 1 ] && [ $(wc -l <<<"$err") = 1 ] && grep -q "no/such/dir" <<<"$err"'
 echo "1..$n"
