@@ -32,9 +32,13 @@
 #define PAGE		PLAT_PAGE_SIZE
 #define CANARY_WORDS	8
 #define CANARY		0x6772616674c0ffeeULL
-#define STACK_CACHE_MAX 8
-#define MXCSR_DEFAULT	0x1f80
-#define FCW_DEFAULT	0x037f
+#define STACK_CACHE_MAX 32
+/* While there is more to run at once, the loop flushes and looks at the
+ * devices at most this often: on hvt each is an exit to the tender (tens
+ * of microseconds), and the work that input woke mostly ends sooner. */
+#define BUSY_POLL_NS  (1000 * 1000)
+#define MXCSR_DEFAULT 0x1f80
+#define FCW_DEFAULT   0x037f
 
 enum fiber_state { F_RUNNABLE, F_RUNNING, F_WAITING, F_DEAD };
 
@@ -500,33 +504,50 @@ void fiber_set_turn_end(void (*fn)(void))
 	turn_end = fn;
 }
 
+static void end_turn(void)
+{
+	if (turn_end)
+		turn_end();
+}
+
+/* Each turn runs the due timers and a round of fibers.  The loop talks to
+ * the platform (end_turn's flush, then a look at the devices) only before
+ * it sleeps, and, while there is more to run at once, at most every
+ * BUSY_POLL_NS: the frames of a busy stretch of rounds leave together. */
 void graft_loop_run(void)
 {
-	uint64_t next;
+	uint64_t next, now, polled = 0;
 
 	if (current)
 		graft_panic("graft_loop_run called from fiber '%s'",
 			    current->name);
 	loop_stopped = false;
 	while (!loop_stopped) {
-		graft_timers_run(graft_now());
+		now = graft_now();
+		if (!polled)
+			polled = now;
+		graft_timers_run(now);
 		run_round();
-		if (turn_end)
-			turn_end();
 		if (loop_stopped)
 			break;
-		if (runq_head) {
+		next = runq_head ? now : graft_timers_next();
+		if (runq_head || next <= graft_now()) {
 			/* Busy fibers must not starve device waiters. */
-			if (dev_watch)
-				poll_devices(0);
+			if (now - polled >= BUSY_POLL_NS) {
+				end_turn();
+				if (dev_watch)
+					poll_devices(0);
+				polled = now;
+			}
 			continue;
 		}
-		next = graft_timers_next();
+		end_turn();
 		if (next == GRAFT_FOREVER && !dev_watch)
 			break; /* nothing can ever run again */
-		if (next > graft_now())
-			poll_devices(next);
+		poll_devices(next);
+		polled = 0; /* stamped by the next turn's clock */
 	}
+	end_turn();
 }
 
 void graft_loop_stop(void)

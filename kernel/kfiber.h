@@ -14,9 +14,10 @@ int fiber_stack_bounds(uintptr_t *lo, uintptr_t *hi);
  * backtraces may read (kernel_main's frame). */
 void fiber_set_boot_stack_top(uintptr_t top);
 
-/* fiber_set_turn_end - fn runs at the end of every turn of the loop, after
- * the timers and the round of fibers and before the loop can yield to the
- * platform (kernel/platdev.c flushes the frames the turn queued). */
+/* fiber_set_turn_end - fn runs before the loop yields to the platform
+ * (sleeps, or looks at the devices while fibers are busy, at most every
+ * millisecond then) and when the loop ends; kernel/platdev.c flushes the
+ * frames queued since. */
 void fiber_set_turn_end(void (*fn)(void));
 
 #endif

@@ -9,11 +9,20 @@
  * which on hvt costs one exit per batch instead of one per frame:
  *  - recv hands out the frames of the last batch read, one per call, and
  *    reads the next batch when they are used up; wait returns at once
- *    while some are left, so that no frame waits for the next one;
- *  - send queues the frame; the queue goes out when it is full and at the
- *    end of every turn of the kernel's loop (fiber_set_turn_end), before
- *    the loop can sleep, and before the instance exits.  So a frame waits
- *    at most for the rest of the turn that sent it.
+ *    while some are left, so that no frame waits for the next one.  A
+ *    batch that stopped short of both its count and its buffer emptied
+ *    the platform's queue, so the first recv after it says GRAFT_EAGAIN
+ *    without asking again (on hvt that question is an exit); the wait
+ *    that follows asks the platform anyway, and the next recv reads.  A
+ *    wait with the batch used up lends its buffer to that yield
+ *    (plat_net_read_ahead), which on hvt reads the next batch in its own
+ *    exit;
+ *  - send queues the frame; the queue goes out when it is full and when
+ *    the kernel's loop is about to yield to the platform
+ *    (fiber_set_turn_end): before it sleeps, at most every millisecond
+ *    while fibers keep it busy, and before the instance exits.  So a
+ *    frame waits at most for the busy stretch that sent it, and a
+ *    stretch's frames go out together (on hvt, one exit).
  * A batch's lengths come from the platform and are checked against the
  * buffer before use.
  *
@@ -42,7 +51,7 @@ struct platblk {
 	char name[32];
 };
 
-#define NET_BATCH	32	   /* frames, at most PLAT_NET_BATCH_MAX */
+#define NET_BATCH	64	   /* frames, at most PLAT_NET_BATCH_MAX */
 #define NET_BATCH_BYTES (1u << 20) /* with offloads, a batch's buffer */
 
 /* Frames in a batch buffer (see plat_net_read_batch). */
@@ -52,6 +61,9 @@ struct net_batch {
 	size_t off;	/* of frame next */
 	unsigned count; /* frames in the batch */
 	unsigned next;	/* rx: the next to hand out */
+	bool drained;	/* rx: the batch emptied the platform's queue */
+	bool lent;	/* rx: buf is lent to the next yield */
+	unsigned ahead; /* rx: frames that yield read into buf */
 	uint32_t lens[NET_BATCH];
 	uint64_t frames, large; /* frames moved, and those above mtu + 14 */
 };
@@ -173,17 +185,25 @@ static int net_send(struct graft_netdev *d, const void *frame, size_t len)
 	return 0;
 }
 
-/* Read the next batch; GRAFT_EAGAIN if nothing is pending. */
+/* Read the next batch, or take the one a yield read ahead; GRAFT_EAGAIN
+ * if nothing is pending. */
 static int net_refill(struct platnet *n)
 {
 	struct net_batch *b = &n->rx;
-	unsigned count;
-	int rc;
+	unsigned count = 0;
+	size_t end = 0;
+	int rc = 0;
 
 	b->count = b->next = 0;
 	b->off = 0;
-	rc = plat_net_read_batch(n->h, b->buf, b->size, b->lens, NET_BATCH,
-				 &count);
+	if (b->lent) {
+		plat_net_read_ahead(n->h, NULL, 0, NULL, 0, NULL); /* ends it */
+		b->lent = false;
+		count = b->ahead;
+	}
+	if (!count)
+		rc = plat_net_read_batch(n->h, b->buf, b->size, b->lens,
+					 NET_BATCH, &count);
 	if (rc < 0)
 		return rc;
 	if (!count)
@@ -191,6 +211,12 @@ static int net_refill(struct platnet *n)
 	if (count > NET_BATCH)
 		return GRAFT_EIO;
 	b->count = count;
+	/* short of its count with room left for a largest frame: the
+	 * platform had no more (the lengths are checked as frames go out) */
+	for (unsigned i = 0; i < count && end <= b->size; i++)
+		end = plat_net_batch_next(end, b->lens[i]);
+	b->drained = count < NET_BATCH && end <= b->size &&
+		     b->size - end >= n->frame_max;
 	return 0;
 }
 
@@ -201,6 +227,10 @@ static int net_recv(struct graft_netdev *d, void *buf, size_t size, size_t *len)
 	size_t flen;
 	int rc;
 
+	if (b->next == b->count && b->drained && !(b->lent && b->ahead)) {
+		b->drained = false;
+		return GRAFT_EAGAIN;
+	}
 	if (b->next == b->count && (rc = net_refill(n)) < 0)
 		return rc;
 	flen = b->lens[b->next];
@@ -221,9 +251,13 @@ static int net_recv(struct graft_netdev *d, void *buf, size_t size, size_t *len)
 static int net_wait(struct graft_netdev *d, uint64_t deadline)
 {
 	struct platnet *n = d->priv;
+	struct net_batch *b = &n->rx;
 
-	if (n->rx.next < n->rx.count)
+	if (b->next < b->count || (b->lent && b->ahead))
 		return 0;
+	if (!b->lent && plat_net_read_ahead(n->h, b->buf, b->size, b->lens,
+					    NET_BATCH, &b->ahead) == 0)
+		b->lent = true;
 	return graft_wait_device(n->h, deadline);
 }
 

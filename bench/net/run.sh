@@ -191,10 +191,14 @@ checksum and TCP segmentation offloads (graft/nethdr.h): TCP segments of
 up to 64 KiB with partial checksums each way, one system call each on
 unix.  Without them (\`--net TAP:plain\`, the row so marked) frames are
 1500 bytes and graft computes and checks every checksum.  On hvt frames
-cross in batches of up to 32 (at most 1 MiB), one hypercall (an MMIO
+cross in batches of up to 64 (at most 1 MiB), one hypercall (an MMIO
 exit of about 70 us under this machine's KVM: PVM, no hardware
-virtualization) per batch each way, received frames per wakeup and sent
-frames per turn of the kernel's loop.  The machine is shared
+virtualization) per batch each way, received frames in the yield that
+ends a wait (or a read after it) and sent frames whenever the kernel's
+loop yields to the platform; the exits per wakeup (that yield and a
+write) still bound what hvt reaches.  With a connection per request the
+server closes first and keeps each connection in TIME-WAIT (nginx's host
+does too).  The machine is shared
 (load average $(cut -d' ' -f1 /proc/loadavg) when the run ended), so
 figures move from run to run."
 perf_doc_section net "$table"

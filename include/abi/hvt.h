@@ -40,7 +40,7 @@
 
 #include <stdint.h>
 
-#define HVT_ABI_VERSION 6
+#define HVT_ABI_VERSION 7
 
 #define HVT_GDT_ADDR 0x1000UL
 #define HVT_TSS_ADDR 0x1800UL    /* in the GDT's page */
@@ -141,9 +141,19 @@ struct hvt_hc_clock {
 	uint64_t wall_ns;      /* OUT */
 };
 
+/* A yield may also read frames, saving the read's own exit: when
+ * rx_count is not 0 and net handle rx_handle has input on return, the
+ * tender reads up to rx_count frames into rx_data as HVT_HC_NET_READ_BATCH
+ * does (the same checks) and sets rx_count to how many (0 on any error:
+ * the guest reads them itself). */
 struct hvt_hc_yield {
 	uint64_t timeout_ns; /* IN */
-	uint64_t ready;      /* OUT handle set with input pending */
+	uint64_t ready;      /* IN handles to watch; OUT those with input */
+	uint32_t rx_handle;  /* IN */
+	uint32_t rx_count;   /* IN frames at most, 0: none; OUT frames read */
+	uint64_t rx_data;    /* IN guest address of the frames */
+	uint64_t rx_size;    /* IN bytes at rx_data */
+	uint64_t rx_lens;    /* IN guest address of uint32_t[rx_count] */
 };
 
 struct hvt_hc_io {

@@ -151,6 +151,17 @@ int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 			unsigned max, unsigned *count);
 int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
 			 const uint32_t *lens, unsigned count, unsigned *sent);
+/* plat_net_read_ahead - lend net handle h's batch buffer (as
+ * plat_net_read_batch takes it) to the next plat_yield that finds h with
+ * input: that yield reads up to max frames into it, where reading then
+ * costs nothing more (hvt: in the yield's own exit), and sets *count to
+ * how many (0: none were, read them as usual).  The loan ends there, or
+ * when called again with buf NULL; until then the caller leaves buf,
+ * lens and *count alone.  One loan at a time.  GRAFT_ENOTSUP where a read
+ * in the yield saves nothing (the caller reads as usual), GRAFT_EBADF,
+ * GRAFT_EINVAL (as for plat_net_read_batch), GRAFT_EBUSY (another loan). */
+int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size,
+			uint32_t *lens, unsigned max, unsigned *count);
 
 /* plat_block_read/write - transfer len bytes at byte offset; both must be
  * multiples of the sector size and within the device.  Writes reach the

@@ -27,6 +27,7 @@
 #define NET_FRAME_MAX	    (WIRE_ETH_HLEN + 9000)
 #define NET_TX_MAX	    (WIRE_ETH_HLEN + 65535) /* a TSO segment */
 #define NET_EPHEMERAL_LO    49152
+#define NET_TCP_TW_BUCKETS  256 /* a power of two */
 
 struct net_arp_entry {
 	uint32_t ip; /* 0: free */
@@ -80,8 +81,11 @@ struct net_stack {
 	uint8_t *big; /* 64 KiB scratch for large datagrams */
 	struct net_arp_entry arp[NET_ARP_ENTRIES];
 	struct net_frag_slot frag[NET_FRAG_SLOTS];
-	struct net_tcp *tcp_list;
-	uint32_t tcp_count;
+	struct net_tcp *tcp_list; /* every socket not in TIME-WAIT */
+	uint32_t tcp_count;	  /* sockets not dead */
+	uint32_t tcp_dead;	  /* dead sockets on tcp_list, to reap */
+	struct net_tcp *tcp_tw_head, *tcp_tw_tail; /* TIME-WAIT, oldest first */
+	struct net_tcp *tcp_tw_hash[NET_TCP_TW_BUCKETS];
 	struct net_udp *udp_list;
 	struct net_dhcp *dhcp;
 	struct net_dns_query *dns_list;

@@ -30,7 +30,7 @@
 #include <graft/timer.h>
 #include "iface.h"
 
-#define RX_BATCH	    32
+#define RX_BATCH	    64
 #define RX_ERROR_BACKOFF_NS (100 * GRAFT_NSEC_PER_MSEC)
 
 struct net_driver {

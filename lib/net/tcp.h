@@ -12,7 +12,9 @@
  *  - sacked[] holds disjoint, non-touching ranges inside [snd_una, snd_max],
  *    in ascending order; only checked SACK blocks ever enter it;
  *  - buffers exist only in synchronized states, so a half-open connection
- *    costs one struct (SYN floods cost at most tcp_max of them);
+ *    costs one struct (SYN floods cost at most tcp_max of them), and an
+ *    orphan gives them up when idle (tcp_release_buffers), so does one in
+ *    FIN-WAIT-2 or TIME-WAIT;
  *  - a socket is freed only by net_tcp_reap(), outside any callback.
  */
 #ifndef NET_TCP_H
@@ -34,18 +36,18 @@ enum tcp_state {
 	TCP_TIME_WAIT,
 };
 
-#define TCP_OOO_MAX 16
-#define TCP_SACK_MAX 16	     /* ranges in the sender's scoreboard */
-#define TCP_SACK_DUPTHRESH 3 /* RFC 6675's DupThresh */
-#define TCP_REXMIT_LOG 32    /* retransmissions watched per recovery */
-#define TCP_NEVER UINT64_MAX
-#define TCP_INIT_RTO_NS (1000 * NET_MS)
-#define TCP_MAX_RTO_NS (60000 * NET_MS)
-#define TCP_DELACK_NS (40 * NET_MS)
-#define TCP_SYN_RETRIES 6
-#define TCP_DATA_RETRIES 15
-#define TCP_FIN_WAIT_2_NS (60000 * NET_MS)
-#define TCP_DEFAULT_MSS 536
+#define TCP_OOO_MAX	   16
+#define TCP_SACK_MAX	   16 /* ranges in the sender's scoreboard */
+#define TCP_SACK_DUPTHRESH 3  /* RFC 6675's DupThresh */
+#define TCP_REXMIT_LOG	   32 /* retransmissions watched per recovery */
+#define TCP_NEVER	   UINT64_MAX
+#define TCP_INIT_RTO_NS	   (1000 * NET_MS)
+#define TCP_MAX_RTO_NS	   (60000 * NET_MS)
+#define TCP_DELACK_NS	   (40 * NET_MS)
+#define TCP_SYN_RETRIES	   6
+#define TCP_DATA_RETRIES   15
+#define TCP_FIN_WAIT_2_NS  (60000 * NET_MS)
+#define TCP_DEFAULT_MSS	   536
 
 struct tcp_ring {
 	uint8_t *buf;
@@ -69,8 +71,8 @@ struct net_tcp {
 	uint16_t lport, rport;
 	struct net_callbacks cb;
 	void *ctx;
-	bool app_owned;  /* the application holds the handle */
-	bool dead;       /* freed at the next reap */
+	bool app_owned; /* the application holds the handle */
+	bool dead;	/* freed at the next reap */
 	bool closed_notified;
 	bool want_write; /* a send found the buffer full */
 	int err;
@@ -80,6 +82,10 @@ struct net_tcp {
 	struct net_tcp *parent;
 	unsigned backlog;
 	bool queued;
+
+	/* TIME-WAIT (tcp_timewait.c): off tcp_list, on the queue and hash */
+	bool in_tw;
+	struct net_tcp *tw_prev, *tw_next, *tw_hnext;
 
 	/* send side */
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
@@ -105,16 +111,16 @@ struct net_tcp {
 	struct tcp_ring rcvbuf;
 	struct tcp_range ooo[TCP_OOO_MAX];
 	unsigned n_ooo;
-	bool rcv_fin;          /* FIN consumed: rcv_nxt is past it */
-	bool fin_pending;      /* FIN seen out of order at fin_pending_seq */
+	bool rcv_fin;	  /* FIN consumed: rcv_nxt is past it */
+	bool fin_pending; /* FIN seen out of order at fin_pending_seq */
 	uint32_t fin_pending_seq;
-	bool dsack_pending;    /* report dsack once (RFC 2883) */
+	bool dsack_pending; /* report dsack once (RFC 2883) */
 	struct tcp_range dsack;
 
 	/* options */
-	uint16_t mss;          /* payload bytes per segment we send */
-	uint32_t seg_max;      /* per segment handed to the device: mss, or
-				  with TSO a multiple of it up to 64 KiB */
+	uint16_t mss;	  /* payload bytes per segment we send */
+	uint32_t seg_max; /* per segment handed to the device: mss, or
+			     with TSO a multiple of it up to 64 KiB */
 	uint8_t snd_wscale, rcv_wscale;
 	bool ts_ok;
 	bool sack_ok; /* both ends offered SACK */
@@ -137,6 +143,9 @@ struct net_tcp {
 	/* timers: absolute ns or TCP_NEVER */
 	uint64_t t_rexmit, t_persist, t_delack, t_keep, t_close;
 	uint64_t persist_backoff;
+
+	/* the application queued data: send at the next poll (corking) */
+	bool output_due;
 
 	/* acknowledgement */
 	bool ack_now;
@@ -206,8 +215,12 @@ uint16_t tcp_adv_window(struct net_tcp *t, bool syn);
 
 /* connection management (tcp_sock.c) */
 struct net_tcp *tcp_alloc(struct net_stack *s);
+/* dead at once, freed at the next reap; the app is not told */
+void tcp_kill(struct net_tcp *t);
 int tcp_make_room(struct net_stack *s);
 int tcp_establish_buffers(struct net_tcp *t);
+/* free the rings an orphaned connection no longer needs */
+void tcp_release_buffers(struct net_tcp *t);
 void tcp_set_state(struct net_tcp *t, enum tcp_state st);
 /* end the connection with err (0: orderly); notifies the app once */
 void tcp_finish(struct net_tcp *t, int err);
@@ -216,6 +229,19 @@ void tcp_init_cc(struct net_tcp *t);
 void tcp_rtt_sample(struct net_tcp *t, uint64_t rtt);
 unsigned tcp_count_children(struct net_tcp *l, bool queued);
 uint8_t tcp_wscale_for(uint32_t cap);
+
+/* TIME-WAIT (tcp_timewait.c) */
+/* t entered TIME-WAIT, or its timer restarted: to the queue's tail */
+void tcp_tw_enter(struct net_tcp *t);
+/* t leaves TIME-WAIT: back on tcp_list */
+void tcp_tw_leave(struct net_tcp *t);
+struct net_tcp *tcp_tw_lookup(struct net_stack *s, uint32_t lip, uint32_t rip,
+			      uint16_t lport, uint16_t rport);
+struct net_tcp *tcp_tw_oldest_orphan(struct net_stack *s);
+bool tcp_tw_port_in_use(struct net_stack *s, uint16_t port);
+/* end those whose 2 MSL are over */
+void tcp_tw_expire(struct net_stack *s);
+uint64_t tcp_tw_poll_at(const struct net_stack *s);
 
 static inline bool seq_lt(uint32_t a, uint32_t b)
 {

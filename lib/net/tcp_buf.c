@@ -49,6 +49,8 @@ void tcp_ring_read_at(const struct tcp_ring *r, uint32_t off, uint8_t *p,
 
 void tcp_ring_drop(struct tcp_ring *r, uint32_t n)
 {
+	if (!n)
+		return; /* a released ring has no capacity */
 	r->head = (r->head + n) % r->cap;
 	r->len -= n;
 }

@@ -17,23 +17,40 @@
 #define TCP_CHALLENGE_PER_SEC 100
 
 static struct net_tcp *lookup(struct net_stack *s, uint32_t lip, uint32_t rip,
-			      uint16_t lport, uint16_t rport,
-			      struct net_tcp **listener)
+			      uint16_t lport, uint16_t rport)
 {
 	struct net_tcp *t;
 
-	*listener = NULL;
-	for (t = s->tcp_list; t; t = t->next) {
-		if (t->dead || t->lport != lport)
-			continue;
-		if (t->state == TCP_LISTEN) {
-			*listener = t;
-			continue;
-		}
-		if (t->rport == rport && t->rip == rip && t->lip == lip)
+	for (t = s->tcp_list; t; t = t->next)
+		if (!t->dead && t->lport == lport && t->rport == rport &&
+		    t->rip == rip && t->lip == lip && t->state != TCP_LISTEN)
 			return t;
-	}
+	return tcp_tw_lookup(s, lip, rip, lport, rport);
+}
+
+static struct net_tcp *listener(struct net_stack *s, uint16_t lport)
+{
+	struct net_tcp *t;
+
+	for (t = s->tcp_list; t; t = t->next)
+		if (!t->dead && t->lport == lport && t->state == TCP_LISTEN)
+			return t;
 	return NULL;
+}
+
+/* A SYN for a four-tuple in TIME-WAIT may open a new incarnation when it
+ * cannot be an old duplicate (RFC 9293 3.10.7.4 and RFC 6191): its
+ * timestamp is newer than the last one seen when both ends use
+ * timestamps, else its sequence number lies beyond the old connection's. */
+static bool time_wait_reusable(const struct net_tcp *t,
+			       const struct wire_tcp *h)
+{
+	if ((h->flags & (WIRE_TCP_SYN | WIRE_TCP_ACK | WIRE_TCP_RST)) !=
+	    WIRE_TCP_SYN)
+		return false;
+	if (t->ts_ok && h->ts)
+		return seq_gt(h->tsval, t->ts_recent);
+	return seq_gt(h->seq, t->rcv_nxt);
 }
 
 static uint32_t seg_len(const struct wire_tcp *h)
@@ -115,11 +132,8 @@ static void listen_input(struct net_tcp *l, const struct wire_ipv4 *ip,
 			    t->state == TCP_SYN_RCVD &&
 			    (!oldest || t->created < oldest->created))
 				oldest = t;
-		if (oldest) {
-			oldest->dead = true;
-			oldest->state = TCP_CLOSED;
-			s->tcp_count--;
-		}
+		if (oldest)
+			tcp_kill(oldest);
 		s->st.tcp_syn_dropped++;
 	}
 	c = tcp_alloc(s);
@@ -225,9 +239,7 @@ static bool acceptable(struct net_tcp *t, uint32_t seq, uint32_t len)
 static void reset_received(struct net_tcp *t)
 {
 	if (t->state == TCP_SYN_RCVD && t->parent) {
-		t->dead = true; /* back to LISTEN: only the child goes */
-		t->state = TCP_CLOSED;
-		t->s->tcp_count--;
+		tcp_kill(t); /* back to LISTEN: only the child goes */
 		return;
 	}
 	if (t->state == TCP_TIME_WAIT || t->state == TCP_CLOSING ||
@@ -500,9 +512,11 @@ static bool closing_transitions(struct net_tcp *t)
 		tcp_set_state(t, TCP_FIN_WAIT_2);
 		if (!t->app_owned)
 			t->t_close = t->s->now + TCP_FIN_WAIT_2_NS;
+		tcp_release_buffers(t);
 		break;
 	case TCP_CLOSING:
 		tcp_set_state(t, TCP_TIME_WAIT);
+		tcp_release_buffers(t);
 		break;
 	case TCP_LAST_ACK:
 		tcp_finish(t, 0);
@@ -633,18 +647,16 @@ void net_tcp_input(struct net_stack *s, const struct wire_ipv4 *ip,
 		s->st.rx_bad++;
 		return;
 	}
-	t = lookup(s, ip->dst, ip->src, h.dport, h.sport, &l);
-	if (t && t->state == TCP_TIME_WAIT && l &&
-	    (h.flags & (WIRE_TCP_SYN | WIRE_TCP_ACK | WIRE_TCP_RST)) ==
-		WIRE_TCP_SYN &&
-	    seq_gt(h.seq, t->rcv_nxt)) {
-		/* a new incarnation of a connection in TIME-WAIT */
+	t = lookup(s, ip->dst, ip->src, h.dport, h.sport);
+	if (t && t->state == TCP_TIME_WAIT && time_wait_reusable(t, &h) &&
+	    listener(s, h.dport)) {
 		tcp_finish(t, 0);
 		t = NULL;
 	}
 	if (t && t->state == TCP_CLOSED)
 		t = NULL;
 	if (!t) {
+		l = listener(s, h.dport);
 		if (l)
 			listen_input(l, ip, &h);
 		else

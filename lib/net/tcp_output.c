@@ -21,8 +21,8 @@ uint32_t tcp_ts_now(const struct net_stack *s)
 
 uint16_t tcp_adv_window(struct net_tcp *t, bool syn)
 {
-	uint32_t space = t->rcvbuf.buf ? tcp_rcv_space(t)
-				       : t->s->cfg.tcp_rcvbuf;
+	uint32_t space =
+	    t->rcvbuf.buf ? tcp_rcv_space(t) : t->s->cfg.tcp_rcvbuf;
 	uint32_t w;
 
 	if (syn)
@@ -58,8 +58,7 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 		h.ack = t->rcv_nxt;
 	if (syn) {
 		h.mss = (uint16_t)(s->mtu - 40);
-		if (t->state == TCP_SYN_SENT || t->rcv_wscale ||
-		    t->snd_wscale)
+		if (t->state == TCP_SYN_SENT || t->rcv_wscale || t->snd_wscale)
 			h.wscale = (int8_t)t->rcv_wscale;
 		if (t->state == TCP_SYN_SENT)
 			h.sack_perm = !s->cfg.tcp_no_sack;
@@ -93,8 +92,8 @@ static void emit(struct net_tcp *t, uint32_t seq, uint8_t flags,
 	if (flags & WIRE_TCP_ACK) {
 		t->last_ack_sent = t->rcv_nxt;
 		if (!syn)
-			t->rcv_adv = t->rcv_nxt + ((uint32_t)h.window
-						   << t->rcv_wscale);
+			t->rcv_adv =
+			    t->rcv_nxt + ((uint32_t)h.window << t->rcv_wscale);
 		t->ack_now = false;
 		t->unacked_segs = 0;
 		t->t_delack = TCP_NEVER;
@@ -322,6 +321,7 @@ void tcp_output(struct net_tcp *t)
 	struct net_stack *s = t->s;
 	bool sent;
 
+	t->output_due = false;
 	if (!can_send_data(t)) {
 		if (t->ack_now && t->state >= TCP_ESTABLISHED)
 			tcp_send_ack(t);

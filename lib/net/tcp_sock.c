@@ -25,36 +25,36 @@ const char *net_tcp_state_name(const struct net_tcp *t)
 	return state_names[t->state];
 }
 
-static void tcp_kill(struct net_tcp *t)
+void tcp_kill(struct net_tcp *t)
 {
 	if (t->dead)
 		return;
+	tcp_tw_leave(t);
 	t->dead = true;
 	t->state = TCP_CLOSED;
 	t->s->tcp_count--;
+	t->s->tcp_dead++;
 }
 
 /* the oldest orphaned TIME-WAIT socket, else the oldest half-open child */
 int tcp_make_room(struct net_stack *s)
 {
-	struct net_tcp *t, *tw = NULL, *half = NULL;
+	struct net_tcp *t, *half = NULL;
 
 	if (s->tcp_count < s->cfg.tcp_max)
 		return 0;
-	for (t = s->tcp_list; t; t = t->next) {
-		if (t->dead)
-			continue;
-		if (t->state == TCP_TIME_WAIT && !t->app_owned &&
-		    (!tw || t->created < tw->created))
-			tw = t;
-		if (t->state == TCP_SYN_RCVD && t->parent &&
+	t = tcp_tw_oldest_orphan(s);
+	if (t) {
+		tcp_kill(t);
+		return 0;
+	}
+	for (t = s->tcp_list; t; t = t->next)
+		if (!t->dead && t->state == TCP_SYN_RCVD && t->parent &&
 		    (!half || t->created < half->created))
 			half = t;
-	}
-	t = tw ? tw : half;
-	if (!t)
+	if (!half)
 		return GRAFT_ENOSPC;
-	tcp_kill(t);
+	tcp_kill(half);
 	return 0;
 }
 
@@ -95,6 +95,9 @@ void net_tcp_reap(struct net_stack *s)
 {
 	struct net_tcp **pp = &s->tcp_list, *t;
 
+	if (!s->tcp_dead)
+		return;
+	s->tcp_dead = 0;
 	while ((t = *pp)) {
 		if (t->dead) {
 			*pp = t->next;
@@ -109,12 +112,15 @@ void net_tcp_free_all(struct net_stack *s)
 {
 	struct net_tcp *t, *n;
 
+	while (s->tcp_tw_head)
+		tcp_tw_leave(s->tcp_tw_head);
 	for (t = s->tcp_list; t; t = n) {
 		n = t->next;
 		tcp_release(t);
 	}
 	s->tcp_list = NULL;
 	s->tcp_count = 0;
+	s->tcp_dead = 0;
 }
 
 uint8_t tcp_wscale_for(uint32_t cap)
@@ -140,6 +146,27 @@ int tcp_establish_buffers(struct net_tcp *t)
 	}
 	s->st.mem_bytes += t->sndbuf.cap + t->rcvbuf.cap;
 	return 0;
+}
+
+/* An orphan (closed by the application, not waiting for accept) reads
+ * nothing more: data that arrives for it is answered with a reset.  Once
+ * its FIN is acknowledged it sends nothing more either.  So its rings go
+ * as soon as they are idle, and a connection lingering in FIN-WAIT-2 or
+ * TIME-WAIT costs only its struct. */
+void tcp_release_buffers(struct net_tcp *t)
+{
+	struct net_stack *s = t->s;
+
+	if (t->app_owned || t->parent)
+		return;
+	if (t->rcvbuf.buf) {
+		s->st.mem_bytes -= t->rcvbuf.cap;
+		tcp_ring_free(&t->rcvbuf);
+	}
+	if (t->sndbuf.buf && t->fin_queued && seq_gt(t->snd_una, t->fin_seq)) {
+		s->st.mem_bytes -= t->sndbuf.cap;
+		tcp_ring_free(&t->sndbuf);
+	}
 }
 
 void tcp_init_cc(struct net_tcp *t)
@@ -179,8 +206,10 @@ void tcp_set_state(struct net_tcp *t, enum tcp_state st)
 {
 	t->state = st;
 	if (st == TCP_TIME_WAIT) {
-		t->t_rexmit = t->t_persist = t->t_keep = TCP_NEVER;
+		t->t_rexmit = t->t_persist = t->t_keep = t->t_delack =
+		    TCP_NEVER;
 		t->t_close = t->s->now + 2ULL * t->s->cfg.tcp_msl_ms * NET_MS;
+		tcp_tw_enter(t);
 	}
 }
 
@@ -194,6 +223,7 @@ void tcp_finish(struct net_tcp *t, int err)
 {
 	bool owned = t->app_owned;
 
+	tcp_tw_leave(t);
 	if (!t->err)
 		t->err = err;
 	t->t_rexmit = t->t_persist = t->t_delack = t->t_keep = t->t_close =
@@ -232,7 +262,7 @@ static bool port_in_use(struct net_stack *s, const struct net_tcp *self,
 	for (t = s->tcp_list; t; t = t->next)
 		if (t != self && !t->dead && t->lport == port)
 			return true;
-	return false;
+	return tcp_tw_port_in_use(s, port);
 }
 
 int net_tcp_connect(struct net_stack *s, uint32_t ip, uint16_t port,
@@ -362,13 +392,18 @@ long net_tcp_send(struct net_tcp *t, const void *buf, size_t len)
 	t->sndbuf.len += n;
 	if (n < len)
 		t->want_write = true;
-	t->s->busy++;
-	tcp_output(t);
-	t->s->busy--;
+	/* Sent at the next poll, right after the application's turn: what
+	 * it writes meanwhile joins the same segments, and a close after an
+	 * answer puts the FIN on the answer's last segment. */
+	t->output_due = true;
 	net_app_done(t->s);
 	return n;
 }
 
+/* The window grew by a step worth announcing: the update is due now, but
+ * leaves with the stack's next poll, after the application's turn, so
+ * that an answer written meanwhile carries it (a request read and
+ * answered costs one segment, not two). */
 static void maybe_window_update(struct net_tcp *t)
 {
 	uint32_t space = tcp_rcv_space(t);
@@ -377,8 +412,8 @@ static void maybe_window_update(struct net_tcp *t)
 
 	if (!tcp_synchronized(t) || t->rcv_fin)
 		return;
-	if (space >= adv + step)
-		tcp_send_ack(t);
+	if (space >= adv + step && t->t_delack > t->s->now)
+		t->t_delack = t->s->now;
 }
 
 long net_tcp_recv(struct net_tcp *t, void *buf, size_t len)
@@ -478,14 +513,21 @@ void net_tcp_close(struct net_tcp *t)
 		return;
 	}
 	/* unread data: the peer must learn it was not delivered (RFC 9293
-	 * 3.6, RFC 2525 2.17) */
+	 * 3.6, RFC 2525 2.17); what was written before still goes first,
+	 * as it would have without the corking in net_tcp_send */
 	if (t->rcvbuf.len) {
+		if (t->output_due) {
+			s->busy++;
+			tcp_output(t);
+			s->busy--;
+		}
 		net_tcp_abort(t);
 		return;
 	}
 	t->app_owned = false;
 	memset(&t->cb, 0, sizeof(t->cb));
 	net_tcp_shutdown(t);
+	tcp_release_buffers(t);
 	if (t->state == TCP_FIN_WAIT_2 && t->t_close == TCP_NEVER)
 		t->t_close = s->now + TCP_FIN_WAIT_2_NS;
 	net_app_done(s);

@@ -34,8 +34,8 @@ static void rexmit_timeout(struct net_tcp *t)
 	if (t->snd_una == t->snd_max)
 		return;
 	if (++t->retries > TCP_DATA_RETRIES) {
-		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport,
-			     t->snd_max, 0, 0);
+		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport, t->snd_max,
+			     0, 0);
 		tcp_finish(t, GRAFT_ETIMEDOUT);
 		return;
 	}
@@ -71,8 +71,8 @@ static void keepalive_timeout(struct net_tcp *t)
 		return;
 	}
 	if (t->ka_probes >= t->ka_count) {
-		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport,
-			     t->snd_max, 0, 0);
+		tcp_send_rst(s, t->lip, t->rip, t->lport, t->rport, t->snd_max,
+			     0, 0);
 		tcp_finish(t, GRAFT_ETIMEDOUT);
 		return;
 	}
@@ -102,6 +102,8 @@ static void tcp_timers(struct net_tcp *t)
 		if (t->persist_backoff > TCP_MAX_RTO_NS)
 			t->persist_backoff = TCP_MAX_RTO_NS;
 	}
+	if (t->output_due)
+		tcp_output(t);
 	if (t->t_delack <= now)
 		tcp_send_ack(t);
 	if (t->t_keep <= now)
@@ -116,11 +118,12 @@ void net_tcp_poll(struct net_stack *s)
 		if (!t->dead && t->state != TCP_CLOSED &&
 		    t->state != TCP_LISTEN)
 			tcp_timers(t);
+	tcp_tw_expire(s);
 }
 
 uint64_t net_tcp_poll_at(struct net_stack *s)
 {
-	uint64_t at = UINT64_MAX;
+	uint64_t at = tcp_tw_poll_at(s);
 	struct net_tcp *t;
 
 	for (t = s->tcp_list; t; t = t->next) {
@@ -131,6 +134,8 @@ uint64_t net_tcp_poll_at(struct net_stack *s)
 		at = net_min64(at, t->t_delack);
 		at = net_min64(at, t->t_keep);
 		at = net_min64(at, t->t_close);
+		if (t->output_due)
+			at = net_min64(at, t->s->now);
 	}
 	return at;
 }

@@ -4,6 +4,7 @@
  * time costs no exit; only if the tender knows no frequency does every
  * reading become a hypercall.
  */
+#include <stdbool.h>
 #include <string.h>
 #include <graft/error.h>
 #include <graft/platform.h>
@@ -57,13 +58,65 @@ void plat_console_write(const char *buf, size_t len)
 	hvt_hypercall(HVT_HC_CONSOLE_WRITE, &a);
 }
 
+/* The batch buffer lent to the next yield that finds its handle ready
+ * (plat_net_read_ahead). */
+static struct {
+	bool lent;
+	plat_handle_t h;
+	void *buf;
+	size_t size;
+	uint32_t *lens;
+	unsigned max, *count;
+} ahead;
+
+int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
+			unsigned max, unsigned *count)
+{
+	if (!buf) {
+		if (ahead.lent && ahead.h == h)
+			ahead.lent = false;
+		return 0;
+	}
+	if (h >= hvt_bi->ndevices || hvt_bi->devices[h].kind != PLAT_DEV_NET)
+		return GRAFT_EBADF;
+	if (!lens || !count || !max || max > PLAT_NET_BATCH_MAX ||
+	    size < hvt_bi->devices[h].mtu + 14u)
+		return GRAFT_EINVAL;
+	if (ahead.lent)
+		return GRAFT_EBUSY;
+	*count = 0;
+	ahead.lent = true;
+	ahead.h = h;
+	ahead.buf = buf;
+	ahead.size = size;
+	ahead.lens = lens;
+	ahead.max = max;
+	ahead.count = count;
+	return 0;
+}
+
 void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 {
 	uint64_t now = plat_clock_monotonic();
-	struct hvt_hc_yield a = {deadline > now ? deadline - now : 0, *ready};
+	struct hvt_hc_yield a = {
+	    .timeout_ns = deadline > now ? deadline - now : 0,
+	    .ready = *ready,
+	};
+	bool lend = ahead.lent && (*ready & (1ULL << ahead.h));
 
+	if (lend) {
+		a.rx_handle = ahead.h;
+		a.rx_count = ahead.max;
+		a.rx_data = (uintptr_t)ahead.buf;
+		a.rx_size = ahead.size;
+		a.rx_lens = (uintptr_t)ahead.lens;
+	}
 	hvt_hypercall(HVT_HC_YIELD, &a);
 	*ready = a.ready;
+	if (lend && (a.ready & (1ULL << ahead.h))) {
+		*ahead.count = a.rx_count <= ahead.max ? a.rx_count : 0;
+		ahead.lent = false;
+	}
 }
 
 int plat_device_info(plat_handle_t h, struct plat_device_info *info)

@@ -101,6 +101,8 @@ static void ctl_accept(struct hvt *h)
 		h->ctl_client = fd;
 }
 
+static int net_batch(struct hvt *h, struct hvt_hc_net_batch *a, int is_write);
+
 static int hc_yield(struct hvt *h, uint64_t gpa)
 {
 	struct hvt_hc_yield *a = HC_STRUCT(h, gpa, struct hvt_hc_yield);
@@ -143,6 +145,23 @@ static int hc_yield(struct hvt *h, uint64_t gpa)
 		}
 	}
 	a->ready = ready;
+	if (a->rx_count && a->rx_handle < h->ndevs &&
+	    (ready & (1ULL << a->rx_handle))) {
+		struct hvt_hc_net_batch b = {
+		    .handle = a->rx_handle,
+		    .count = a->rx_count,
+		    .data = a->rx_data,
+		    .size = a->rx_size,
+		    .lens = a->rx_lens,
+		};
+		int rc = net_batch(h, &b, 0);
+
+		if (rc)
+			return rc; /* a bad address ends the run */
+		a->rx_count = b.ret ? 0 : b.count;
+	} else {
+		a->rx_count = 0;
+	}
 	return 0;
 }
 
@@ -253,15 +272,12 @@ static int net_write_batch(struct hvt_dev *d, struct hvt_hc_net_batch *a,
 	return 0;
 }
 
-static int hc_net_batch(struct hvt *h, uint64_t gpa, int is_write)
+static int net_batch(struct hvt *h, struct hvt_hc_net_batch *a, int is_write)
 {
-	struct hvt_hc_net_batch *a = HC_STRUCT(h, gpa, struct hvt_hc_net_batch);
 	struct hvt_dev *d;
 	uint32_t *lens;
 	void *buf;
 
-	if (!a)
-		return bad_address(h, "net batch", gpa, sizeof(*a));
 	if (a->count > HVT_NET_BATCH_MAX) {
 		a->ret = GRAFT_EINVAL;
 		a->count = 0;
@@ -285,6 +301,15 @@ static int hc_net_batch(struct hvt *h, uint64_t gpa, int is_write)
 	}
 	return is_write ? net_write_batch(d, a, buf, lens)
 			: net_read_batch(d, a, buf, lens);
+}
+
+static int hc_net_batch(struct hvt *h, uint64_t gpa, int is_write)
+{
+	struct hvt_hc_net_batch *a = HC_STRUCT(h, gpa, struct hvt_hc_net_batch);
+
+	if (!a)
+		return bad_address(h, "net batch", gpa, sizeof(*a));
+	return net_batch(h, a, is_write);
 }
 
 static int hc_block(struct hvt *h, uint64_t gpa, unsigned nr)

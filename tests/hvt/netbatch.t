@@ -6,7 +6,9 @@
 # frame are refused with the documented error (and the good frames before
 # the bad one sent); a buffer or lengths array outside guest memory, an
 # odd lengths array and a read into sealed memory end the run with a line
-# naming the batch.
+# naming the batch.  A yield that reads ahead (Linux pings the guest, so
+# ARP requests arrive) returns the frames, and one whose buffer lies
+# outside guest memory ends the run the same way.
 cd "$(dirname "$0")/../.."
 B=build
 img=$B/images/test-netbatch.hvt
@@ -27,6 +29,15 @@ for c in bad-data bad-lens odd-lens; do
 	run $c
 	ok "$c: the run ends, naming the batch" '[ $rc -ne 0 ] && grep -q "net batch.*bad guest address" <<<"$out" && ! grep -q "the tender took it" <<<"$out"'
 done
+# Linux asks for 192.0.2.2 meanwhile: ARP requests reach the guest
+ip -n $NS addr add 192.0.2.1/24 dev gbtap0
+ip netns exec $NS timeout 30 ping -q -c 100 -i 0.2 192.0.2.2 >/dev/null 2>&1 &
+ping_pid=$!
+run yield-ahead
+ok "a yield that reads ahead returns the frames" '[ $rc -eq 0 ] && grep -qx ok <<<"$out"'
+run yield-bad-data
+ok "yield-bad-data: the run ends, naming the batch" '[ $rc -ne 0 ] && grep -q "net batch.*bad guest address" <<<"$out" && ! grep -q "the tender took it" <<<"$out"'
+kill $ping_pid 2>/dev/null
 run sealed-read
 ok "a read into sealed memory ends the run, saying so" '[ $rc -ne 0 ] && grep -q "net batch.*sealed memory is read-only" <<<"$out"'
 echo "1..$n"

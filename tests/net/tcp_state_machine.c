@@ -1,10 +1,11 @@
 /*
  * TCP connection management between two stacks over the in-memory link:
  * handshake and option negotiation, both close orders, simultaneous open
- * and close, TIME-WAIT expiry, refused and reset connections (also data
- * sent to an application that has closed), the RFC 5961
- * challenge ACK for blind RST and SYN, keep-alive timing out, and a SYN
- * flood that leaves memory bounded and the listener usable.
+ * and close, TIME-WAIT expiry and reuse, connection per request beyond
+ * the socket limit, an answer and its close in one segment, refused and reset
+ * connections (also data sent to an application that has closed), the RFC 5961
+ * challenge ACK for blind RST and SYN, keep-alive timing out, and a SYN flood
+ * that leaves memory bounded and the listener usable.
  */
 #include <stdio.h>
 #include "../tap.h"
@@ -94,6 +95,183 @@ static void test_server_closes_first(void)
 	struct net_stats st;
 	net_get_stats(L.s[0], &st);
 	is_int(st.tcp_sockets, 0, "client freed after LAST-ACK");
+	nl_free(&L);
+}
+
+/* A server that closes first keeps TIME-WAIT without its rings, and a
+ * client that comes back on the same port gets a new connection at once
+ * when its timestamp is newer (RFC 6191); with an older one the server
+ * keeps the old connection and the client gets in only by its retry. */
+static void test_time_wait_reuse(void)
+{
+	struct peer p[2], q[2];
+	struct acceptor a;
+	struct net_stats st0, st1;
+	uint16_t port;
+
+	nl_init(&L, NULL);
+	peer_connect_pair(&L, p, &a, 83);
+	port = net_tcp_local_port(p[0].t);
+	p[1].tx = (const uint8_t *)"bye";
+	p[1].tx_len = 3;
+	peer_pump(&p[1]);
+	net_tcp_close(p[1].t);
+	nl_run(&L, one_eof, &p[0], 1000 * NL_MS);
+	net_tcp_close(p[0].t);
+	nl_run(&L, NULL, NULL, 1000 * NL_MS);
+	net_get_stats(L.s[1], &st1);
+	ok(p[0].rx_len == 3 && st1.tcp_sockets == 2 && st1.mem_bytes == 0,
+	   "server in TIME-WAIT holds no rings (%u sockets, %llu bytes)",
+	   st1.tcp_sockets, (unsigned long long)st1.mem_bytes);
+
+	memset(q, 0, sizeof(q));
+	a.into = &q[1];
+	L.s[0]->next_port = port;
+	net_get_stats(L.s[0], &st0);
+	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 83, &peer_cb, &q[0],
+			&q[0].t);
+	nl_run(&L, peer_both_connected, q, 100 * NL_MS);
+	ok(q[0].connected && q[1].connected &&
+	       net_tcp_local_port(q[0].t) == port,
+	   "a SYN with a newer timestamp opens a new incarnation at once");
+	net_get_stats(L.s[0], &st0);
+	net_get_stats(L.s[1], &st1);
+	ok(st0.tcp_rst_sent == 0 && st1.tcp_rst_sent == 0 &&
+	       st1.tcp_sockets == 2,
+	   "without a reset, the old TIME-WAIT gone");
+
+	net_tcp_close(q[1].t);
+	nl_run(&L, one_eof, &q[0], 1000 * NL_MS);
+	net_tcp_close(q[0].t);
+	nl_run(&L, NULL, NULL, 1000 * NL_MS);
+	memset(p, 0, sizeof(p));
+	a.into = &p[1];
+	L.s[0]->next_port = port;
+	L.s[0]->ts_offset -= 1000000; /* its clock went back */
+	net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 83, &peer_cb, &p[0],
+			&p[0].t);
+	nl_run(&L, peer_both_connected, p, 50 * NL_MS);
+	ok(!p[0].connected, "a SYN with an older timestamp is not taken");
+	nl_run(&L, peer_both_connected, p, 5000 * NL_MS);
+	ok(p[0].connected && p[1].connected, "the client's retry gets in");
+	nl_free(&L);
+}
+
+/* Connection per request with the server closing first, many more
+ * connections than sockets: TIME-WAITs make room for new connections
+ * (oldest first), none is refused or reset, and memory comes back. */
+static void test_connection_per_request(void)
+{
+	struct net_config cfg = {.tcp_max = 16};
+	struct peer p[2];
+	struct acceptor a;
+	struct net_stats st0, st1;
+	unsigned i, served = 0;
+
+	nl_init(&L, &cfg);
+	memset(&a, 0, sizeof(a));
+	net_tcp_listen(L.s[1], 84, 8, &acceptor_cb, &a, &a.l);
+	for (i = 0; i < 2000; i++) {
+		memset(p, 0, sizeof(p));
+		a.into = &p[1];
+		net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 84, &peer_cb,
+				&p[0], &p[0].t);
+		p[0].tx = (const uint8_t *)"GET /";
+		p[0].tx_len = 5;
+		nl_run(&L, peer_both_connected, p, 5000 * NL_MS);
+		nl_run(&L, NULL, NULL, 2 * NL_MS);
+		if (p[1].rx_len != 5)
+			break;
+		net_tcp_send(p[1].t, "200", 3);
+		net_tcp_close(p[1].t);
+		nl_run(&L, one_eof, &p[0], 1000 * NL_MS);
+		net_tcp_close(p[0].t);
+		if (p[0].rx_len == 3)
+			served++;
+	}
+	nl_run(&L, NULL, NULL, 1000 * NL_MS);
+	net_get_stats(L.s[0], &st0);
+	net_get_stats(L.s[1], &st1);
+	is_int(served, 2000, "2000 connections, one request each");
+	ok(st0.tcp_rst_sent == 0 && st1.tcp_rst_sent == 0 &&
+	       st1.tcp_syn_dropped == 0,
+	   "none reset or dropped (%llu, %llu resets, %llu SYNs dropped)",
+	   (unsigned long long)st0.tcp_rst_sent,
+	   (unsigned long long)st1.tcp_rst_sent,
+	   (unsigned long long)st1.tcp_syn_dropped);
+	ok(st1.tcp_sockets == 16 && st1.mem_bytes == 0 && st0.tcp_sockets == 0,
+	   "server: the listener and TIME-WAITs up to tcp_max, no rings "
+	   "(%u sockets, %llu bytes); client: none",
+	   st1.tcp_sockets, (unsigned long long)st1.mem_bytes);
+	nl_run(&L, NULL, NULL, 61000 * NL_MS);
+	net_get_stats(L.s[1], &st1);
+	is_int(st1.tcp_sockets, 1, "after 2 MSL only the listener is left");
+	nl_free(&L);
+}
+
+struct seg_count {
+	unsigned data, data_fin, fin;
+};
+
+/* count the server's (stack 1) segments with data, with a FIN, both */
+static bool count_server_segments(struct netlink *l, int from, const uint8_t *f,
+				  size_t len, void *ctx)
+{
+	struct seg_count *c = ctx;
+	const uint8_t *ip = f + WIRE_ETH_HLEN, *tcp;
+	size_t ihl, payload;
+
+	if (from != 1 || len < WIRE_ETH_HLEN + 40 || ip[9] != WIRE_IP_TCP)
+		return true;
+	ihl = (size_t)(ip[0] & 15) * 4;
+	tcp = ip + ihl;
+	payload =
+	    ((size_t)ip[2] << 8 | ip[3]) - ihl - (size_t)(tcp[12] >> 4) * 4;
+	if (payload && (tcp[13] & WIRE_TCP_FIN))
+		c->data_fin++;
+	else if (payload)
+		c->data++;
+	else if (tcp[13] & WIRE_TCP_FIN)
+		c->fin++;
+	return true;
+}
+
+/* An answer written and closed in one turn leaves as one segment with
+ * the FIN on it; with unread data the close resets, after the answer. */
+static void test_answer_and_close(void)
+{
+	struct peer p[2];
+	struct acceptor a;
+	struct seg_count c = {0, 0, 0};
+	struct net_tcp *srv;
+
+	nl_init(&L, NULL);
+	peer_connect_pair(&L, p, &a, 85);
+	L.filter = count_server_segments;
+	L.filter_ctx = &c;
+	net_tcp_send(p[1].t, "answer", 6);
+	net_tcp_close(p[1].t);
+	nl_run(&L, one_eof, &p[0], 1000 * NL_MS);
+	ok(p[0].eof && p[0].rx_len == 6 && c.data_fin == 1 && c.data == 0 &&
+	       c.fin == 0,
+	   "answer and FIN in one segment (%u with FIN, %u data, %u FIN)",
+	   c.data_fin, c.data, c.fin);
+	net_tcp_close(p[0].t);
+	nl_run(&L, NULL, NULL, 1000 * NL_MS);
+
+	peer_connect_pair(&L, p, &a, 86);
+	srv = p[1].t;
+	p[1].t = NULL; /* its callbacks read nothing now */
+	p[0].tx = (const uint8_t *)"unread";
+	p[0].tx_len = 6;
+	peer_pump(&p[0]);
+	nl_run(&L, NULL, NULL, 10 * NL_MS);
+	net_tcp_send(srv, "431", 3);
+	net_tcp_close(srv);
+	nl_run(&L, one_closed, &p[0], 1000 * NL_MS);
+	ok(p[0].rx_len == 3 && p[0].closed &&
+	       p[0].closed_err == GRAFT_ECONNRESET,
+	   "with unread data: the answer, then a reset");
 	nl_free(&L);
 }
 
@@ -366,6 +544,7 @@ static void test_sack_bad_blocks(void)
 	p[0].tx = tx;
 	p[0].tx_len = sizeof(tx);
 	peer_pump(&p[0]);
+	net_poll(L.s[0], L.now); /* sends what the sends queued */
 	una = c->snd_una;
 	max = c->snd_max;
 	mss = c->mss;
@@ -452,6 +631,9 @@ int main(void)
 {
 	test_handshake_and_data();
 	test_server_closes_first();
+	test_time_wait_reuse();
+	test_connection_per_request();
+	test_answer_and_close();
 	test_simultaneous_close();
 	test_simultaneous_open();
 	test_refused_and_reset();

@@ -1,7 +1,8 @@
 /* The batching of the platform's net devices (kernel/platdev.c), over a
  * scripted platform: received batches are handed out frame by frame and
  * their lengths checked against the buffer (a bad batch is an error, not a
- * crash); sends are queued until the batch fills or platdev_net_flush, and
+ * crash); a wait lends the buffer to the yield, which reads ahead; sends
+ * are queued until the batch fills or platdev_net_flush, and
  * go out laid out as plat_net_write_batch says. */
 #include <stdlib.h>
 #include <string.h>
@@ -9,8 +10,10 @@
 #include "tap.h"
 #include <graft/device.h>
 #include <graft/error.h>
+#include <graft/fiber.h>
 #include <graft/platform.h>
 #include <graft/time.h>
+#include "kheap.h"
 #include "kplatdev.h"
 
 #define MTU 1500
@@ -21,6 +24,13 @@ static uint32_t rx_lens[PLAT_NET_BATCH_MAX];
 static unsigned rx_count;
 static int rx_rc;
 static unsigned rx_calls;
+
+/* The buffer lent by plat_net_read_ahead, filled by the next plat_yield
+ * from the same script when yield_ready is set, as hvt's yield does. */
+static void *ahead_buf;
+static uint32_t *ahead_lens;
+static unsigned *ahead_count, ahead_max;
+static int ahead_lent, yield_ready;
 
 /* What plat_net_write_batch was given. */
 static unsigned tx_calls, tx_frames;
@@ -110,9 +120,43 @@ uint64_t plat_clock_wall(void)
 {
 	return 0;
 }
+int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
+			unsigned max, unsigned *count)
+{
+	if (!buf) {
+		ahead_lent = 0;
+		return 0;
+	}
+	if (ahead_lent)
+		return GRAFT_EBUSY;
+	ahead_buf = buf;
+	ahead_lens = lens;
+	ahead_max = max;
+	ahead_count = count;
+	*count = 0;
+	ahead_lent = 1;
+	return 0;
+}
 void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 {
-	*ready = 0;
+	size_t off = 0;
+
+	if (!yield_ready) {
+		*ready = 0;
+		return;
+	}
+	*ready &= 1;
+	if (ahead_lent && *ready) {
+		for (unsigned i = 0; i < rx_count && i < ahead_max; i++) {
+			memcpy((uint8_t *)ahead_buf + off, rx_frames[i],
+			       rx_lens[i]);
+			ahead_lens[i] = rx_lens[i];
+			off = plat_net_batch_next(off, rx_lens[i]);
+		}
+		*ahead_count = rx_count;
+		rx_count = 0;
+		ahead_lent = 0;
+	}
 }
 void plat_exit(int status)
 {
@@ -155,9 +199,14 @@ static void test_recv(struct graft_netdev *d)
 	rx_rc = GRAFT_EAGAIN;
 	is_int(d->recv(d, buf, sizeof(buf), &len), GRAFT_EAGAIN,
 	       "then EAGAIN when nothing is pending");
+	is_int(rx_calls, 1,
+	       "a short batch emptied the queue: no read to learn");
+	is_int(d->recv(d, buf, sizeof(buf), &len), GRAFT_EAGAIN,
+	       "the next recv asks the platform");
+	is_int(rx_calls, 2, "with a read");
 
 	rx_rc = 0;
-	rx_count = PLAT_NET_BATCH_MAX;
+	rx_count = PLAT_NET_BATCH_MAX + 1;
 	is_int(d->recv(d, buf, sizeof(buf), &len), GRAFT_EIO,
 	       "a count above the batch asked for is refused");
 
@@ -171,12 +220,12 @@ static void test_recv(struct graft_netdev *d)
 	       "and the rest of that batch dropped");
 
 	rx_rc = 0;
-	rx_count = 32;
-	for (unsigned i = 0; i < 32; i++)
+	rx_count = PLAT_NET_BATCH_MAX;
+	for (unsigned i = 0; i < PLAT_NET_BATCH_MAX; i++)
 		script_frame(i, 1514, (uint8_t)i);
-	rx_lens[31] = 0xffff;
+	rx_lens[PLAT_NET_BATCH_MAX - 1] = 0xffff;
 	good = 1;
-	for (unsigned i = 0; i < 31; i++)
+	for (unsigned i = 0; i < PLAT_NET_BATCH_MAX - 1; i++)
 		if (d->recv(d, buf, sizeof(buf), &len) < 0 || len != 1514 ||
 		    buf[0] != i)
 			good = 0;
@@ -204,23 +253,62 @@ static void test_send(struct graft_netdev *d)
 	   "the last one whole, in order");
 	platdev_net_flush();
 	is_int(tx_calls, 1, "a flush with nothing queued calls nobody");
-	for (unsigned i = 0; i < 32; i++)
+	for (unsigned i = 0; i < PLAT_NET_BATCH_MAX; i++)
 		d->send(d, frame, MTU + 14);
-	ok(tx_calls == 2 && tx_frames == 34,
-	   "32 full-size frames go out as soon as the batch is full");
+	ok(tx_calls == 2 && tx_frames == 2 + PLAT_NET_BATCH_MAX,
+	   "%d full-size frames go out as soon as the batch is full",
+	   PLAT_NET_BATCH_MAX);
 	ok(tx_layout_ok, "every batch laid out at aligned offsets in bounds");
+}
+
+/* A fiber that waits with the batch used up, then takes a frame. */
+static void wait_then_recv(void *arg)
+{
+	struct graft_netdev *d = arg;
+	uint8_t buf[MTU + 14];
+	size_t len = 0;
+	int rc;
+
+	d->wait(d, GRAFT_FOREVER);
+	rc = d->recv(d, buf, sizeof(buf), &len);
+	ok(rc == 0 && len == 99 && buf[0] == 0xd4,
+	   "after the wait, the frame the yield read comes out");
+}
+
+static void test_read_ahead(struct graft_netdev *d)
+{
+	uint8_t buf[MTU + 14];
+	size_t len = 0;
+
+	rx_rc = GRAFT_EAGAIN;
+	while (d->recv(d, buf, sizeof(buf), &len) == 0)
+		;
+	is_int(graft_fiber_spawn("waiter", wait_then_recv, d, 0, NULL), 0,
+	       "a fiber to wait");
+	rx_rc = 0;
+	rx_count = 1;
+	script_frame(0, 99, 0xd4);
+	rx_calls = 0;
+	yield_ready = 1;
+	graft_loop_run();
+	yield_ready = 0;
+	is_int(rx_calls, 0, "the wait lent its buffer: no read of its own");
+	ok(!ahead_lent, "and the loan ended with that yield");
 }
 
 int main(void)
 {
+	static char region[4 << 20] __attribute__((aligned(4096)));
 	struct graft_netdev *d;
 
+	heap_init(region, sizeof(region));
 	platdev_register_all(1);
 	d = graft_device_find(GRAFT_DEVICE_NET, "net0");
 	ok(d != NULL, "net0 registered");
 	if (!d)
 		return done_testing();
 	test_recv(d);
+	test_read_ahead(d);
 	test_send(d);
 	return done_testing();
 }

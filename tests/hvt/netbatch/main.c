@@ -1,9 +1,10 @@
 /*
  * netbatch: a guest that hands the tender bad net batches (include/abi/
- * hvt.h, HVT_HC_NET_*_BATCH), one case per run, named by argv[1], on net
- * device 0.  Cases the tender answers with an error print "ok" when the
- * error is the documented one; cases whose addresses are bad must end the
- * run (netbatch.t checks the tender's message and the status).
+ * hvt.h, HVT_HC_NET_*_BATCH, and the read a yield makes for the guest),
+ * one case per run, named by argv[1], on net device 0.  Cases the tender
+ * answers with an error print "ok" when the error is the documented one; cases
+ * whose addresses are bad must end the run (netbatch.t checks the tender's
+ * message and the status).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -48,6 +49,28 @@ static int expect(unsigned nr, struct hvt_hc_net_batch a, int ret,
 	return 0;
 }
 
+/* Yield with a read ahead into data/lens until net device 0 has input
+ * (netbatch.t makes Linux send some); the frames read, or -1 if none came
+ * within about ten seconds. */
+static int yield_ahead(uint64_t data, uint64_t size, uint64_t lens_at)
+{
+	for (int i = 0; i < 100; i++) {
+		struct hvt_hc_yield y = {
+		    .timeout_ns = 100000000,
+		    .ready = 1,
+		    .rx_handle = 0,
+		    .rx_count = 4,
+		    .rx_data = data,
+		    .rx_size = size,
+		    .rx_lens = lens_at,
+		};
+		hypercall(HVT_HC_YIELD, &y);
+		if (y.ready & 1)
+			return (int)y.rx_count;
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -84,6 +107,12 @@ int main(int argc, char **argv)
 		printf(bad ? "FAIL\n" : "ok\n");
 		return bad;
 	}
+	if (!strcmp(c, "yield-ahead")) {
+		int n = yield_ahead(f, sizeof(frames), l);
+		bad = n < 1 || n > 4 || lens[0] < 42 || lens[0] > 1514;
+		printf(bad ? "FAIL: %d frames\n" : "ok\n", n);
+		return bad;
+	}
 	printf("sending a bad batch\n");
 	if (!strcmp(c, "bad-data"))
 		expect(wr, batch(1, 1ULL << 40, 64, l), 0, 1);
@@ -91,6 +120,8 @@ int main(int argc, char **argv)
 		expect(wr, batch(1, f, 64, 1ULL << 40), 0, 1);
 	else if (!strcmp(c, "odd-lens"))
 		expect(wr, batch(1, f, 64, l + 1), 0, 1);
+	else if (!strcmp(c, "yield-bad-data"))
+		yield_ahead(1ULL << 40, sizeof(frames), l);
 	else if (!strcmp(c, "sealed-read")) {
 		plat_seal();
 		expect(rd, batch(1, (uintptr_t)main & ~15UL, 4096, l), 0, 0);
