@@ -99,6 +99,10 @@ int hvt_vm_seal(struct hvt *h, const uint64_t *ranges, unsigned n);
  * executable page it maps; else -1 and the first gap in why. */
 int hvt_vm_seal_check(struct hvt *h, const uint64_t *ranges, unsigned n,
 		      char *why, size_t size);
+/* hvt_vm_translate - the guest-physical address of virtual va through
+ * the page tables at cr3, each table checked with hvt_gpa; -1 if va is
+ * not mapped or a table lies outside memory. */
+int hvt_vm_translate(struct hvt *h, uint64_t cr3, uint64_t va, uint64_t *gpa);
 /* hvt_vm_fault_address - the guest's %cr2, its last page-fault address. */
 uint64_t hvt_vm_fault_address(struct hvt *h);
 

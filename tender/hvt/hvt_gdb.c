@@ -35,7 +35,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <abi/x86_pte.h>
 #include <graft/error.h>
 #include "hvt.h"
 
@@ -351,35 +350,6 @@ static char *put_hex_bytes(char *o, const void *p, size_t n)
 
 /* Guest memory through the guest's page tables. */
 
-/* The guest-physical address of virtual va, and whether the mapping is
- * writable; -1 if va is not mapped or a table lies outside memory. */
-static int translate(struct hvt *h, uint64_t cr3, uint64_t va, uint64_t *gpa)
-{
-	uint64_t table = cr3 & X86_PTE_ADDR;
-
-	if (va >> 47) /* graft maps only the lower half */
-		return -1;
-	for (int level = 4; level >= 1; level--) {
-		const uint64_t *t = hvt_gpa(h, table, 4096);
-		unsigned shift = 12 + 9 * (level - 1);
-		uint64_t e;
-
-		if (!t)
-			return -1;
-		e = t[(va >> shift) & 511];
-		if (!(e & X86_PTE_P))
-			return -1;
-		if (level == 1 || (level <= 3 && (e & X86_PTE_PS))) {
-			uint64_t mask = (1ULL << shift) - 1;
-
-			*gpa = ((e & X86_PTE_ADDR) & ~mask) | (va & mask);
-			return 0;
-		}
-		table = e & X86_PTE_ADDR;
-	}
-	return -1;
-}
-
 /* A host pointer to [va, va + len), which must not cross a page; for a
  * write, NULL also below the image and in sealed memory. */
 static uint8_t *guest_bytes(struct hvt *h, uint64_t va, uint64_t len, int write)
@@ -387,7 +357,7 @@ static uint8_t *guest_bytes(struct hvt *h, uint64_t va, uint64_t len, int write)
 	uint64_t gpa;
 
 	if (len == 0 || (va & 4095) + len > 4096 ||
-	    translate(h, h->gdb->cr3, va, &gpa) < 0)
+	    hvt_vm_translate(h, h->gdb->cr3, va, &gpa) < 0)
 		return NULL;
 	if (write && (gpa < HVT_IMAGE_BASE || hvt_vm_sealed(h, gpa, len)))
 		return NULL;
@@ -809,14 +779,16 @@ static int can_step(struct hvt *h)
 }
 
 /* After D: gdb acknowledges the OK and then closes; wait for that (a
- * second at most), so that its ack does not meet a closed socket. */
+ * second, and a few reads, at most), so that its ack does not meet a
+ * closed socket. */
 static void drain(struct hvt_gdb *g)
 {
 	struct pollfd p = {.fd = g->fd, .events = POLLIN};
 	char buf[64];
 
-	while (poll(&p, 1, 1000) > 0 && recv(g->fd, buf, sizeof(buf), 0) > 0)
-		;
+	for (int i = 0; i < 16 && poll(&p, 1, 1000) > 0; i++)
+		if (recv(g->fd, buf, sizeof(buf), 0) <= 0)
+			break;
 }
 
 enum serve_result { SERVE_RESUME, SERVE_DETACH, SERVE_KILL };
