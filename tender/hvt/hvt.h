@@ -124,7 +124,8 @@ int hvt_gdb_trap(struct hvt *h, uint64_t gpa);
 /* hvt_gdb_poll - KVM_RUN was interrupted: stop the guest where it is if
  * gdb attached or sent ^C.  0 to go on, -1 to end the run. */
 int hvt_gdb_poll(struct hvt *h);
-/* hvt_gdb_close - remove the unix socket, if any. */
-void hvt_gdb_close(struct hvt *h);
+/* hvt_gdb_close - the guest is gone with status: tell gdb if attached,
+ * and remove the unix socket, if any. */
+void hvt_gdb_close(struct hvt *h, int status);
 
 #endif

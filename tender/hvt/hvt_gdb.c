@@ -201,14 +201,6 @@ int hvt_gdb_init(struct hvt *h, const char *spec, int wait)
 	return 0;
 }
 
-void hvt_gdb_close(struct hvt *h)
-{
-	if (!h->gdb)
-		return;
-	if (h->gdb->path[0])
-		unlink(h->gdb->path);
-}
-
 /* Packets. */
 
 static int recv_byte(struct hvt_gdb *g)
@@ -1039,4 +1031,18 @@ int hvt_gdb_poll(struct hvt *h)
 	g->signal = GDB_SIGINT;
 	g->swbreak = 0;
 	return stop_and_serve(h, interrupt);
+}
+
+void hvt_gdb_close(struct hvt *h, int status)
+{
+	char exited[8];
+
+	if (!h->gdb)
+		return;
+	if (h->gdb->fd >= 0) {
+		snprintf(exited, sizeof(exited), "W%02x", status & 0xff);
+		reply(h->gdb, exited);
+	}
+	if (h->gdb->path[0])
+		unlink(h->gdb->path);
 }

@@ -195,13 +195,13 @@ int main(int argc, char **argv)
 	}
 	if (gdb_spec && (hvt_gdb_init(&h, gdb_spec, gdb_wait) < 0 ||
 			 hvt_gdb_boot(&h) < 0)) {
-		hvt_gdb_close(&h);
+		hvt_gdb_close(&h, 1);
 		host_instance_destroy(&h.inst);
 		exit(1);
 	}
 	h.start_ns = hvt_now_ns();
 	rc = hvt_vm_run(&h);
-	hvt_gdb_close(&h);
+	hvt_gdb_close(&h, rc < 0 ? 255 : h.exit_status);
 	host_instance_destroy(&h.inst);
 	if (rc < 0)
 		return 255;

@@ -8,7 +8,8 @@
 # get errors; after seal, code cannot be written; gdb's kill ends it.
 # A second instance waits for no one and is reached by `graft debug`
 # over a unix socket; there an int3 hit with no gdb attached is reported
-# by the guest as before.  The instances answer after each step.
+# by the guest as before.  hello's exit reaches gdb.  The instances
+# answer after each step.
 cd "$(dirname "$0")/../.."
 B=build
 G=$B/bin/graft
@@ -152,6 +153,20 @@ pid2=
 ok "without gdb, a #BP is reported by the guest as before ($rc)" \
 	'[ $rc = 255 ] && grep -q "#BP breakpoint" "$R/out2" "$R/err2"'
 ok "the unix socket is removed at exit" '! [ -e "$R/gdb.sock" ]'
+# The guest's exit reaches gdb.
+timeout 60 $B/bin/graft-hvt --no-ctl --gdb 0 $B/images/hello.hvt \
+	>"$R/out3" 2>"$R/err3" &
+pid=$!
+for _ in $(seq 100); do grep -q "waiting for gdb" "$R/err3" 2>/dev/null && break; sleep 0.05; done
+port=$(sed -n 's/.*gdb: listening on 127.0.0.1:\([0-9]*\)$/\1/p' "$R/err3")
+out=$(timeout 30 gdb -batch -nx $B/images/hello.hvt \
+	-ex "target remote 127.0.0.1:$port" -ex continue 2>&1)
+wait $pid
+rc=$?
+pid=
+ok "gdb learns that the guest exited ($rc)" \
+	'[ $rc = 0 ] && grep -q "exited normally" <<<"$out" && grep -q "Hello" "$R/out3"'
+
 err=$(timeout 10 $B/bin/graft-hvt --no-ctl --gdb 70000 $B/images/hello.hvt 2>&1); rc=$?
 ok "a bad port is refused in one line naming it" \
 	'[ $rc = 1 ] && [ "$err" = "graft-hvt: --gdb '"'"'70000'"'"': not a port number" ]'
