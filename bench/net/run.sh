@@ -18,7 +18,8 @@ build=${BUILD:-build}
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 mib=${NET_BENCH_MIB:-64}
 hvt_mib=${NET_BENCH_HVT_MIB:-64}
-secs=${NET_BENCH_SECONDS:-5}
+secs=${NET_BENCH_SECONDS:-3}
+rounds=${NET_BENCH_ROUNDS:-3}
 C=gn-bc$$ S=gn-bs$$ TAP=gntap0
 GRAFT=192.0.2.2 LINUX=198.51.100.2
 work=$(mktemp -d /tmp/graft-bench-net.XXXXXX)
@@ -101,8 +102,9 @@ halt() {
 	ip -n $C neigh flush dev $TAP
 }
 
-# Linux's side: socat's echo and nginx (one worker) on the same files.
-ip netns exec $S socat -b 131072 TCP-LISTEN:7,reuseaddr,fork EXEC:cat &
+# Linux's side: socat's echo and nginx (one worker) on the same files,
+# started outside this shell's job table (cleanup kills them quietly).
+(ip netns exec $S socat -b 131072 TCP-LISTEN:7,reuseaddr,fork EXEC:cat &)
 cat >"$work/nginx.conf" <<EOF
 worker_processes 1;
 daemon off;
@@ -118,7 +120,7 @@ http {
 	}
 }
 EOF
-ip netns exec $S nginx -c "$work/nginx.conf" -p "$work" &
+(ip netns exec $S nginx -c "$work/nginx.conf" -p "$work" &)
 for port in 7 80; do
 	for _ in $(seq 1 100); do
 		ip netns exec $C socat -T 1 /dev/null TCP:$LINUX:$port \
@@ -127,49 +129,70 @@ for port in 7 80; do
 	done
 done
 
-declare -A echo_mbs plain_mbs ka_rps close_rps
-echo_mbs[linux]=$(echo_rate $LINUX $mib)
-ka_rps[linux]=$(wrk_rate "http://$LINUX/")
-close_rps[linux]=$(wrk_rate "http://$LINUX/" "Connection: close")
+# Rounds alternate Linux and graft (Linux first, then the instance, then
+# Linux again ...), so that both see the same load; a ratio is the
+# median of the rounds' ratios, a rate the median of its rounds.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
+ratio() { awk "BEGIN { if ($2 > 0) printf \"%.2f\", $1 / $2; else print \"-\" }"; }
+
+# pairs kind target cmd-linux cmd-graft: rounds of both; sets
+# rate[kind,linux,target], rate[kind,target] and ratio[kind,target]
+declare -A rate rat
+pairs() {
+	local kind=$1 t=$2 lin=$3 gra=$4 i l g ls= gs= rs=
+	for ((i = 0; i < rounds; i++)); do
+		l=$($lin)
+		g=$($gra)
+		l=${l:-0} g=${g:-0}
+		ls+="$l"$'\n'
+		gs+="$g"$'\n'
+		rs+="$(ratio "$g" "$l")"$'\n'
+	done
+	rate[$kind,linux,$t]=$(printf '%s' "$ls" | median)
+	rate[$kind,$t]=$(printf '%s' "$gs" | median)
+	rat[$kind,$t]=$(printf '%s' "$rs" | grep -v -- - | median)
+}
+
+echo_linux() { echo_rate $LINUX $n; }
+echo_graft() { echo_rate $GRAFT $n; }
+ka_linux() { wrk_rate "http://$LINUX/"; }
+ka_graft() { wrk_rate "http://$GRAFT/"; }
+close_linux() { wrk_rate "http://$LINUX/" "Connection: close"; }
+close_graft() { wrk_rate "http://$GRAFT/" "Connection: close"; }
+
 for t in $targets; do
 	n=$mib
 	[ $t = hvt ] && n=$hvt_mib
 	boot $t echo || { echo "bench/net: echo.$t did not start" >&2; exit 1; }
-	echo_mbs[$t]=$(echo_rate $GRAFT $n)
+	pairs echo $t echo_linux echo_graft
 	halt
 	boot $t echo :plain || { echo "bench/net: echo.$t did not start" >&2; exit 1; }
-	plain_mbs[$t]=$(echo_rate $GRAFT $n)
+	pairs plain $t echo_linux echo_graft
 	halt
 	boot $t httpd || { echo "bench/net: httpd.$t did not start" >&2; exit 1; }
-	ka_rps[$t]=$(wrk_rate "http://$GRAFT/")
-	close_rps[$t]=$(wrk_rate "http://$GRAFT/" "Connection: close")
+	pairs ka $t ka_linux ka_graft
+	pairs close $t close_linux close_graft
 	halt
 done
 
-ratio() { awk "BEGIN { if ($2 > 0) printf \"%.2f\", $1 / $2; else print \"-\" }"; }
-rows="| TCP echo, MiB/s each way | ${echo_mbs[linux]} |"
-for t in unix hvt; do
-	[ -n "${echo_mbs[$t]:-}" ] || { rows+=" - | - |"; continue; }
-	rows+=" ${echo_mbs[$t]} | $(ratio ${echo_mbs[$t]} ${echo_mbs[linux]}) |"
-done
-rows+="
-| TCP echo without offloads (:plain), MiB/s each way | ${echo_mbs[linux]} |"
-for t in unix hvt; do
-	[ -n "${plain_mbs[$t]:-}" ] || { rows+=" - | - |"; continue; }
-	rows+=" ${plain_mbs[$t]} | $(ratio ${plain_mbs[$t]} ${echo_mbs[linux]}) |"
-done
-rows+="
-| HTTP keep-alive, requests/s | ${ka_rps[linux]} |"
-for t in unix hvt; do
-	[ -n "${ka_rps[$t]:-}" ] || { rows+=" - | - |"; continue; }
-	rows+=" ${ka_rps[$t]} | $(ratio ${ka_rps[$t]} ${ka_rps[linux]}) |"
-done
-rows+="
-| HTTP connection per request, requests/s | ${close_rps[linux]} |"
-for t in unix hvt; do
-	[ -n "${close_rps[$t]:-}" ] || { rows+=" - | - |"; continue; }
-	rows+=" ${close_rps[$t]} | $(ratio ${close_rps[$t]} ${close_rps[linux]}) |"
-done
+# row kind title: Linux's figure (beside the first target) and each
+# target's with its ratio
+row() {
+	local kind=$1 t first=${targets%% *} r
+	r="| $2 | ${rate[$kind,linux,$first]} |"
+	for t in unix hvt; do
+		if [ -n "${rate[$kind,$t]:-}" ]; then
+			r+=" ${rate[$kind,$t]} | ${rat[$kind,$t]} |"
+		else
+			r+=" - | - |"
+		fi
+	done
+	echo "$r"
+}
+rows="$(row echo "TCP echo, MiB/s each way")
+$(row plain "TCP echo without offloads (:plain), MiB/s each way")
+$(row ka "HTTP keep-alive, requests/s")
+$(row close "HTTP connection per request, requests/s")"
 
 table="## Network ($(date -u +%Y-%m-%d), $(nproc) cores, shared)
 
@@ -178,7 +201,10 @@ pair, same run (\`bash bench/net/run.sh\`).  Echo: $mib MiB each way
 ($hvt_mib MiB on hvt) through examples/echo and through socat running cat.
 HTTP: wrk, one thread, 16 connections, ${secs} s, GET / (451 bytes) from
 examples/httpd and from nginx (one worker) serving the same directory.
-Ratio = graft / Linux.
+Each figure is the median of $rounds rounds that alternate Linux and
+graft, so both meet the same load; the Linux column is from the rounds
+beside the first target.  Ratio = graft / Linux, the median of the
+rounds' ratios.
 
 | test | Linux | graft unix | ratio | graft hvt | ratio |
 | --- | --- | --- | --- | --- | --- |

@@ -135,7 +135,10 @@ int net_tcp_connect(struct net_stack *s, uint32_t ip, uint16_t port,
 		    const struct net_callbacks *cb, void *ctx,
 		    struct net_tcp **out);
 /* net_tcp_listen - a listener on port (every local address) with at most
- * backlog connections waiting for accept and as many half-open ones.
+ * backlog connections waiting for accept and as many half-open ones.  A
+ * SYN beyond either is dropped (its sender retransmits it), except that
+ * a half-open connection whose SYN-ACK has gone unanswered for a
+ * retransmission timeout gives way to it (SYN floods).
  * GRAFT_EADDRINUSE, GRAFT_ENOMEM, GRAFT_ENOSPC. */
 int net_tcp_listen(struct net_stack *s, uint16_t port, unsigned backlog,
 		   const struct net_callbacks *cb, void *ctx,

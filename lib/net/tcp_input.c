@@ -125,16 +125,25 @@ static void listen_input(struct net_tcp *l, const struct wire_ipv4 *ip,
 		s->st.tcp_syn_dropped++;
 		return;
 	}
-	/* SYN flood: the newest half-open connection replaces the oldest */
+	/*
+	 * At the half-open limit, one whose SYN-ACK went unanswered
+	 * for a whole retransmission timeout is likely a SYN flood's: the
+	 * oldest such gives way to the new one.  But one still within its
+	 * first timeout may be a real peer's whose ACK waits behind this
+	 * SYN in a queue (a burst of connections on a slow receive path):
+	 * dropping it would answer its ACK with a reset, so the new SYN is
+	 * dropped instead and its sender retransmits it.
+	 */
 	if (tcp_count_children(l, false) >= l->backlog) {
+		s->st.tcp_syn_dropped++;
 		for (t = s->tcp_list; t; t = t->next)
 			if (t->parent == l && !t->dead && !t->queued &&
-			    t->state == TCP_SYN_RCVD &&
+			    t->state == TCP_SYN_RCVD && t->retries > 0 &&
 			    (!oldest || t->created < oldest->created))
 				oldest = t;
-		if (oldest)
-			tcp_kill(oldest);
-		s->st.tcp_syn_dropped++;
+		if (!oldest)
+			return;
+		tcp_kill(oldest);
 	}
 	c = tcp_alloc(s);
 	if (!c) {

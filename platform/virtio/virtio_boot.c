@@ -14,12 +14,18 @@
 #include "virtio_dev.h"
 #include "virtio_guest.h"
 
-#define PVH_MAGIC    0x336ec578u
-#define E820_RAM     1
-#define CMDLINE_MAX  4096
-#define MAX_ARGS     128
-#define MIB	     (1ULL << 20)
-#define DEVICE_ARENA (5ULL << 20) /* rings and buffers, top of RAM */
+#define PVH_MAGIC   0x336ec578u
+#define E820_RAM    1
+#define CMDLINE_MAX 4096
+#define MAX_ARGS    128
+#define MIB	    (1ULL << 20)
+/* Device memory (rings and buffers) at the top of RAM: room for two
+ * nets' large buffers (virtio_net.c) and the rest when that leaves the
+ * heap at least ARENA_HEAP_MIN, else rings and small buffers only (no
+ * offloads). */
+#define ARENA_SMALL    (512ULL << 10)
+#define ARENA_LARGE    (5ULL << 19)
+#define ARENA_HEAP_MIN (8 * MIB)
 
 struct hvm_start_info {
 	uint32_t magic;
@@ -89,14 +95,15 @@ static int split_cmdline(char *s)
 	return argc;
 }
 
-/* The host's device descriptions out of argv (virtio_mmio.c keeps
- * them); returns the new argc. */
+/* The host's device descriptions and the device options out of argv
+ * (virtio_mmio.c and virtio_net.c keep them); returns the new argc. */
 static int take_device_args(int argc)
 {
 	int n = 0;
 
 	for (int i = 0; i < argc; i++)
-		if (i == 0 || !virtio_mmio_cmdline(args[i]))
+		if (i == 0 || (!virtio_mmio_cmdline(args[i]) &&
+			       !virtio_net_cmdline(args[i])))
 			args[n++] = args[i];
 	args[n] = NULL;
 	return n;
@@ -192,7 +199,7 @@ void virtio_boot_main(const struct hvm_start_info *si);
 void virtio_boot_main(const struct hvm_start_info *si)
 {
 	static struct plat_boot_info bi;
-	uint64_t lo, hi, total, heap, mod_lo = ~0ULL;
+	uint64_t lo, hi, total, heap, arena, mod_lo = ~0ULL;
 	const char *cl;
 
 	virtio_console_init();
@@ -219,19 +226,21 @@ void virtio_boot_main(const struct hvm_start_info *si)
 	if (bi.nmodules && mod_lo < hi)
 		hi = mod_lo; /* the loader put them at the top of RAM */
 	heap = ((uintptr_t)_end + PLAT_PAGE_SIZE - 1) & ~(PLAT_PAGE_SIZE - 1);
-	if (hi < heap + DEVICE_ARENA + MIB)
+	if (hi < heap + ARENA_SMALL + MIB)
 		boot_fail("virtio: no RAM after the image (is --mem too "
 			  "small?)\n");
 	hi &= ~(PLAT_PAGE_SIZE - 1);
-	virtio_mem_init(&heap, hi - DEVICE_ARENA);
+	arena = hi - heap >= ARENA_LARGE + ARENA_HEAP_MIN ? ARENA_LARGE
+							  : ARENA_SMALL;
+	virtio_mem_init(&heap, hi - arena);
 	bi.heap_start = heap;
-	bi.heap_size = hi - heap - DEVICE_ARENA;
+	bi.heap_size = hi - heap - arena;
 	bi.mem_size = total;
 	/* Done with the loader's structures: page 0 goes, NULL faults. */
 	virtio_pt0[0] = 0;
 	__asm__ __volatile__("invlpg (%0)" ::"r"(0UL) : "memory");
 	virtio_clock_init();
-	virtio_devices_init(hi - DEVICE_ARENA, DEVICE_ARENA);
+	virtio_devices_init(hi - arena, arena);
 	bi.ndevices = virtio_ndevices();
 	bi.target = "virtio";
 	kernel_main(&bi);

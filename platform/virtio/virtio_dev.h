@@ -130,6 +130,11 @@ static inline uint32_t vdev_cfg32(struct vdev *d, unsigned off)
 /* The drivers: set up d (already started) and fill in d->info. */
 int virtio_blk_init(struct vdev *d, unsigned index);
 int virtio_net_init(struct vdev *d, unsigned index);
+/* virtio_net_cmdline - take note of a "virtio_net.bufs=N" argument (the
+ * buffers each way, 2 to 32, for every net device; a bad
+ * count is said at start-up and ignored); 1 if arg is one (to be kept
+ * from the application), else 0. */
+int virtio_net_cmdline(const char *arg);
 int virtio_cons_init(struct vdev *d);
 int virtio_net_ready(struct vdev *d);
 int virtio_cons_ready(struct vdev *d);

@@ -1,7 +1,7 @@
 /*
- * virtio-net: queue 0 receives, queue 1 transmits.  RX_BUFS receive
+ * virtio-net: queue 0 receives, queue 1 transmits.  nbufs receive
  * buffers stay posted; a frame read is copied out and its buffer posted
- * again.  A frame sent is copied into one of TX_BUFS transmit buffers
+ * again.  A frame sent is copied into one of nbufs transmit buffers
  * (the caller's buffer may change as soon as we return); buffers come back
  * as the device uses them.  Every buffer starts with the 12-byte
  * virtio_net_hdr (virtio 1.x: with num_buffers).
@@ -13,10 +13,18 @@
  * then passes between the buffers and the kernel as it is, and the
  * buffers are fewer and larger (no mergeable buffers).  Otherwise the
  * header is sent zeroed and cut on receive, as before.
+ *
+ * A frame that finds no receive buffer waits in the host (a tap's queue
+ * drops it when full, as a wire would): how many buffers we post decides
+ * speed, never correctness.  8 large ones a way move TCP as fast as 16
+ * or 32 under TCG (platform/virtio/README.md) in less memory;
+ * virtio_boot.c's device memory holds two nets' worth.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <graft/error.h>
+#include <graft/log.h>
 #include "virtio_dev.h"
 
 #define VIRTIO_NET_F_CSUM	(1u << 0)
@@ -31,27 +39,54 @@
 #define NET_HDR	 12
 #define ETH_HDR	 14
 #define BUF_SIZE 2048
-#define RX_BUFS	 32
-#define TX_BUFS	 32
-/* with offloads: buffers of a largest frame, fewer of them */
+#define BUFS	 32 /* each way */
+/* with offloads: buffers of a largest frame, fewer of them (see above) */
 #define BIG_BUF_SIZE GRAFT_NET_FRAME_MAX
-#define BIG_BUFS     32
+#define BIG_BUFS     8
+#define BUFS_MIN     2
+#define BUFS_MAX     32 /* what struct net holds, and virtio_net.bufs= */
 #define RXQ	     0
 #define TXQ	     1
-_Static_assert(BIG_BUFS <= RX_BUFS && BIG_BUFS <= TX_BUFS,
-	       "struct net holds RX_BUFS and TX_BUFS buffers");
+_Static_assert(BUFS <= BUFS_MAX && BIG_BUFS <= BUFS_MAX,
+	       "struct net holds BUFS_MAX buffers each way");
 
 struct net {
-	uint8_t *rx[RX_BUFS];
-	uint8_t *tx_free[TX_BUFS];
+	uint8_t *rx[BUFS_MAX];
+	uint8_t *tx_free[BUFS_MAX];
 	unsigned ntx_free;
-	unsigned nbufs;	    /* each way */
-	uint32_t buf_size;  /* bytes per buffer */
-	size_t hdr_kept;    /* NET_HDR with offloads: the kernel's */
+	unsigned nbufs;	   /* each way */
+	uint32_t buf_size; /* bytes per buffer */
+	size_t hdr_kept;   /* NET_HDR with offloads: the kernel's */
 };
 
 static struct net nets[VDEV_MAX];
 static unsigned nnets;
+/* virtio_net.bufs=N on the command line: 0 if absent, BUFS_BAD if bad */
+#define BUFS_BAD (~0u)
+static unsigned bufs_asked;
+
+int virtio_net_cmdline(const char *arg)
+{
+	static const char key[] = "virtio_net.bufs=";
+	const char *p = arg + sizeof(key) - 1;
+	unsigned long n;
+	char *end;
+
+	if (strncmp(arg, key, sizeof(key) - 1) != 0)
+		return 0;
+	n = strtoul(p, &end, 10);
+	if (end == p || *end || n < BUFS_MIN || n > BUFS_MAX)
+		bufs_asked = BUFS_BAD;
+	else
+		bufs_asked = (unsigned)n;
+	return 1;
+}
+
+/* Buffers each way: the command line's count, or ours. */
+static unsigned net_bufs(unsigned ours)
+{
+	return bufs_asked && bufs_asked != BUFS_BAD ? bufs_asked : ours;
+}
 
 static int post_rx(struct vdev *d, uint8_t *buf)
 {
@@ -69,22 +104,29 @@ static int post_rx(struct vdev *d, uint8_t *buf)
 int virtio_net_init(struct vdev *d, unsigned index)
 {
 	struct net *n = &nets[nnets++];
+	unsigned big_bufs;
 	uint32_t wanted =
 	    VIRTIO_NET_F_MAC | VIRTIO_NET_F_MTU | NET_OFFLOAD_FEATURES;
 
 	d->info.kind = PLAT_DEV_NET;
 	snprintf(d->info.name, sizeof(d->info.name), "net%u", index);
 	d->drv = n;
+	if (bufs_asked == BUFS_BAD && index == 0)
+		graft_log(GRAFT_LOG_WARN, "virtio",
+			  "virtio_net.bufs: not a count from %u to %u; "
+			  "ignored",
+			  BUFS_MIN, BUFS_MAX);
 	/* rings come first; then room for the large buffers, or none */
-	if (virtio_dev_room() < 2u * BIG_BUFS * BIG_BUF_SIZE + (128u << 10))
+	big_bufs = net_bufs(BIG_BUFS);
+	if (virtio_dev_room() < 2u * big_bufs * BIG_BUF_SIZE + (128u << 10))
 		wanted &= ~NET_OFFLOAD_FEATURES;
 	if (virtio_dev_start(d, wanted, 2, 1u << RXQ) < 0)
 		return GRAFT_EIO;
-	n->nbufs = RX_BUFS;
+	n->nbufs = net_bufs(BUFS);
 	n->buf_size = BUF_SIZE;
 	if ((d->features0 & NET_OFFLOAD_FEATURES) == NET_OFFLOAD_FEATURES) {
 		d->info.net_offloads = GRAFT_NET_OFF_CSUM | GRAFT_NET_OFF_TSO4;
-		n->nbufs = BIG_BUFS;
+		n->nbufs = big_bufs;
 		n->buf_size = BIG_BUF_SIZE;
 		n->hdr_kept = NET_HDR;
 	}

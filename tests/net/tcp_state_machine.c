@@ -4,8 +4,9 @@
  * and close, TIME-WAIT expiry and reuse, connection per request beyond
  * the socket limit, an answer and its close in one segment, refused and reset
  * connections (also data sent to an application that has closed), the RFC 5961
- * challenge ACK for blind RST and SYN, keep-alive timing out, and a SYN flood
- * that leaves memory bounded and the listener usable.
+ * challenge ACK for blind RST and SYN, keep-alive timing out, a SYN flood
+ * that leaves memory bounded and the listener usable, and a burst of more
+ * connections than the backlog in which none is reset.
  */
 #include <stdio.h>
 #include "../tap.h"
@@ -627,6 +628,81 @@ static void test_syn_flood(void)
 	nl_free(&L);
 }
 
+/* A listener that accepts every connection into the next free peer. */
+struct burst {
+	struct net_tcp *l;
+	struct peer *into;
+	unsigned n, accepted;
+};
+
+static void burst_readable(void *sock, void *ctx)
+{
+	struct burst *b = ctx;
+
+	while (b->accepted < b->n &&
+	       net_tcp_accept(b->l, &peer_cb, &b->into[b->accepted],
+			      &b->into[b->accepted].t) == 0) {
+		b->into[b->accepted].connected = true;
+		peer_pump(&b->into[b->accepted++]);
+	}
+}
+
+static const struct net_callbacks burst_cb = {.on_readable = burst_readable};
+
+static bool burst_echoed(void *ctx)
+{
+	struct peer *c = ctx;
+
+	for (unsigned i = 0; i < 24; i++)
+		if (c[i].rx_len < 1 && !c[i].closed)
+			return false;
+	return true;
+}
+
+/*
+ * More clients than the backlog connect at once, so that every SYN is
+ * queued before the first handshake's ACK (a receive path that drains
+ * slowly): the SYNs beyond the half-open limit must be dropped, for their
+ * senders to retransmit, and not push out half-open connections whose
+ * ACKs are on their way, which would be answered with resets.
+ */
+static void test_connection_burst(void)
+{
+	struct peer c[24], srv[24];
+	struct burst b = {.into = srv, .n = 24};
+	struct net_stats st;
+	unsigned connected = 0, reset = 0, echoed = 0;
+
+	nl_init(&L, NULL);
+	memset(c, 0, sizeof(c));
+	memset(srv, 0, sizeof(srv));
+	for (unsigned i = 0; i < 24; i++) {
+		c[i].tx = (const uint8_t *)"x";
+		c[i].tx_len = 1;
+		srv[i].tx = (const uint8_t *)"y";
+		srv[i].tx_len = 1;
+	}
+	net_tcp_listen(L.s[1], 87, 8, &burst_cb, &b, &b.l);
+	for (unsigned i = 0; i < 24; i++)
+		net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 87, &peer_cb,
+				&c[i], &c[i].t);
+	nl_run(&L, burst_echoed, c, 30000 * NL_MS);
+	net_get_stats(L.s[1], &st);
+	ok(st.tcp_syn_dropped > 0,
+	   "the burst overflows the half-open limit (%llu SYNs dropped)",
+	   (unsigned long long)st.tcp_syn_dropped);
+	for (unsigned i = 0; i < 24; i++) {
+		connected += c[i].connected;
+		reset += c[i].closed && c[i].closed_err == GRAFT_ECONNRESET;
+		echoed += c[i].rx_len == 1 && srv[i].rx_len == 1;
+	}
+	is_int(reset, 0, "no client of the burst is reset");
+	is_int(connected, 24, "every client connects (SYNs retransmitted)");
+	is_int(b.accepted, 24, "the server accepts all 24");
+	is_int(echoed, 24, "a byte crosses each way on every connection");
+	nl_free(&L);
+}
+
 int main(void)
 {
 	test_handshake_and_data();
@@ -640,6 +716,7 @@ int main(void)
 	test_blind_rst_and_syn();
 	test_keepalive();
 	test_syn_flood();
+	test_connection_burst();
 	test_sack_negotiation();
 	test_sack_blocks_sent();
 	test_sack_bad_blocks();

@@ -2,7 +2,7 @@
 # hello and timers boot under QEMU on q35 and microvm through graft-virtio:
 # output, arguments, exit statuses; a guest fault is reported with its
 # registers and ends the run with 255, and so does a write into code; the
-# launcher's errors are one line.
+# least memory allowed boots; the launcher's errors are one line.
 . "$(dirname "$0")/lib.sh"
 D=$B/tests/virtio/devtest.virtio
 for m in q35 microvm; do
@@ -41,6 +41,8 @@ err=$(timeout 10 $L $B/images/hello.hvt 2>&1); rc=$?
 ok "an image for another target is refused" '[ $rc -ne 0 ] && grep -q "built for target .hvt., not virtio" <<<"$err"'
 err=$(timeout 10 $L --machine pc98 $B/images/hello.virtio 2>&1); rc=$?
 ok "an unknown machine is refused" '[ $rc -ne 0 ] && grep -q "machine .pc98." <<<"$err"'
+out=$(timeout 30 $L --mem 4M $B/images/hello.virtio 2>&1); rc=$?
+ok "the least memory the launcher allows, 4M, boots hello" '[ $rc -eq 0 ] && grep -q "^Hello from graft!" <<<"$out"'
 err=$(timeout 10 $L --mem 1M $B/images/hello.virtio 2>&1); rc=$?
 ok "too little memory is refused" '[ $rc -ne 0 ] && grep -q "between 4M and 3G" <<<"$err"'
 err=$(timeout 10 $L --disk /nonexistent/disk.img $B/images/hello.virtio 2>&1); rc=$?
