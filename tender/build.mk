@@ -4,7 +4,8 @@
 #   build/bin/graft-virtio  the QEMU launcher for virtio images (tender/virtio)
 TENDER_COMMON_SRCS := tender/common/host.c tender/common/host_opts.c
 HVT_TENDER_SRCS := tender/hvt/hvt_main.c tender/hvt/hvt_elf.c \
-	tender/hvt/hvt_kvm_x86_64.c tender/hvt/hvt_devices.c
+	tender/hvt/hvt_kvm_x86_64.c tender/hvt/hvt_devices.c \
+	tender/hvt/hvt_gdb.c
 HVT_TENDER := $(BUILD)/bin/graft-hvt
 
 $(HVT_TENDER): $(call host_objs,$(HVT_TENDER_SRCS) $(TENDER_COMMON_SRCS))

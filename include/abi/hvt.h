@@ -40,7 +40,7 @@
 
 #include <stdint.h>
 
-#define HVT_ABI_VERSION 6
+#define HVT_ABI_VERSION 7
 
 #define HVT_GDT_ADDR 0x1000UL
 #define HVT_TSS_ADDR 0x1800UL    /* in the GDT's page */
@@ -86,6 +86,7 @@ enum hvt_hypercall {
 	HVT_HC_ABORT = 12,
 	HVT_HC_NET_READ_BATCH = 13,
 	HVT_HC_NET_WRITE_BATCH = 14,
+	HVT_HC_DEBUG = 15,
 	HVT_HC_MAX
 };
 
@@ -203,6 +204,25 @@ struct hvt_hc_seal {
 	uint64_t ranges; /* IN guest address of uint64_t[2 * nranges] */
 	uint32_t nranges; /* IN (start, end) pairs, page-aligned, sorted */
 	int32_t ret;     /* OUT */
+};
+
+/* Debug: the guest's #BP or #DB stub, on a trap from ring 3, hands the
+ * tender the trapped context.  With a debugger attached (graft-hvt
+ * --gdb) the tender stops there and serves gdb until it continues or
+ * steps; it writes the registers back, RFLAGS.TF set to step, and ret
+ * 0: the stub resumes from them.  Without one, or for a trap it does not
+ * own, ret GRAFT_ENOTSUP and nothing else changes: the guest reports the
+ * trap as any other.  The segment selectors are IN only (a debugger
+ * cannot move the guest out of ring 3).  vector: 1 (#DB) or 3 (#BP),
+ * rip as the CPU pushed it (past the int3 for #BP). */
+struct hvt_hc_debug {
+	uint64_t vector; /* IN */
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp; /* IN/OUT */
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;   /* IN/OUT */
+	uint64_t rip, rflags;                            /* IN/OUT */
+	uint64_t cs, ss;                                 /* IN */
+	int32_t ret;                                     /* OUT */
+	uint32_t pad;
 };
 
 struct hvt_hc_exit {

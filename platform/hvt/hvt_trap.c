@@ -12,9 +12,14 @@
  *
  * The hooks: only a fault in ring 3, where all guest code runs, is offered
  * to the kernel; one in ring 0 is in a stub or the TLB gate.  The report
- * goes whole to the tender with the abort, which prints it.
+ * goes whole to the tender with the abort, which prints it.  A #DB or #BP
+ * from ring 3 goes to the tender first (HVT_HC_DEBUG): when a debugger is
+ * attached there it stops the guest on the trapped context and hands it
+ * back, maybe changed; a trap in ring 0 (the stubs themselves, on the one
+ * IST stack) is never offered, and is reported.
  */
 #include <stdint.h>
+#include <graft/error.h>
 #include <graft/platform.h>
 #include "hvt_guest.h"
 #include "../x86/x86_trap.h"
@@ -40,6 +45,47 @@ void hvt_traps_init(void)
 int x86_trap_containable(const struct x86_trap_frame *f)
 {
 	return (f->cs & 3) == 3;
+}
+
+int x86_trap_debug(struct x86_trap_frame *f)
+{
+	struct hvt_hc_debug d = {
+	    .vector = f->vector,
+	    .rax = f->rax,
+	    .rbx = f->rbx,
+	    .rcx = f->rcx,
+	    .rdx = f->rdx,
+	    .rsi = f->rsi,
+	    .rdi = f->rdi,
+	    .rbp = f->rbp,
+	    .rsp = f->rsp,
+	    .r8 = f->r8,
+	    .r9 = f->r9,
+	    .r10 = f->r10,
+	    .r11 = f->r11,
+	    .r12 = f->r12,
+	    .r13 = f->r13,
+	    .r14 = f->r14,
+	    .r15 = f->r15,
+	    .rip = f->rip,
+	    .rflags = f->rflags,
+	    .cs = f->cs,
+	    .ss = f->ss,
+	    .ret = GRAFT_ENOTSUP,
+	};
+
+	if ((f->cs & 3) != 3)
+		return 0;
+	hvt_hypercall(HVT_HC_DEBUG, &d);
+	if (d.ret != 0)
+		return 0;
+	f->rax = d.rax, f->rbx = d.rbx, f->rcx = d.rcx, f->rdx = d.rdx;
+	f->rsi = d.rsi, f->rdi = d.rdi, f->rbp = d.rbp, f->rsp = d.rsp;
+	f->r8 = d.r8, f->r9 = d.r9, f->r10 = d.r10, f->r11 = d.r11;
+	f->r12 = d.r12, f->r13 = d.r13, f->r14 = d.r14, f->r15 = d.r15;
+	f->rip = d.rip;
+	f->rflags = d.rflags;
+	return 1;
 }
 
 uint64_t x86_trap_mem_top(void)

@@ -202,6 +202,9 @@ void x86_trap(struct x86_trap_frame *f)
 	uint64_t cr2;
 	size_t summary_len;
 
+	if ((f->vector == X86_VEC_DB || f->vector == X86_VEC_BP) &&
+	    x86_trap_debug(f))
+		return;
 	__asm__ __volatile__("mov %%cr2, %0" : "=r"(cr2));
 	if (offer_fault(f, cr2))
 		return;

@@ -13,7 +13,9 @@
 
 /* Vectors 0..21 are the architecture's exceptions; each has a stub. */
 #define X86_NEXCEPTIONS 22
+#define X86_VEC_DB	1
 #define X86_VEC_NMI	2
+#define X86_VEC_BP	3
 #define X86_VEC_UD	6
 #define X86_VEC_DF	8
 #define X86_VEC_PF	14
@@ -64,7 +66,8 @@ void x86_idt_set(struct x86_idt_entry *idt, int vec, uintptr_t fn, uint16_t sel,
 		 int ist);
 
 /* x86_trap - called by every stub on the IST stack.  Offers the fault to
- * the kernel (kernel_fault) where x86_trap_containable() allows; returns
+ * a debugger (x86_trap_debug) if it is a #DB or #BP, then to the kernel
+ * (kernel_fault) where x86_trap_containable() allows; returns
  * only when the kernel contained it, having rewritten f to resume where
  * the kernel chose.  Otherwise it reports the fault (the exception, the
  * faulting address, the registers and a frame-pointer backtrace) through
@@ -75,6 +78,11 @@ void x86_trap(struct x86_trap_frame *f);
 
 /* x86_trap_containable - whether the kernel may be offered this fault. */
 int x86_trap_containable(const struct x86_trap_frame *f);
+
+/* x86_trap_debug - offer a #DB or #BP to a debugger.  Returns 1 when one
+ * took it and rewrote f (x86_trap() then resumes from f), 0 to treat it
+ * as any other fault. */
+int x86_trap_debug(struct x86_trap_frame *f);
 
 /* x86_trap_mem_top - the end of mapped memory: a backtrace reads no
  * frame at or above it. */

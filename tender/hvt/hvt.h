@@ -6,7 +6,7 @@
  * The tender is split by concern: hvt_main.c (options, instance, teardown),
  * hvt_elf.c (loading the image), hvt_kvm_x86_64.c (the VM, the vCPU, the run
  * loop, fault reports), hvt_devices.c (console, clock, yield, net, block,
- * control channel, seal hypercalls).
+ * control channel, seal hypercalls), hvt_gdb.c (the gdb stub).
  */
 #ifndef GRAFT_TENDER_HVT_H
 #define GRAFT_TENDER_HVT_H
@@ -50,6 +50,8 @@ struct hvt {
 	int ctl_handle;        /* -1 if no control channel */
 	struct host_instance inst;
 	int ctl_client;        /* accepted control connection or -1 */
+
+	struct hvt_gdb *gdb;   /* NULL without --gdb */
 
 	int sealed;
 	uint64_t seal[2 * HVT_SEAL_MAX_RANGES]; /* read-only after seal */
@@ -97,6 +99,10 @@ int hvt_vm_seal(struct hvt *h, const uint64_t *ranges, unsigned n);
  * executable page it maps; else -1 and the first gap in why. */
 int hvt_vm_seal_check(struct hvt *h, const uint64_t *ranges, unsigned n,
 		      char *why, size_t size);
+/* hvt_vm_translate - the guest-physical address of virtual va through
+ * the page tables at cr3, each table checked with hvt_gpa; -1 if va is
+ * not mapped or a table lies outside memory. */
+int hvt_vm_translate(struct hvt *h, uint64_t cr3, uint64_t va, uint64_t *gpa);
 /* hvt_vm_fault_address - the guest's %cr2, its last page-fault address. */
 uint64_t hvt_vm_fault_address(struct hvt *h);
 
@@ -104,5 +110,22 @@ uint64_t hvt_vm_fault_address(struct hvt *h);
  * Returns 0 to continue, 1 when the guest has exited, -1 on a fatal error
  * (already reported). */
 int hvt_hypercall(struct hvt *h, unsigned nr, uint64_t gpa);
+
+/* The gdb stub (hvt_gdb.c).  hvt_gdb_init - listen on spec (a port of
+ * 127.0.0.1, 0 for any, or a unix socket path), saying where on stderr;
+ * with wait, hvt_gdb_boot() waits for gdb.  -1 on error (reported). */
+int hvt_gdb_init(struct hvt *h, const char *spec, int wait);
+/* hvt_gdb_boot - before the guest's first instruction: wait for gdb and
+ * serve it if asked to, then let gdb attach at any time.  -1 to end. */
+int hvt_gdb_boot(struct hvt *h);
+/* hvt_gdb_trap - HVT_HC_DEBUG: stop on the guest's #BP or #DB if gdb is
+ * attached, else answer GRAFT_ENOTSUP.  As hvt_hypercall. */
+int hvt_gdb_trap(struct hvt *h, uint64_t gpa);
+/* hvt_gdb_poll - KVM_RUN was interrupted: stop the guest where it is if
+ * gdb attached or sent ^C.  0 to go on, -1 to end the run. */
+int hvt_gdb_poll(struct hvt *h);
+/* hvt_gdb_close - the guest is gone with status: tell gdb if attached,
+ * and remove the unix socket, if any. */
+void hvt_gdb_close(struct hvt *h, int status);
 
 #endif

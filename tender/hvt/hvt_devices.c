@@ -516,6 +516,8 @@ int hvt_hypercall(struct hvt *h, unsigned nr, uint64_t gpa)
 		return 1;
 	case HVT_HC_ABORT:
 		return hc_abort(h, gpa);
+	case HVT_HC_DEBUG:
+		return hvt_gdb_trap(h, gpa);
 	}
 	return bad_address(h, "unknown hypercall", nr, 0);
 }

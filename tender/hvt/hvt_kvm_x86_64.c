@@ -17,7 +17,8 @@
  * a KVM grace period), and no guest-memory writes but the page tables,
  * descriptors, boot information and the image.
  *
- * Seal first walks the guest's page tables to check that the ranges the
+ * hvt_vm_translate walks the same tables for one address (the gdb stub's
+ * memory access).  Seal first walks the guest's page tables to check that the ranges the
  * guest names hold every page table, descriptor table and executable
  * page, then splits the memory slot so that those ranges sit in read-only
  * slots: a write to them, from any privilege level, leaves the guest as
@@ -457,6 +458,33 @@ int hvt_vm_seal_check(struct hvt *h, const uint64_t *r, unsigned n,
 	return 0;
 }
 
+int hvt_vm_translate(struct hvt *h, uint64_t cr3, uint64_t va, uint64_t *gpa)
+{
+	uint64_t table = cr3 & X86_PTE_ADDR;
+
+	if (va >> 47) /* graft maps only the lower half */
+		return -1;
+	for (int level = 4; level >= 1; level--) {
+		const uint64_t *t = hvt_gpa(h, table, 4096);
+		unsigned shift = 12 + 9 * (level - 1);
+		uint64_t e;
+
+		if (!t)
+			return -1;
+		e = t[(va >> shift) & 511];
+		if (!(e & X86_PTE_P))
+			return -1;
+		if (level == 1 || (level <= 3 && (e & X86_PTE_PS))) {
+			uint64_t mask = (1ULL << shift) - 1;
+
+			*gpa = ((e & X86_PTE_ADDR) & ~mask) | (va & mask);
+			return 0;
+		}
+		table = e & X86_PTE_ADDR;
+	}
+	return -1;
+}
+
 /* Lay memory out again in read-write and read-only slots.  Ranges arrive
  * sorted, page-aligned and above page 0 (checked by the caller), at most
  * HVT_SEAL_MAX_RANGES of them. */
@@ -515,6 +543,12 @@ int hvt_vm_run(struct hvt *h)
 		int rc;
 
 		if (ioctl(h->vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR && h->gdb) {
+				h->run->immediate_exit = 0;
+				if (hvt_gdb_poll(h) < 0)
+					return -1;
+				continue;
+			}
 			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			warn("KVM_RUN");

@@ -2,13 +2,15 @@
  * graft-hvt: run one graft image in a KVM virtual machine.
  *
  *   graft-hvt [--mem SIZE] [--net TAP[:plain]]... [--disk FILE[:ro]]...
- *             [--name NAME] [--no-ctl] [--module FILE]... IMAGE [-- ARGS...]
+ *             [--name NAME] [--no-ctl] [--module FILE]...
+ *             [--gdb PORT|PATH | --gdb-listen PORT|PATH] IMAGE [-- ARGS...]
  *
  * Usually started by `graft run -t hvt`.  The console goes to stdout; the
  * exit status is the guest's, or 255 after a guest fault or abort, or 1 when
  * the tender itself could not start the guest (the reason on stderr).
  */
 #include <err.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,15 +23,23 @@
 
 static void usage(FILE *f)
 {
-	fputs("usage: graft-hvt [--mem SIZE] [--net TAP[:plain]]... [--disk "
-	      "FILE[:ro]]...\n"
-	      "                 [--name NAME] [--no-ctl] [--module FILE]... "
+	fputs("usage: graft-hvt [--mem SIZE] [--net TAP[:plain]]... "
+	      "[--disk FILE[:ro]]...\n"
+	      "                 [--name NAME] [--no-ctl] [--module FILE]...\n"
+	      "                 [--gdb PORT|PATH | --gdb-listen PORT|PATH] "
 	      "IMAGE [-- ARGS...]\n"
 	      "\n"
 	      "Runs a graft image built for the hvt target in a KVM virtual "
 	      "machine.\n"
 	      "  --mem SIZE     guest memory, e.g. 64M or 1G (default 32M, at "
-	      "most 4G)\n",
+	      "most 4G)\n"
+	      "  --gdb PORT|PATH  serve gdb on 127.0.0.1:PORT (0: any free "
+	      "port) or a unix\n"
+	      "                 socket, and wait for gdb before the guest "
+	      "starts\n"
+	      "  --gdb-listen PORT|PATH  the same without waiting: gdb stops "
+	      "the guest\n"
+	      "                 where it is when it attaches\n",
 	      f);
 	host_usage_common(f);
 }
@@ -104,6 +114,30 @@ static int attach_disk(void *ctx, char *spec, unsigned index)
 	return 0;
 }
 
+static const char *gdb_spec;
+static int gdb_wait;
+
+static int opt_gdb(void *ctx, const char *arg)
+{
+	(void)ctx;
+	gdb_spec = arg;
+	gdb_wait = 1;
+	return 0;
+}
+
+static int opt_gdb_listen(void *ctx, const char *arg)
+{
+	(void)ctx;
+	gdb_spec = arg;
+	gdb_wait = 0;
+	return 0;
+}
+
+static const struct host_extra_opt hvt_opts[] = {
+    {"gdb", required_argument, 0, opt_gdb},
+    {"gdb-listen", required_argument, 0, opt_gdb_listen},
+};
+
 int main(int argc, char **argv)
 {
 	static struct hvt h;
@@ -112,6 +146,8 @@ int main(int argc, char **argv)
 	    .disk = attach_disk,
 	    .module = attach_module,
 	    .usage = usage,
+	    .extra = hvt_opts,
+	    .nextra = sizeof(hvt_opts) / sizeof(hvt_opts[0]),
 	    .ctx = &h,
 	};
 	struct host_opts o = {.mem = HVT_MEM_DEFAULT};
@@ -157,8 +193,15 @@ int main(int argc, char **argv)
 		host_instance_destroy(&h.inst);
 		exit(1);
 	}
+	if (gdb_spec && (hvt_gdb_init(&h, gdb_spec, gdb_wait) < 0 ||
+			 hvt_gdb_boot(&h) < 0)) {
+		hvt_gdb_close(&h, 1);
+		host_instance_destroy(&h.inst);
+		exit(1);
+	}
 	h.start_ns = hvt_now_ns();
 	rc = hvt_vm_run(&h);
+	hvt_gdb_close(&h, rc < 0 ? 255 : h.exit_status);
 	host_instance_destroy(&h.inst);
 	if (rc < 0)
 		return 255;

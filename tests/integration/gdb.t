@@ -2,8 +2,8 @@
 # Debugging a loaded module with Debian's gdb: on unix the instance is a
 # Linux process, so gdb attaches to it, reads the module's symbols at the
 # addresses `graft ls --gdb` prints, stops in a module function and prints
-# a module variable; the instance runs on after gdb detaches.  (hvt has no
-# gdb stub yet: there `graft ls --gdb` output is all there is.)
+# a module variable; the instance runs on after gdb detaches.  (On hvt
+# the tender serves gdb itself: tests/hvt/gdb.t.)
 cd "$(dirname "$0")/../.."
 B=build
 G=$B/bin/graft

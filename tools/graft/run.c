@@ -30,6 +30,7 @@ GRAFT_COMMAND(
 	"                 [--ip ADDR/LEN] [--gw ADDR] [--dns ADDR] [--dhcp]\n"
 	"                 [--seal-after-boot] [--machine q35|microvm] "
 	"[--print-cmd]\n"
+	"                 [--gdb PORT|PATH | --gdb-listen PORT|PATH]\n"
 	"                 IMAGE [-- ARGS...]",
     .summary = "run an image in the foreground",
     .options =
@@ -56,6 +57,12 @@ GRAFT_COMMAND(
 	"                       the boot modules are in, before main\n"
 	"  --machine M          virtio: QEMU machine q35 (default) or microvm\n"
 	"  --print-cmd          virtio: print QEMU's command line, do not run\n"
+	"  --gdb PORT|PATH      hvt: serve gdb on 127.0.0.1:PORT (0: any) or "
+	"a unix\n"
+	"                       socket; wait for gdb before the instance "
+	"starts\n"
+	"  --gdb-listen PORT|PATH  hvt: the same without waiting (gdb "
+	"attaches later)\n"
 	"  -h, --help           this text\n",
     .run = cmd_run);
 
@@ -88,6 +95,7 @@ struct run_opts {
 	const char *target, *ip, *gw, *dns, *module_dir;
 	int dhcp, seal;
 	const char *virtio_only; /* a virtio option given, for the check */
+	const char *hvt_only;	 /* an hvt option given, likewise */
 };
 
 static void kernel_options(struct run_opts *o)
@@ -165,6 +173,8 @@ static int cmd_run(const struct graft_cmd *self, int argc, char **argv)
 	    {"seal-after-boot", no_argument, NULL, 'S'},
 	    {"machine", required_argument, NULL, 'X'},
 	    {"print-cmd", no_argument, NULL, 'P'},
+	    {"gdb", required_argument, NULL, 'G'},
+	    {"gdb-listen", required_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -226,6 +236,14 @@ static int cmd_run(const struct graft_cmd *self, int argc, char **argv)
 			graft_argv_add(&o.tender, "--print-cmd");
 			o.virtio_only = "--print-cmd";
 			break;
+		case 'G':
+			tender_option(&o, "--gdb", optarg);
+			o.hvt_only = "--gdb";
+			break;
+		case 'L':
+			tender_option(&o, "--gdb-listen", optarg);
+			o.hvt_only = "--gdb-listen";
+			break;
 		case 'h':
 			graft_usage(self, stdout);
 			printf("\ntargets: %s\n", graft_targets());
@@ -241,6 +259,9 @@ static int cmd_run(const struct graft_cmd *self, int argc, char **argv)
 	if (o.virtio_only && strcmp(target, "virtio") != 0)
 		errx(1, "%s: only the virtio target takes it, not '%s'",
 		     o.virtio_only, target);
+	if (o.hvt_only && strcmp(target, "hvt") != 0)
+		errx(1, "%s: only the hvt target takes it, not '%s'",
+		     o.hvt_only, target);
 	kernel_options(&o);
 	if (asprintf(&name, "graft-%s", target) < 0)
 		err(1, "asprintf");
