@@ -36,7 +36,14 @@ void tcp_kill(struct net_tcp *t)
 	t->s->tcp_dead++;
 }
 
-/* the oldest orphaned TIME-WAIT socket, else the oldest half-open child */
+/*
+ * At the socket cap: the oldest orphaned TIME-WAIT socket gives way, else
+ * the oldest half-open child whose SYN-ACK went a whole retransmission
+ * timeout unanswered (likely a SYN flood's).  One still within its first
+ * timeout may be a real peer's whose ACK is queued behind the segment
+ * that wants the room; killing it would answer that ACK with a reset
+ * (the listener's half-open limit follows the same rule, listen_input).
+ */
 int tcp_make_room(struct net_stack *s)
 {
 	struct net_tcp *t, *half = NULL;
@@ -50,7 +57,7 @@ int tcp_make_room(struct net_stack *s)
 	}
 	for (t = s->tcp_list; t; t = t->next)
 		if (!t->dead && t->state == TCP_SYN_RCVD && t->parent &&
-		    (!half || t->created < half->created))
+		    t->retries > 0 && (!half || t->created < half->created))
 			half = t;
 	if (!half)
 		return GRAFT_ENOSPC;

@@ -703,6 +703,40 @@ static void test_connection_burst(void)
 	nl_free(&L);
 }
 
+/*
+ * The same burst against the stack's socket cap rather than the
+ * listener's backlog: with every socket taken, a new SYN is dropped, not
+ * given room by killing a half-open connection whose ACK is on its way.
+ */
+static void test_connection_burst_at_cap(void)
+{
+	struct peer c[24], srv[24];
+	struct burst b = {.into = srv, .n = 24};
+	struct net_stats st;
+	unsigned connected = 0, reset = 0;
+
+	nl_init(&L, NULL);
+	L.s[1]->cfg.tcp_max = 13; /* the listener and 12 connections */
+	memset(c, 0, sizeof(c));
+	memset(srv, 0, sizeof(srv));
+	net_tcp_listen(L.s[1], 88, 64, &burst_cb, &b, &b.l);
+	for (unsigned i = 0; i < 24; i++)
+		net_tcp_connect(L.s[0], NET_IP4(192, 0, 2, 2), 88, &peer_cb,
+				&c[i], &c[i].t);
+	nl_run(&L, NULL, NULL, 3000 * NL_MS);
+	net_get_stats(L.s[1], &st);
+	for (unsigned i = 0; i < 24; i++) {
+		connected += c[i].connected;
+		reset += c[i].closed && c[i].closed_err == GRAFT_ECONNRESET;
+	}
+	ok(st.tcp_syn_dropped > 0, "the burst meets the socket cap (%llu SYNs "
+	   "dropped)", (unsigned long long)st.tcp_syn_dropped);
+	is_int(reset, 0, "no client of the burst is reset at the cap");
+	is_int(b.accepted, 12, "the server holds as many as the cap allows");
+	ok(connected >= 12, "%u clients connected", connected);
+	nl_free(&L);
+}
+
 int main(void)
 {
 	test_handshake_and_data();
@@ -717,6 +751,7 @@ int main(void)
 	test_keepalive();
 	test_syn_flood();
 	test_connection_burst();
+	test_connection_burst_at_cap();
 	test_sack_negotiation();
 	test_sack_blocks_sent();
 	test_sack_bad_blocks();
