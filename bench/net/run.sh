@@ -102,8 +102,9 @@ halt() {
 	ip -n $C neigh flush dev $TAP
 }
 
-# Linux's side: socat's echo and nginx (one worker) on the same files.
-ip netns exec $S socat -b 131072 TCP-LISTEN:7,reuseaddr,fork EXEC:cat &
+# Linux's side: socat's echo and nginx (one worker) on the same files,
+# started outside this shell's job table (cleanup kills them quietly).
+(ip netns exec $S socat -b 131072 TCP-LISTEN:7,reuseaddr,fork EXEC:cat &)
 cat >"$work/nginx.conf" <<EOF
 worker_processes 1;
 daemon off;
@@ -119,7 +120,7 @@ http {
 	}
 }
 EOF
-ip netns exec $S nginx -c "$work/nginx.conf" -p "$work" &
+(ip netns exec $S nginx -c "$work/nginx.conf" -p "$work" &)
 for port in 7 80; do
 	for _ in $(seq 1 100); do
 		ip netns exec $C socat -T 1 /dev/null TCP:$LINUX:$port \
