@@ -159,7 +159,8 @@ TEST_DEPS += $(MOD_WASM_FIXTURES)
 # (tests/mod/fuzz-manager-regress).
 MOD_MGR_FUZZ := $(MOD_T)/fuzz_manager
 MOD_MGR_FUZZ_SEEDS := $(MOD_T)/fuzz-manager-seeds
-MOD_MGR_FUZZ_SRCS := tests/mod/fuzz_manager.c $(MOD_SRCS) $(MOD_API_SRCS) \
+MOD_MGR_FUZZ_SRCS := tests/mod/fuzz_manager.c tests/mod/fuzz_heap.c \
+	$(MOD_SRCS) $(MOD_API_SRCS) \
 	$(MOD_WASM_SRCS) $(filter %.c,$(KERNEL_CORE_SRCS)) \
 	kernel/libc/format.c tests/unit/fakeplat.c \
 	$(filter-out lib/wasm/wasm_exec.c,$(WASM_SRCS))
@@ -167,7 +168,8 @@ MOD_MGR_FUZZ_OBJS := $(BUILD)/fuzz/wasm_exec.o \
 	$(BUILD)/host/kernel/fiber_switch_x86_64.o
 
 $(MOD_MGR_FUZZ): $(MOD_MGR_FUZZ_SRCS) $(MOD_MGR_FUZZ_OBJS) \
-		$(MOD_WASM_EXPORTS_C) $(wildcard kernel/mod/*.h lib/wasm/*.h)
+		$(MOD_WASM_EXPORTS_C) $(wildcard kernel/mod/*.h lib/wasm/*.h) \
+		tests/mod/fuzz_heap.h
 	@mkdir -p $(@D)
 	$(if $(Q),@echo "  FUZZ    $@")
 	$(Q)clang $(WASM_FUZZ_CFLAGS) -D_GNU_SOURCE -DMOD_WASM_FUEL=100000ull \
@@ -187,6 +189,19 @@ fuzz-manager: $(MOD_MGR_FUZZ) $(MOD_MGR_FUZZ_SEEDS)/.stamp
 		-artifact_prefix=$(MOD_T)/fuzz-manager- \
 		$(MOD_T)/fuzz-manager-corpus $(MOD_MGR_FUZZ_SEEDS)
 
+# Its heap check counts only the bytes the thread running the input holds
+# (tests/mod/fuzz_heap.c); fuzz_heap_count.t proves that count exact and
+# blind to other threads, built with clang and ASan like the target.
+MOD_FUZZ_HEAP_T := $(MOD_T)/fuzz_heap_count.t
+$(MOD_FUZZ_HEAP_T): tests/mod/fuzz_heap_count.c tests/mod/fuzz_heap.c \
+		tests/mod/fuzz_heap.h tests/tap.h
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CCASAN  $@")
+	$(Q)clang -std=gnu11 -O1 -g -fsanitize=address -Wall -Wextra -Werror \
+		-I. -o $@ tests/mod/fuzz_heap_count.c tests/mod/fuzz_heap.c \
+		-lpthread
+
 ifneq ($(shell command -v clang 2>/dev/null),)
 TEST_DEPS += $(MOD_MGR_FUZZ) $(MOD_MGR_FUZZ_SEEDS)/.stamp
+TEST_BINS += $(MOD_FUZZ_HEAP_T)
 endif

@@ -6,9 +6,10 @@
  * it is sent a message, its timers run for a few milliseconds, it is
  * upgraded to itself (save, restore, the mailbox handed over, init again)
  * and unloaded.  After each input nothing may remain: no module, no
- * module page, no armed timer, and the heap exactly as it was before
- * (ASan's count of allocated bytes).  Every refusal must be one line
- * naming the module.
+ * module page, no armed timer, and the heap exactly as it was before:
+ * the bytes this thread holds, counted through ASan's hooks (fuzz_heap.h;
+ * ASan's own total counts libFuzzer's other threads too).  Every refusal
+ * must be one line naming the module.
  *
  * Native inputs are validated and linked, but their text never becomes
  * executable: the memory operations here refuse EXEC, so the load fails
@@ -19,7 +20,6 @@
  *
  *   make fuzz-manager [MOD_FUZZ_TIME=seconds]
  */
-#include <sanitizer/allocator_interface.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +30,7 @@
 #include <graft/timer.h>
 #include "kernel/kheap.h"
 #include "kernel/mod/mod_internal.h"
+#include "tests/mod/fuzz_heap.h"
 #include "tests/unit/fakeplat.h"
 
 extern const struct mod_export wasm_test_exports[];
@@ -121,6 +122,8 @@ static void start(void)
 
 	if (heap_init(kernel_heap, sizeof(kernel_heap)))
 		fail("heap_init failed", NULL);
+	if (fuzz_heap_count_start())
+		fail("cannot count the heap (no room for ASan hooks)", NULL);
 	fakeplat_set_time(GRAFT_NSEC_PER_SEC);
 	if (mod_manager_init(&mem, wasm_test_exports, wasm_test_exports_n) ||
 	    mod_wasm_register())
@@ -159,8 +162,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int started;
 	struct mod_load_opts opts = {.source = "fuzz"};
-	char err[256], name[GRAFT_MODULE_NAME_MAX];
-	size_t heap_before;
+	char err[256], name[GRAFT_MODULE_NAME_MAX], left[64];
+	long long heap_before;
 	struct mod *m;
 	int rc;
 
@@ -168,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		start();
 		started = 1;
 	}
-	heap_before = __sanitizer_get_current_allocated_bytes();
+	heap_before = fuzz_heap_count();
 	rc = mod_load(data, size, &opts, &m, err, sizeof(err));
 	check_message(rc, err);
 	if (verbose)
@@ -183,7 +186,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("module pages are left mapped", NULL);
 	if (graft_timers_next() != UINT64_MAX)
 		fail("a timer is left armed", NULL);
-	if (__sanitizer_get_current_allocated_bytes() != heap_before)
-		fail("the heap is not back to where it was", NULL);
+	if (fuzz_heap_count() != heap_before) {
+		snprintf(left, sizeof(left), "%+lld bytes",
+			 fuzz_heap_count() - heap_before);
+		fail("the heap is not back to where it was", left);
+	}
 	return 0;
 }
