@@ -219,6 +219,7 @@ void unix_boot_main(uint64_t *sp)
 	uint64_t mem = DEFAULT_MEM;
 	long heap;
 
+	unix_clock_init(sp);
 	if (read_boot() < 0)
 		die("graft-unix: bad boot description on descriptor 3\n");
 	if (unix_bi)

@@ -10,4 +10,9 @@ extern uint64_t unix_heap_size;
 
 int unix_install_filter(uint32_t len, uint64_t off);
 
+/* unix_clock_init - find the vDSO's clock_gettime from the auxiliary
+ * vector on the initial stack (sp at argc); without it the clocks are
+ * read by system call. */
+void unix_clock_init(const uint64_t *sp);
+
 #endif
