@@ -97,6 +97,8 @@ static int check_ehdr(const struct elf_ehdr *eh, size_t size, const char **why)
 {
 	static const uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
 
+	if ((uintptr_t)eh % 8)
+		return *why = "image not 8-byte aligned", -1;
 	if (size < sizeof(*eh))
 		return *why = "image smaller than an ELF header", -1;
 	if (memcmp(eh->ident, magic, 4) != 0)
@@ -286,7 +288,8 @@ static int check_dynamic(struct vdso *v, const struct elf_phdr *dynph,
 
 /*
  * vdso_validate - check the image before anything reads it:
- *   - an ELF header for a 64-bit little-endian x86-64 shared object,
+ *   - an image 8-byte aligned (the tables are read in place), with an
+ *     ELF header for a 64-bit little-endian x86-64 shared object,
  *     whose program headers lie within the image;
  *   - exactly one loadable segment, executable, within the image; a
  *     dynamic segment within the image;

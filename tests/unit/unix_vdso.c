@@ -135,6 +135,8 @@ static void test_malformed(void)
 	ok(unix_vdso_mapped_size(NULL, &why) == 0 &&
 	       strcmp(why, "no vDSO") == 0,
 	   "no image has no size");
+	refused(c + 4, real_size - 4, "__vdso_clock_gettime", NULL,
+		"image not 8-byte aligned", "a misaligned image");
 	refused(c, 40, "__vdso_clock_gettime", NULL,
 		"image smaller than an ELF header", "truncated to 40 bytes");
 	refused(c, 100, "__vdso_clock_gettime", NULL,
