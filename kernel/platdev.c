@@ -127,8 +127,9 @@ static int blk_flush(struct graft_blkdev *d)
 	return plat_block_flush(b->h);
 }
 
-/* Send the queued frames; those the platform refuses are dropped (the
- * first failure is logged), as a wire would drop them. */
+/* The queue has been handed to the platform, which returned rc: frames it
+ * refused are dropped (the first failure is logged), as a wire would drop
+ * them. */
 static void net_sent(struct platnet *n, int rc)
 {
 	struct net_batch *b = &n->tx;
@@ -142,6 +143,7 @@ static void net_sent(struct platnet *n, int rc)
 	b->off = 0;
 }
 
+/* Send the queued frames now. */
 static void net_write(struct platnet *n)
 {
 	struct net_batch *b = &n->tx;
