@@ -80,5 +80,5 @@ TEST_BINS += $(BUILD)/tests/unit/platdev_net.t
 # formatting: it serves log lines and messages, not frames.
 $(foreach f,kernel/ctl.c kernel/init.c kernel/main.c kernel/platdev.c \
 	kernel/kfault.c kernel/log.c kernel/device.c kernel/libc/stdlib.c \
-	kernel/libc/format.c,\
+	kernel/libc/format.c kernel/error.c,\
 	$(eval CFLAGS_$(f) += -Os))
