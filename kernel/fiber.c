@@ -470,7 +470,7 @@ unsigned fiber_end_range(uintptr_t lo, uintptr_t hi)
 
 /* ---- the loop ---- */
 
-static void (*turn_end)(void);
+static void (*turn_end)(bool yielding);
 
 /* Yield to the platform until deadline or input on a watched device, then
  * wake the fibers waiting on the devices that have some. */
@@ -499,21 +499,22 @@ static void run_round(void)
 		run_fiber(f);
 }
 
-void fiber_set_turn_end(void (*fn)(void))
+void fiber_set_turn_end(void (*fn)(bool yielding))
 {
 	turn_end = fn;
 }
 
-static void end_turn(void)
+static void end_turn(bool yielding)
 {
 	if (turn_end)
-		turn_end();
+		turn_end(yielding);
 }
 
 /* Each turn runs the due timers and a round of fibers.  The loop talks to
  * the platform (end_turn's flush, then a look at the devices) only before
  * it sleeps, and, while there is more to run at once, at most every
- * BUSY_POLL_NS: the frames of a busy stretch of rounds leave together. */
+ * BUSY_POLL_NS: the frames of a busy stretch of rounds leave together,
+ * in the yield itself where one follows (end_turn(true)). */
 void graft_loop_run(void)
 {
 	uint64_t next, now, polled = 0;
@@ -534,20 +535,20 @@ void graft_loop_run(void)
 		if (runq_head || next <= graft_now()) {
 			/* Busy fibers must not starve device waiters. */
 			if (now - polled >= BUSY_POLL_NS) {
-				end_turn();
+				end_turn(dev_watch != 0);
 				if (dev_watch)
 					poll_devices(0);
 				polled = now;
 			}
 			continue;
 		}
-		end_turn();
 		if (next == GRAFT_FOREVER && !dev_watch)
 			break; /* nothing can ever run again */
+		end_turn(true);
 		poll_devices(next);
 		polled = 0; /* stamped by the next turn's clock */
 	}
-	end_turn();
+	end_turn(false);
 }
 
 void graft_loop_stop(void)

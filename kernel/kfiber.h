@@ -3,6 +3,7 @@
 #ifndef GRAFT_KERNEL_KFIBER_H
 #define GRAFT_KERNEL_KFIBER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* fiber_stack_bounds - the stack the caller runs on: the current fiber's,
@@ -17,7 +18,8 @@ void fiber_set_boot_stack_top(uintptr_t top);
 /* fiber_set_turn_end - fn runs before the loop yields to the platform
  * (sleeps, or looks at the devices while fibers are busy, at most every
  * millisecond then) and when the loop ends; kernel/platdev.c flushes the
- * frames queued since. */
-void fiber_set_turn_end(void (*fn)(void));
+ * frames queued since.  yielding: plat_yield follows at once, with
+ * nothing run in between (so that fn may lend it the frames). */
+void fiber_set_turn_end(void (*fn)(bool yielding));
 
 #endif

@@ -22,7 +22,11 @@
  *    (fiber_set_turn_end): before it sleeps, at most every millisecond
  *    while fibers keep it busy, and before the instance exits.  So a
  *    frame waits at most for the busy stretch that sent it, and a
- *    stretch's frames go out together (on hvt, one exit).
+ *    stretch's frames go out together.  When the loop yields next, the
+ *    queue is lent to that yield (plat_net_write_behind), which on hvt
+ *    sends it in its own exit: a turn that sends and waits costs one.
+ *    The loan ends at the next send or turn end, before the queue is
+ *    touched; frames no yield took are written then, ahead of later ones.
  * A batch's lengths come from the platform and are checked against the
  * buffer before use.
  *
@@ -58,12 +62,13 @@ struct platblk {
 struct net_batch {
 	uint8_t *buf;
 	size_t size;
-	size_t off;	/* of frame next */
-	unsigned count; /* frames in the batch */
-	unsigned next;	/* rx: the next to hand out */
-	bool drained;	/* rx: the batch emptied the platform's queue */
-	bool lent;	/* rx: buf is lent to the next yield */
-	unsigned ahead; /* rx: frames that yield read into buf */
+	size_t off;	 /* of frame next */
+	unsigned count;	 /* frames in the batch */
+	unsigned next;	 /* rx: the next to hand out */
+	bool drained;	 /* rx: the batch emptied the platform's queue */
+	bool lent;	 /* buf is lent to the next yield */
+	unsigned ahead;	 /* rx: frames that yield read into buf */
+	unsigned behind; /* tx: frames that yield sent from buf */
 	uint32_t lens[NET_BATCH];
 	uint64_t frames, large; /* frames moved, and those above mtu + 14 */
 };
@@ -122,18 +127,13 @@ static int blk_flush(struct graft_blkdev *d)
 	return plat_block_flush(b->h);
 }
 
-/* Send the queued frames; those the platform refuses are dropped (the
- * first failure is logged), as a wire would drop them. */
-static void net_flush(struct platnet *n)
+/* The queue has been handed to the platform, which returned rc: frames it
+ * refused are dropped (the first failure is logged), as a wire would drop
+ * them. */
+static void net_sent(struct platnet *n, int rc)
 {
 	struct net_batch *b = &n->tx;
-	unsigned sent;
-	int rc;
 
-	if (!b->count)
-		return;
-	rc = plat_net_write_batch(n->h, b->buf, b->size, b->lens, b->count,
-				  &sent);
 	if (rc < 0 && !n->tx_error_logged) {
 		graft_log(GRAFT_LOG_WARN, "dev", "%s: send failed: %s", n->name,
 			  graft_strerror(rc));
@@ -143,10 +143,71 @@ static void net_flush(struct platnet *n)
 	b->off = 0;
 }
 
+/* Send the queued frames now. */
+static void net_write(struct platnet *n)
+{
+	struct net_batch *b = &n->tx;
+	unsigned sent;
+
+	if (b->count)
+		net_sent(n, plat_net_write_batch(n->h, b->buf, b->size, b->lens,
+						 b->count, &sent));
+}
+
+/* End the queue's loan to the yield (plat_net_write_behind): what it sent
+ * is done; what no yield took goes now, ahead of any later frame. */
+static void net_settle(struct platnet *n)
+{
+	int rc;
+
+	if (!n->tx.lent)
+		return;
+	n->tx.lent = false;
+	rc = plat_net_write_behind(n->h, NULL, 0, NULL, 0, NULL);
+	if (rc == GRAFT_EAGAIN)
+		net_write(n);
+	else
+		net_sent(n, rc);
+}
+
+static void net_flush(struct platnet *n)
+{
+	net_settle(n);
+	net_write(n);
+}
+
+/* Lend the queue to the yield that follows; write it where that saves
+ * nothing or another device holds the loan. */
+static void net_lend(struct platnet *n)
+{
+	struct net_batch *b = &n->tx;
+
+	net_settle(n);
+	if (!b->count)
+		return;
+	if (plat_net_write_behind(n->h, b->buf, b->size, b->lens, b->count,
+				  &b->behind) == 0)
+		b->lent = true;
+	else
+		net_write(n);
+}
+
 void platdev_net_flush(void)
 {
 	for (struct platnet *n = all_nets; n; n = n->next)
 		net_flush(n);
+}
+
+/* The end of the loop's turn: the queues go out, in the yield's own exit
+ * when one follows. */
+static void net_turn_end(bool yielding)
+{
+	for (struct platnet *n = all_nets; n; n = n->next) {
+		if (yielding)
+			net_lend(n);
+		else
+			net_flush(n);
+	}
 }
 
 int platdev_net_stats(unsigned i, struct platdev_net_stats *st)
@@ -173,6 +234,7 @@ static int net_send(struct graft_netdev *d, const void *frame, size_t len)
 
 	if (len < n->frame_min || len > n->frame_max)
 		return GRAFT_EINVAL;
+	net_settle(n);
 	if (b->count == NET_BATCH || len > b->size - b->off)
 		net_flush(n);
 	memcpy(b->buf + b->off, frame, len);
@@ -333,7 +395,7 @@ static int add_net(plat_handle_t h, const struct plat_device_info *info)
 		goto fail;
 	n->next = all_nets;
 	all_nets = n;
-	fiber_set_turn_end(platdev_net_flush);
+	fiber_set_turn_end(net_turn_end);
 	return 0;
 fail:
 	free(n->rx.buf);

@@ -2,8 +2,8 @@
  * The batch net calls (include/graft/platform.h) as loops over the
  * single-frame ones, for targets where a frame costs no exit to the host
  * (unix: one system call either way; virtio: a queue the host reads
- * itself).  hvt has its own, one hypercall per batch, and reads ahead in
- * its yield.
+ * itself).  hvt has its own, one hypercall per batch, and reads ahead and
+ * writes behind in its yield.
  */
 #include <graft/error.h>
 #include <graft/platform.h>
@@ -65,6 +65,13 @@ int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
 /* A read during the yield would cost what a read after it does. */
 int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 			unsigned max, unsigned *count)
+{
+	return GRAFT_ENOTSUP;
+}
+
+/* Nor would a write during the yield save anything. */
+int plat_net_write_behind(plat_handle_t h, const void *buf, size_t size,
+			  const uint32_t *lens, unsigned count, unsigned *sent)
 {
 	return GRAFT_ENOTSUP;
 }

@@ -219,10 +219,11 @@ unix.  Without them (\`--net TAP:plain\`, the row so marked) frames are
 1500 bytes and graft computes and checks every checksum.  On hvt frames
 cross in batches of up to 64 (at most 1 MiB), one hypercall (an MMIO
 exit of about 70 us under this machine's KVM: PVM, no hardware
-virtualization) per batch each way, received frames in the yield that
-ends a wait (or a read after it) and sent frames whenever the kernel's
-loop yields to the platform; the exits per wakeup (that yield and a
-write) still bound what hvt reaches.  With a connection per request the
+virtualization) per batch, and one yield carries both ways: it sends
+the frames the kernel's loop queued in the turn that ends in it, then
+waits, then reads what arrived (a full batch goes out in an exit of its
+own).  So a turn that answers and waits costs one exit, and the exits
+per wakeup still bound what hvt reaches.  With a connection per request the
 server closes first and keeps each connection in TIME-WAIT (nginx's host
 does too).  The machine is shared
 (load average $(cut -d' ' -f1 /proc/loadavg) when the run ended), so

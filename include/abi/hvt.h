@@ -40,7 +40,7 @@
 
 #include <stdint.h>
 
-#define HVT_ABI_VERSION 7
+#define HVT_ABI_VERSION 8
 
 #define HVT_GDT_ADDR 0x1000UL
 #define HVT_TSS_ADDR 0x1800UL    /* in the GDT's page */
@@ -141,7 +141,11 @@ struct hvt_hc_clock {
 	uint64_t wall_ns;      /* OUT */
 };
 
-/* A yield may also read frames, saving the read's own exit: when
+/* A yield may also write and read frames, saving their own exits.
+ * First, when tx_count is not 0, the tender sends frames 0..tx_count-1
+ * of net handle tx_handle as HVT_HC_NET_WRITE_BATCH does (the same
+ * checks; a bad address ends the run), sets tx_count to how many went out
+ * and tx_ret to the first failure (0: none); then it waits.  When
  * rx_count is not 0 and net handle rx_handle has input on return, the
  * tender reads up to rx_count frames into rx_data as HVT_HC_NET_READ_BATCH
  * does (the same checks) and sets rx_count to how many (0 on any error:
@@ -154,6 +158,13 @@ struct hvt_hc_yield {
 	uint64_t rx_data;    /* IN guest address of the frames */
 	uint64_t rx_size;    /* IN bytes at rx_data */
 	uint64_t rx_lens;    /* IN guest address of uint32_t[rx_count] */
+	uint32_t tx_handle;  /* IN */
+	uint32_t tx_count;   /* IN frames to send, 0: none; OUT frames sent */
+	uint64_t tx_data;    /* IN guest address of the frames */
+	uint64_t tx_size;    /* IN bytes at tx_data */
+	uint64_t tx_lens;    /* IN guest address of uint32_t[tx_count] */
+	int32_t tx_ret;      /* OUT 0 or enum graft_err */
+	uint32_t pad;
 };
 
 struct hvt_hc_io {

@@ -162,6 +162,22 @@ int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
  * GRAFT_EINVAL (as for plat_net_read_batch), GRAFT_EBUSY (another loan). */
 int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size,
 			uint32_t *lens, unsigned max, unsigned *count);
+/* plat_net_write_behind - lend net handle h's frames 0..count-1 (as
+ * plat_net_write_batch takes them) to the next plat_yield, which sends
+ * them in order before it waits or polls, where sending then costs
+ * nothing more (hvt: in the yield's own exit), and sets *sent to how many
+ * went out.  The loan ends there; called again with buf NULL, it returns
+ * its outcome: 0 when the yield sent them all, the first failure's error
+ * (as for plat_net_write_batch) when it stopped short, GRAFT_EAGAIN when
+ * no yield took them (*sent is 0: the caller writes them as usual).
+ * Until then the caller leaves buf, lens and *sent alone.  One loan at a
+ * time.  GRAFT_ENOTSUP where a write in the yield saves nothing (the
+ * caller writes as usual), GRAFT_EBADF, GRAFT_EINVAL (count 0 or above
+ * PLAT_NET_BATCH_MAX), GRAFT_EBUSY (another loan, or one whose outcome
+ * was not asked for yet). */
+int plat_net_write_behind(plat_handle_t h, const void *buf, size_t size,
+			  const uint32_t *lens, unsigned count,
+			  unsigned *sent);
 
 /* plat_block_read/write - transfer len bytes at byte offset; both must be
  * multiples of the sector size and within the device.  Writes reach the

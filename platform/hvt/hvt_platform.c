@@ -95,6 +95,59 @@ int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 	return 0;
 }
 
+/* The frames lent to the next yield (plat_net_write_behind), and once it
+ * took them, its outcome until the caller asks. */
+static struct {
+	enum { BEHIND_NONE, BEHIND_LENT, BEHIND_TAKEN } state;
+	plat_handle_t h;
+	const void *buf;
+	size_t size;
+	const uint32_t *lens;
+	unsigned count, *sent;
+	int rc;
+} behind;
+
+int plat_net_write_behind(plat_handle_t h, const void *buf, size_t size,
+			  const uint32_t *lens, unsigned count, unsigned *sent)
+{
+	int rc;
+
+	if (!buf) {
+		if (behind.state == BEHIND_NONE || behind.h != h)
+			return 0;
+		rc = behind.state == BEHIND_LENT ? GRAFT_EAGAIN : behind.rc;
+		behind.state = BEHIND_NONE;
+		return rc;
+	}
+	if (h >= hvt_bi->ndevices || hvt_bi->devices[h].kind != PLAT_DEV_NET)
+		return GRAFT_EBADF;
+	if (!lens || !sent || !count || count > PLAT_NET_BATCH_MAX)
+		return GRAFT_EINVAL;
+	if (behind.state != BEHIND_NONE)
+		return GRAFT_EBUSY;
+	*sent = 0;
+	behind.state = BEHIND_LENT;
+	behind.h = h;
+	behind.buf = buf;
+	behind.size = size;
+	behind.lens = lens;
+	behind.count = count;
+	behind.sent = sent;
+	return 0;
+}
+
+/* What the yield did with the frames lent to it. */
+static void behind_taken(const struct hvt_hc_yield *a)
+{
+	unsigned sent = a->tx_count <= behind.count ? a->tx_count : 0;
+
+	*behind.sent = sent;
+	behind.rc = a->tx_ret;
+	if (!behind.rc && sent < behind.count)
+		behind.rc = GRAFT_EIO;
+	behind.state = BEHIND_TAKEN;
+}
+
 void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 {
 	uint64_t now = plat_clock_monotonic();
@@ -111,7 +164,16 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 		a.rx_size = ahead.size;
 		a.rx_lens = (uintptr_t)ahead.lens;
 	}
+	if (behind.state == BEHIND_LENT) {
+		a.tx_handle = behind.h;
+		a.tx_count = behind.count;
+		a.tx_data = (uintptr_t)behind.buf;
+		a.tx_size = behind.size;
+		a.tx_lens = (uintptr_t)behind.lens;
+	}
 	hvt_hypercall(HVT_HC_YIELD, &a);
+	if (behind.state == BEHIND_LENT)
+		behind_taken(&a);
 	*ready = a.ready;
 	if (lend && (a.ready & (1ULL << ahead.h))) {
 		*ahead.count = a.rx_count <= ahead.max ? a.rx_count : 0;

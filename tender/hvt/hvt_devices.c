@@ -103,6 +103,27 @@ static void ctl_accept(struct hvt *h)
 
 static int net_batch(struct hvt *h, struct hvt_hc_net_batch *a, int is_write);
 
+/* A batch the yield moves for the guest (struct hvt_hc_yield), checked and
+ * done as net_batch does; *count becomes the frames moved, *ret the error.
+ * Non-zero: a bad address, which ends the run. */
+static int yield_batch(struct hvt *h, uint32_t handle, uint32_t *count,
+		       uint64_t data, uint64_t size, uint64_t lens,
+		       int is_write, int32_t *ret)
+{
+	struct hvt_hc_net_batch b = {
+	    .handle = handle,
+	    .count = *count,
+	    .data = data,
+	    .size = size,
+	    .lens = lens,
+	};
+	int rc = net_batch(h, &b, is_write);
+
+	*count = b.count;
+	*ret = b.ret;
+	return rc;
+}
+
 static int hc_yield(struct hvt *h, uint64_t gpa)
 {
 	struct hvt_hc_yield *a = HC_STRUCT(h, gpa, struct hvt_hc_yield);
@@ -111,9 +132,16 @@ static int hc_yield(struct hvt *h, uint64_t gpa)
 	uint64_t watch, ready = 0;
 	struct timespec ts;
 	unsigned n = 0;
+	int32_t ret = 0;
 
 	if (!a)
 		return bad_address(h, "yield", gpa, sizeof(*a));
+	/* The frames the guest's turn sent leave before it waits. */
+	if (a->tx_count &&
+	    yield_batch(h, a->tx_handle, &a->tx_count, a->tx_data, a->tx_size,
+			a->tx_lens, 1, &ret))
+		return -1; /* a bad address ends the run */
+	a->tx_ret = ret;
 	watch = a->ready;
 	for (unsigned i = 0; i < h->ndevs; i++) {
 		struct hvt_dev *d = &h->devs[i];
@@ -147,18 +175,11 @@ static int hc_yield(struct hvt *h, uint64_t gpa)
 	a->ready = ready;
 	if (a->rx_count && a->rx_handle < h->ndevs &&
 	    (ready & (1ULL << a->rx_handle))) {
-		struct hvt_hc_net_batch b = {
-		    .handle = a->rx_handle,
-		    .count = a->rx_count,
-		    .data = a->rx_data,
-		    .size = a->rx_size,
-		    .lens = a->rx_lens,
-		};
-		int rc = net_batch(h, &b, 0);
-
-		if (rc)
-			return rc; /* a bad address ends the run */
-		a->rx_count = b.ret ? 0 : b.count;
+		if (yield_batch(h, a->rx_handle, &a->rx_count, a->rx_data,
+				a->rx_size, a->rx_lens, 0, &ret))
+			return -1; /* a bad address ends the run */
+		if (ret)
+			a->rx_count = 0;
 	} else {
 		a->rx_count = 0;
 	}

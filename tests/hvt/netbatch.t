@@ -6,7 +6,9 @@
 # frame are refused with the documented error (and the good frames before
 # the bad one sent); a buffer or lengths array outside guest memory, an
 # odd lengths array and a read into sealed memory end the run with a line
-# naming the batch.  A yield that reads ahead (Linux pings the guest, so
+# naming the batch.  A yield that writes behind sends its good frames (the
+# tap counts them) and answers bad ones as a batch; one whose frames or
+# lengths lie outside guest memory ends the run the same way.  A yield that reads ahead (Linux pings the guest, so
 # ARP requests arrive) returns the frames, and one whose buffer lies
 # outside guest memory ends the run the same way.
 cd "$(dirname "$0")/../.."
@@ -25,7 +27,13 @@ run() { out=$(ip netns exec $NS timeout 20 $B/bin/graft-hvt --no-ctl --net gbtap
 
 run errors
 ok "bad batches are answered with the documented errors" '[ $rc -eq 0 ] && grep -qx ok <<<"$out"'
-for c in bad-data bad-lens odd-lens; do
+# tap_rx: the frames the tap has received from the guest so far
+tap_rx() { ip netns exec $NS cat /sys/class/net/gbtap0/statistics/rx_packets; }
+before=$(tap_rx)
+run yield-behind
+ok "a yield that writes behind sends the frames, answering bad ones as a batch" '[ $rc -eq 0 ] && grep -qx ok <<<"$out"'
+ok "the tap got its three good frames" '[ $(($(tap_rx) - before)) -eq 3 ]'
+for c in bad-data bad-lens odd-lens yield-behind-bad-data yield-behind-bad-lens; do
 	run $c
 	ok "$c: the run ends, naming the batch" '[ $rc -ne 0 ] && grep -q "net batch.*bad guest address" <<<"$out" && ! grep -q "the tender took it" <<<"$out"'
 done

@@ -3,7 +3,10 @@
  * their lengths checked against the buffer (a bad batch is an error, not a
  * crash); a wait lends the buffer to the yield, which reads ahead; sends
  * are queued until the batch fills or platdev_net_flush, and
- * go out laid out as plat_net_write_batch says. */
+ * go out laid out as plat_net_write_batch says; a turn that sends and
+ * waits lends its frames to the yield (plat_net_write_behind), and no
+ * frame is lost, sent twice or reordered when the yield fails, takes no
+ * loan, or the platform takes none. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,11 +35,42 @@ static uint32_t *ahead_lens;
 static unsigned *ahead_count, ahead_max;
 static int ahead_lent, yield_ready;
 
-/* What plat_net_write_batch was given. */
-static unsigned tx_calls, tx_frames;
+/* What plat_net_write_batch was given, and what the yields sent for the
+ * caller (the frames of both in one order: tx_order). */
+static unsigned tx_calls, tx_frames, tx_behind_frames;
 static uint8_t tx_last[MTU + 14];
 static size_t tx_last_len;
 static int tx_layout_ok = 1;
+static uint8_t tx_order[4 * PLAT_NET_BATCH_MAX];
+static unsigned tx_ordered;
+
+/* The frames lent by plat_net_write_behind (behind_lent 1), or taken by a
+ * yield (2) with behind_rc its outcome; behind_ok 0: the platform has no
+ * such loans (GRAFT_ENOTSUP); behind_fail: the yield's write stops at that
+ * frame with GRAFT_EIO. */
+static const void *behind_buf;
+static size_t behind_size;
+static const uint32_t *behind_lens;
+static unsigned behind_count, *behind_sent, behind_fail = ~0u;
+static int behind_lent, behind_rc, behind_ok = 1, yield_takes = 1;
+static uint8_t tx_order_base;
+
+/* Record frames 0..count-1 of a batch as gone out. */
+static void tx_record(const void *buf, size_t size, const uint32_t *lens,
+		      unsigned count)
+{
+	size_t off = 0;
+
+	for (unsigned i = 0; i < count; i++) {
+		if (off % PLAT_NET_BATCH_ALIGN || off + lens[i] > size)
+			tx_layout_ok = 0;
+		memcpy(tx_last, (const uint8_t *)buf + off, lens[i]);
+		tx_last_len = lens[i];
+		if (tx_ordered < sizeof(tx_order))
+			tx_order[tx_ordered++] = tx_last[0];
+		off = plat_net_batch_next(off, lens[i]);
+	}
+}
 
 int plat_device_info(plat_handle_t h, struct plat_device_info *info)
 {
@@ -69,16 +103,8 @@ int plat_net_read_batch(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 int plat_net_write_batch(plat_handle_t h, const void *buf, size_t size,
 			 const uint32_t *lens, unsigned count, unsigned *sent)
 {
-	size_t off = 0;
-
 	tx_calls++;
-	for (unsigned i = 0; i < count; i++) {
-		if (off % PLAT_NET_BATCH_ALIGN || off + lens[i] > size)
-			tx_layout_ok = 0;
-		memcpy(tx_last, (const uint8_t *)buf + off, lens[i]);
-		tx_last_len = lens[i];
-		off = plat_net_batch_next(off, lens[i]);
-	}
+	tx_record(buf, size, lens, count);
 	tx_frames += count;
 	*sent = count;
 	return 0;
@@ -137,10 +163,49 @@ int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 	ahead_lent = 1;
 	return 0;
 }
+int plat_net_write_behind(plat_handle_t h, const void *buf, size_t size,
+			  const uint32_t *lens, unsigned count, unsigned *sent)
+{
+	int rc;
+
+	if (!buf) {
+		rc = behind_lent == 1 ? GRAFT_EAGAIN : behind_rc;
+		behind_lent = 0;
+		return rc;
+	}
+	if (!behind_ok)
+		return GRAFT_ENOTSUP;
+	if (behind_lent)
+		return GRAFT_EBUSY;
+	behind_buf = buf;
+	behind_size = size;
+	behind_lens = lens;
+	behind_count = count;
+	behind_sent = sent;
+	*sent = 0;
+	behind_lent = 1;
+	return 0;
+}
+
+/* The yield's write of the frames lent to it, first thing. */
+static void yield_writes(void)
+{
+	unsigned n = behind_count < behind_fail ? behind_count : behind_fail;
+
+	if (behind_lent != 1 || !yield_takes)
+		return;
+	tx_record(behind_buf, behind_size, behind_lens, n);
+	tx_behind_frames += n;
+	*behind_sent = n;
+	behind_rc = n < behind_count ? GRAFT_EIO : 0;
+	behind_lent = 2;
+}
+
 void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 {
 	size_t off = 0;
 
+	yield_writes();
 	if (!yield_ready) {
 		*ready = 0;
 		return;
@@ -296,6 +361,113 @@ static void test_read_ahead(struct graft_netdev *d)
 	ok(!ahead_lent, "and the loan ended with that yield");
 }
 
+static void send_fill(struct graft_netdev *d, uint8_t fill)
+{
+	uint8_t frame[60];
+
+	memset(frame, fill, sizeof(frame));
+	d->send(d, frame, sizeof(frame));
+}
+
+/* What a turn's sends did, seen from a fiber of that loop. */
+static unsigned seen_calls, seen_behind;
+static int seen_lent;
+
+/* Send two frames (fills base, base + 1), wait for a frame, note what the
+ * yield did, then send a third (base + 2) and end. */
+static void send_wait_send(void *arg)
+{
+	struct graft_netdev *d = arg;
+	uint8_t buf[MTU + 14];
+	size_t len;
+
+	send_fill(d, tx_order_base);
+	send_fill(d, tx_order_base + 1);
+	d->wait(d, GRAFT_FOREVER);
+	d->recv(d, buf, sizeof(buf), &len);
+	seen_calls = tx_calls;
+	seen_behind = tx_behind_frames;
+	seen_lent = behind_lent;
+	send_fill(d, tx_order_base + 2);
+}
+
+/* Run send_wait_send in the loop, with a frame for it to wait for. */
+static void run_turn(struct graft_netdev *d, uint8_t base)
+{
+	uint8_t buf[MTU + 14];
+	size_t len;
+
+	rx_rc = GRAFT_EAGAIN;
+	while (d->recv(d, buf, sizeof(buf), &len) == 0)
+		;
+	tx_order_base = base;
+	tx_ordered = 0;
+	graft_fiber_spawn("sender", send_wait_send, d, 0, NULL);
+	rx_rc = 0;
+	rx_count = 1;
+	script_frame(0, 99, 0xd5);
+	yield_ready = 1;
+	graft_loop_run();
+	yield_ready = 0;
+}
+
+static int in_order(uint8_t base, unsigned n)
+{
+	if (tx_ordered != n)
+		return 0;
+	for (unsigned i = 0; i < n; i++)
+		if (tx_order[i] != (uint8_t)(base + i))
+			return 0;
+	return 1;
+}
+
+static void test_write_behind(struct graft_netdev *d)
+{
+	unsigned calls = tx_calls, behind = tx_behind_frames;
+
+	run_turn(d, 0x30);
+	is_int(seen_calls, calls,
+	       "a turn that sends and waits writes nothing "
+	       "itself");
+	is_int(seen_behind - behind, 2, "its yield sends both frames");
+	is_int(seen_lent, 2, "and the loan stays until the next send");
+	ok(behind_lent == 0, "which ends it");
+	is_int(tx_calls - calls, 1,
+	       "the frame after it goes out when the loop ends, no yield");
+	ok(in_order(0x30, 3), "all three in the order sent");
+
+	calls = tx_calls;
+	behind = tx_behind_frames;
+	behind_fail = 1;
+	run_turn(d, 0x40);
+	behind_fail = ~0u;
+	is_int(seen_behind - behind, 1,
+	       "a yield whose write fails stops at the failing frame");
+	ok(tx_calls - calls == 1 && tx_ordered == 2 && tx_order[0] == 0x40 &&
+	       tx_order[1] == 0x42,
+	   "which is dropped, not sent again; the next frame goes out");
+
+	calls = tx_calls;
+	behind = tx_behind_frames;
+	yield_takes = 0;
+	run_turn(d, 0x50);
+	yield_takes = 1;
+	is_int(seen_behind - behind, 0,
+	       "a yield that takes no loan sends "
+	       "nothing");
+	ok(tx_calls - calls == 2 && in_order(0x50, 3),
+	   "the lent frames go out before the next one, all in order");
+
+	calls = tx_calls;
+	behind_ok = 0;
+	run_turn(d, 0x60);
+	behind_ok = 1;
+	ok(seen_calls - calls == 1 && tx_behind_frames == behind,
+	   "where the platform takes no loans, the turn writes its frames");
+	ok(in_order(0x60, 3), "in order too");
+	ok(tx_layout_ok, "every batch laid out at aligned offsets in bounds");
+}
+
 int main(void)
 {
 	static char region[4 << 20] __attribute__((aligned(4096)));
@@ -310,5 +482,6 @@ int main(void)
 	test_recv(d);
 	test_read_ahead(d);
 	test_send(d);
+	test_write_behind(d);
 	return done_testing();
 }

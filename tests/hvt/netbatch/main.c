@@ -1,6 +1,7 @@
 /*
  * netbatch: a guest that hands the tender bad net batches (include/abi/
- * hvt.h, HVT_HC_NET_*_BATCH, and the read a yield makes for the guest),
+ * hvt.h, HVT_HC_NET_*_BATCH, and the write and read a yield makes for
+ * the guest),
  * one case per run, named by argv[1], on net device 0.  Cases the tender
  * answers with an error print "ok" when the error is the documented one; cases
  * whose addresses are bad must end the run (netbatch.t checks the tender's
@@ -71,6 +72,55 @@ static int yield_ahead(uint64_t data, uint64_t size, uint64_t lens_at)
 	return -1;
 }
 
+/* Yield (no wait) with count frames lent from data/lens on handle; the
+ * yield's answer. */
+static struct hvt_hc_yield yield_behind(uint32_t handle, uint32_t count,
+					uint64_t data, uint64_t size,
+					uint64_t lens_at)
+{
+	struct hvt_hc_yield y = {
+	    .tx_handle = handle,
+	    .tx_count = count,
+	    .tx_data = data,
+	    .tx_size = size,
+	    .tx_lens = lens_at,
+	    .tx_ret = 1,
+	};
+
+	hypercall(HVT_HC_YIELD, &y);
+	return y;
+}
+
+static int expect_behind(struct hvt_hc_yield y, int ret, uint32_t count)
+{
+	if (y.tx_ret != ret || y.tx_count != count) {
+		printf("FAIL: yield tx_ret %d tx_count %u, want %d %u\n",
+		       y.tx_ret, y.tx_count, ret, count);
+		return 1;
+	}
+	return 0;
+}
+
+/* Frames a yield writes behind: the good ones go out (netbatch.t counts
+ * three at the tap), the bad ones are answered as a batch would be. */
+static int behind_cases(uint64_t f, uint64_t l)
+{
+	int bad = 0;
+
+	lens[0] = 60;
+	lens[1] = 61;
+	bad |= expect_behind(yield_behind(0, 2, f, sizeof(frames), l), 0, 2);
+	lens[1] = 13;
+	bad |= expect_behind(yield_behind(0, 2, f, sizeof(frames), l),
+			     GRAFT_EINVAL, 1); /* a runt after a good frame */
+	bad |= expect_behind(yield_behind(7, 1, f, 64, l), GRAFT_EBADF, 0);
+	bad |= expect_behind(
+	    yield_behind(0, HVT_NET_BATCH_MAX + 1, f, sizeof(frames), l),
+	    GRAFT_EINVAL, 0);
+	bad |= expect_behind(yield_behind(0, 0, f, sizeof(frames), l), 0, 0);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
@@ -107,6 +157,11 @@ int main(int argc, char **argv)
 		printf(bad ? "FAIL\n" : "ok\n");
 		return bad;
 	}
+	if (!strcmp(c, "yield-behind")) {
+		bad = behind_cases(f, l);
+		printf(bad ? "FAIL\n" : "ok\n");
+		return bad;
+	}
 	if (!strcmp(c, "yield-ahead")) {
 		int n = yield_ahead(f, sizeof(frames), l);
 		bad = n < 1 || n > 4 || lens[0] < 42 || lens[0] > 1514;
@@ -122,6 +177,10 @@ int main(int argc, char **argv)
 		expect(wr, batch(1, f, 64, l + 1), 0, 1);
 	else if (!strcmp(c, "yield-bad-data"))
 		yield_ahead(1ULL << 40, sizeof(frames), l);
+	else if (!strcmp(c, "yield-behind-bad-data"))
+		yield_behind(0, 1, 1ULL << 40, 64, l);
+	else if (!strcmp(c, "yield-behind-bad-lens"))
+		yield_behind(0, 1, f, 64, 1ULL << 40);
 	else if (!strcmp(c, "sealed-read")) {
 		plat_seal();
 		expect(rd, batch(1, (uintptr_t)main & ~15UL, 4096, l), 0, 0);
