@@ -77,8 +77,10 @@ TEST_BINS += $(BUILD)/tests/unit/platdev_net.t
 
 # Code that runs once at boot, per host request or on a fault, never per
 # event, is built for size: every image carries it.  So is printf's
-# formatting: it serves log lines and messages, not frames.
+# formatting (it serves log lines and messages, not frames) and the heap
+# (it runs per connection, module or fiber, never per frame: buffers are
+# allocated once and reused).
 $(foreach f,kernel/ctl.c kernel/init.c kernel/main.c kernel/platdev.c \
 	kernel/kfault.c kernel/log.c kernel/device.c kernel/libc/stdlib.c \
-	kernel/libc/format.c kernel/error.c,\
+	kernel/libc/format.c kernel/error.c kernel/heap.c,\
 	$(eval CFLAGS_$(f) += -Os))
