@@ -10,14 +10,17 @@ if [ ! -x "$fuzz" ] || [ ! -d "$seeds" ]; then
 	echo "1..0 # SKIP $fuzz not built (needs clang with libFuzzer)"
 	exit 0
 fi
+. tests/lib/fuzz_report.sh
 echo "1..1"
 corpus=$(mktemp -d)
 log=$(mktemp)
 trap 'rm -rf "$corpus" "$log"' EXIT
-if "$fuzz" -max_total_time=15 -timeout=5 \
-	-artifact_prefix="$build/tests/mod/fuzz-" "$corpus" "$seeds" >"$log" 2>&1; then
+timeout 120 "$fuzz" -max_total_time=15 -timeout=5 \
+	-artifact_prefix="$build/tests/mod/fuzz-" "$corpus" "$seeds" >"$log" 2>&1
+status=$?
+if [ "$status" -eq 0 ]; then
 	echo "ok 1 - 15 s of fuzzing the module validator and linker: $(ls "$corpus" | wc -l) inputs kept"
 else
-	echo "not ok 1 - the module fuzzer found a failure"
-	tail -n 30 "$log" | sed 's/^/# /'
+	fuzz_fail "$log" "$status" "the module fuzzer" \
+		"$build/tests/mod/fuzz-failed-$(date +%Y%m%dT%H%M%S)-$$.log"
 fi

@@ -15,21 +15,11 @@ if [ ! -x "$fuzz" ] || [ ! -d "$seeds" ]; then
 	echo "1..0 # SKIP $fuzz not built (needs clang with libFuzzer)"
 	exit 0
 fi
+. tests/lib/fuzz_report.sh
 echo "1..1"
 corpus=$(mktemp -d)
 log=$(mktemp)
 trap 'rm -rf "$corpus" "$log"' EXIT
-
-# Why the run failed, in one line: the target's own abort reason
-# ("fuzz_manager: ..."), else the first sanitizer or libFuzzer summary.
-reason() {
-	local line
-	line=$(grep -a -m1 '^fuzz_manager: ' "$log") ||
-		line=$(grep -a -m1 '^SUMMARY: ' "$log") ||
-		line=$(grep -a -m1 'ERROR: ' "$log") ||
-		line=$(tail -n 1 "$log")
-	printf '%s' "$line"
-}
 
 timeout 120 "$fuzz" -max_total_time=15 -timeout=10 -rss_limit_mb=2048 \
 	-print_final_stats=1 -artifact_prefix="$build/tests/mod/fuzz-manager-" \
@@ -39,19 +29,6 @@ if [ "$status" -eq 0 ]; then
 	echo "ok 1 - 15 s of fuzzing the manager's load, run, upgrade and unload: $(ls "$corpus" | wc -l) inputs kept"
 	exit 0
 fi
-# prove shows a failing script's stderr but not its comments: the reason,
-# the input and the whole log's place go to both.
-why=$(reason)
-[ "$status" -eq 124 ] && why="did not end within 120 s; $why"
-artifact=$(sed -n 's/.*Test unit written to \([^ ]*\).*/\1/p' "$log" | head -n 1)
-kept=$build/tests/mod/fuzz-manager-failed-$(date +%Y%m%dT%H%M%S)-$$.log
-cp "$log" "$kept"
-echo "not ok 1 - the manager fuzzer failed (exit $status): $why"
-diag=$(
-	echo "# failed: $why"
-	echo "# input: ${artifact:-none written}"
-	echo "# log: $kept"
-	tail -n 30 "$log" | sed 's/^/# /'
-)
-printf '%s\n' "$diag"
-printf '%s\n' "$diag" >&2
+fuzz_fail "$log" "$status" "the manager fuzzer" \
+	"$build/tests/mod/fuzz-manager-failed-$(date +%Y%m%dT%H%M%S)-$$.log" \
+	fuzz_manager
