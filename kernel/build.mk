@@ -79,7 +79,8 @@ TEST_BINS += $(BUILD)/tests/unit/platdev_net.t
 # event, is built for size: every image carries it.  So is printf's
 # formatting (it serves log lines and messages, not frames) and the heap
 # (it runs per connection, module or fiber, never per frame: buffers are
-# allocated once and reused).
+# allocated once and reused).  kernel/platdev.c touches every frame, but
+# only to check a length and copy it: its bulk is boot-time registration.
 $(foreach f,kernel/ctl.c kernel/init.c kernel/main.c kernel/platdev.c \
 	kernel/kfault.c kernel/log.c kernel/device.c kernel/libc/stdlib.c \
 	kernel/libc/format.c kernel/error.c kernel/heap.c,\
