@@ -42,6 +42,8 @@ struct virtio_launch {
 	int disk_ro[VIRTIO_MAX_DISK];
 	unsigned ndisk;
 	int ctl; /* a control channel */
+	const char *gdb; /* --gdb/--gdb-listen: a TCP port or a socket path */
+	int gdb_wait;	 /* --gdb: the guest waits for gdb's first continue */
 	const char *module[VIRTIO_MAX_MODULES];
 	unsigned nmodule;
 	int exit_fd;	    /* the exit channel's memory file */

@@ -4,6 +4,7 @@
  *   graft-virtio [--machine q35|microvm] [--mem SIZE] [--net TAP]...
  *                [--disk FILE[:ro]]... [--module FILE]... [--name NAME]
  *                [--no-ctl] [--accel tcg|kvm] [--print-cmd] [--verbose]
+ *                [--gdb PORT|PATH | --gdb-listen PORT|PATH]
  *                IMAGE [-- ARGS...]
  *
  * Usually started by `graft run -t virtio`.  Builds QEMU's command line
@@ -13,6 +14,8 @@
  * runs, and exits with the guest's status, read from the exit channel
  * (platform/virtio/virtio_exit.c): 255 after a guest fault or abort or
  * when the guest ended without a status, 1 when QEMU could not run it.
+ * gdb is served by QEMU's own stub (-gdb), on 127.0.0.1:PORT or a unix
+ * socket, its address noted in the instance's info file for graft debug.
  */
 #include <err.h>
 #include <errno.h>
@@ -44,6 +47,7 @@ static void usage(FILE *f)
 	    "                    [--net TAP]... [--disk FILE[:ro]]...",
 	    "                    [--module FILE]... [--name NAME] [--no-ctl]",
 	    "                    [--accel tcg|kvm] [--print-cmd] [--verbose]",
+	    "                    [--gdb PORT|PATH | --gdb-listen PORT|PATH]",
 	    "                    IMAGE [-- ARGS...]",
 	    "",
 	    "Runs a graft image built for the virtio target under QEMU.",
@@ -62,6 +66,10 @@ static void usage(FILE *f)
 	    "  --accel A      tcg (default: QEMU 7.2's KVM fails on these "
 	    "hosts) or kvm",
 	    "  --print-cmd    print QEMU's command line and exit",
+	    "  --gdb PORT|PATH  QEMU's gdb stub on 127.0.0.1:PORT or a unix "
+	    "socket;",
+	    "                 the guest waits for gdb before it starts",
+	    "  --gdb-listen PORT|PATH  the same, the guest not waiting",
 	    "  -v, --verbose  say which accelerator runs the guest (always "
 	    "said "
 	    "on a terminal)",
@@ -332,11 +340,60 @@ static int opt_verbose(void *ctx, const char *unused)
 	return 0;
 }
 
+/* PORT (digits, 1 to 65535) or a socket path; QEMU listens itself. */
+static int gdb_option(struct virtio_launch *l, const char *arg, int wait)
+{
+	char *end;
+	unsigned long port = strtoul(arg, &end, 10);
+
+	if (!*arg)
+		errx(1, "--gdb: give a port number or a socket path");
+	if (!*end && (port == 0 || port > 65535))
+		errx(1,
+		     "--gdb '%s': a port from 1 to 65535 (QEMU cannot say "
+		     "which port 0 chose)",
+		     arg);
+	if (*end && (strchr(arg, ',') || strlen(arg) >= 108))
+		errx(1,
+		     "--gdb '%s': a socket path without commas, under 108 "
+		     "bytes",
+		     arg);
+	l->gdb = arg;
+	l->gdb_wait = wait;
+	return 0;
+}
+
+static int opt_gdb(void *ctx, const char *arg)
+{
+	return gdb_option(ctx, arg, 1);
+}
+
+static int opt_gdb_listen(void *ctx, const char *arg)
+{
+	return gdb_option(ctx, arg, 0);
+}
+
+/* "gdb=ADDR" in the instance's info file, for graft debug. */
+static void note_gdb(const struct virtio_launch *l)
+{
+	char *end;
+	FILE *f;
+
+	if (!l->gdb || !l->inst.info_path[0] ||
+	    !(f = fopen(l->inst.info_path, "a")))
+		return;
+	strtoul(l->gdb, &end, 10);
+	fprintf(f, *end ? "gdb=%s\n" : "gdb=127.0.0.1:%s\n", l->gdb);
+	fclose(f);
+}
+
 static const struct host_extra_opt virtio_opts[] = {
     {"machine", required_argument, 0, opt_machine},
     {"accel", required_argument, 0, opt_accel},
     {"print-cmd", no_argument, 0, opt_print_cmd},
     {"verbose", no_argument, 'v', opt_verbose},
+    {"gdb", required_argument, 0, opt_gdb},
+    {"gdb-listen", required_argument, 0, opt_gdb_listen},
 };
 
 int main(int argc, char **argv)
@@ -401,6 +458,7 @@ int main(int argc, char **argv)
 	qargv = virtio_qemu_argv(&l);
 	if (!qargv)
 		errx(1, "out of memory");
+	note_gdb(&l);
 	/* Said to a person, kept out of output that scripts compare. */
 	if (l.verbose || isatty(STDERR_FILENO))
 		fprintf(stderr, "graft-virtio: %s on %s, accelerator %s\n",

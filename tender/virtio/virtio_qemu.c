@@ -192,6 +192,18 @@ char **virtio_qemu_argv(const struct virtio_launch *l)
 		add(&a, "-device");
 		add(&a, "virtconsole,chardev=ctl,name=graft.ctl");
 	}
+	if (l->gdb) {
+		char *end;
+
+		strtoul(l->gdb, &end, 10);
+		add(&a, "-gdb");
+		if (*end)
+			add(&a, "unix:%s,server=on,wait=off", l->gdb);
+		else
+			add(&a, "tcp:127.0.0.1:%s", l->gdb);
+		if (l->gdb_wait)
+			add(&a, "-S");
+	}
 	a.v[a.n] = NULL;
 	v = a.failed ? NULL : malloc((a.n + 1) * sizeof(*v));
 	if (!v) {

@@ -1,9 +1,10 @@
 /*
- * graft debug: gdb on a running hvt instance.  The tender, started with
- * --gdb or --gdb-listen, wrote where its stub listens into the instance's
- * info file (gdb=ADDR); this runs gdb on the instance's image, connects
- * it there and adds the symbols of the live modules (graft ls --gdb),
- * whose object files gdb looks for by name in the current directory.
+ * graft debug: gdb on a running hvt or virtio instance.  The tender,
+ * started with --gdb or --gdb-listen, wrote where its stub (virtio:
+ * QEMU's) listens into the instance's info file (gdb=ADDR); this runs gdb on
+ * the instance's image, connects it there and adds the symbols of the live
+ * modules (graft ls --gdb), whose object files gdb looks for by name in the
+ * current directory.
  */
 #include <err.h>
 #include <getopt.h>
@@ -21,14 +22,13 @@ static int cmd_debug(const struct graft_cmd *self, int argc, char **argv);
 
 GRAFT_COMMAND(
     debug, .name = "debug", .synopsis = "debug INSTANCE [GDB-ARGS...]",
-    .summary = "run gdb on a running hvt instance",
+    .summary = "run gdb on a running hvt or virtio instance",
     .options =
 	"Runs gdb on the instance's image, connected to its tender's gdb "
 	"stub\n"
-	"(graft run -t hvt --gdb or --gdb-listen), with the symbols of its "
-	"live\n"
-	"modules added from the object files of the same name in the current\n"
-	"directory.  GDB-ARGS go to gdb after those.\n"
+	"(graft run -t hvt|virtio --gdb or --gdb-listen), with the symbols\n"
+	"of its live modules added from the object files of the same name in\n"
+	"the current directory.  GDB-ARGS go to gdb after those.\n"
 	"  -h, --help  this text\n",
     .run = cmd_debug);
 
@@ -60,7 +60,7 @@ static void read_info(const char *name, char **image, char **addr)
 	if (!*addr)
 		errx(1,
 		     "instance '%s': no gdb stub (start it with graft run -t "
-		     "hvt --gdb-listen PORT)",
+		     "hvt|virtio --gdb-listen PORT)",
 		     name);
 }
 

@@ -57,12 +57,13 @@ GRAFT_COMMAND(
 	"                       the boot modules are in, before main\n"
 	"  --machine M          virtio: QEMU machine q35 (default) or microvm\n"
 	"  --print-cmd          virtio: print QEMU's command line, do not run\n"
-	"  --gdb PORT|PATH      hvt: serve gdb on 127.0.0.1:PORT (0: any) or "
-	"a unix\n"
-	"                       socket; wait for gdb before the instance "
-	"starts\n"
-	"  --gdb-listen PORT|PATH  hvt: the same without waiting (gdb "
-	"attaches later)\n"
+	"  --gdb PORT|PATH      hvt, virtio: serve gdb on 127.0.0.1:PORT (hvt: "
+	"0 any)\n"
+	"                       or a unix socket; wait for gdb before the "
+	"instance\n"
+	"                       starts (virtio: QEMU's own gdb stub)\n"
+	"  --gdb-listen PORT|PATH  the same without waiting (gdb attaches "
+	"later)\n"
 	"  -h, --help           this text\n",
     .run = cmd_run);
 
@@ -95,7 +96,7 @@ struct run_opts {
 	const char *target, *ip, *gw, *dns, *module_dir;
 	int dhcp, seal;
 	const char *virtio_only; /* a virtio option given, for the check */
-	const char *hvt_only;	 /* an hvt option given, likewise */
+	const char *vm_only;	 /* an hvt or virtio option, likewise */
 };
 
 static void kernel_options(struct run_opts *o)
@@ -238,11 +239,11 @@ static int cmd_run(const struct graft_cmd *self, int argc, char **argv)
 			break;
 		case 'G':
 			tender_option(&o, "--gdb", optarg);
-			o.hvt_only = "--gdb";
+			o.vm_only = "--gdb";
 			break;
 		case 'L':
 			tender_option(&o, "--gdb-listen", optarg);
-			o.hvt_only = "--gdb-listen";
+			o.vm_only = "--gdb-listen";
 			break;
 		case 'h':
 			graft_usage(self, stdout);
@@ -259,9 +260,10 @@ static int cmd_run(const struct graft_cmd *self, int argc, char **argv)
 	if (o.virtio_only && strcmp(target, "virtio") != 0)
 		errx(1, "%s: only the virtio target takes it, not '%s'",
 		     o.virtio_only, target);
-	if (o.hvt_only && strcmp(target, "hvt") != 0)
-		errx(1, "%s: only the hvt target takes it, not '%s'",
-		     o.hvt_only, target);
+	if (o.vm_only && strcmp(target, "hvt") != 0 &&
+	    strcmp(target, "virtio") != 0)
+		errx(1, "%s: only the hvt and virtio targets take it, not '%s'",
+		     o.vm_only, target);
 	kernel_options(&o);
 	if (asprintf(&name, "graft-%s", target) < 0)
 		err(1, "asprintf");
