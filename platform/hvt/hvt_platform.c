@@ -58,52 +58,70 @@ void plat_console_write(const char *buf, size_t len)
 	hvt_hypercall(HVT_HC_CONSOLE_WRITE, &a);
 }
 
-/* The batch buffer lent to the next yield that finds its handle ready
- * (plat_net_read_ahead). */
+/* A batch lent to the next yield (plat_net_read_ahead's buffer,
+ * plat_net_write_behind's frames), in the hypercall's terms. */
+struct net_loan {
+	plat_handle_t h;
+	uintptr_t buf, lens;
+	size_t size;
+	unsigned n;	/* frames at most (read) or to send (write) */
+	unsigned *done; /* frames read or sent, for the caller */
+};
+
+/* The checks both loans make; 0 or the error. */
+static int loan_check(plat_handle_t h, const void *lens, const unsigned *done,
+		      unsigned n)
+{
+	if (h >= hvt_bi->ndevices || hvt_bi->devices[h].kind != PLAT_DEV_NET)
+		return GRAFT_EBADF;
+	if (!lens || !done || !n || n > PLAT_NET_BATCH_MAX)
+		return GRAFT_EINVAL;
+	return 0;
+}
+
+static void loan_make(struct net_loan *l, plat_handle_t h, const void *buf,
+		      size_t size, const uint32_t *lens, unsigned n,
+		      unsigned *done)
+{
+	*l = (struct net_loan){h,   (uintptr_t)buf, (uintptr_t)lens, size, n,
+			       done};
+	*done = 0;
+}
+
+/* The read-ahead loan, taken by the next yield that finds h ready. */
 static struct {
 	bool lent;
-	plat_handle_t h;
-	void *buf;
-	size_t size;
-	uint32_t *lens;
-	unsigned max, *count;
+	struct net_loan l;
 } ahead;
 
 int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 			unsigned max, unsigned *count)
 {
+	struct plat_device_info info;
+	int rc;
+
 	if (!buf) {
-		if (ahead.lent && ahead.h == h)
+		if (ahead.lent && ahead.l.h == h)
 			ahead.lent = false;
 		return 0;
 	}
-	if (h >= hvt_bi->ndevices || hvt_bi->devices[h].kind != PLAT_DEV_NET)
-		return GRAFT_EBADF;
-	if (!lens || !count || !max || max > PLAT_NET_BATCH_MAX ||
-	    size < hvt_bi->devices[h].mtu + 14u)
+	if ((rc = loan_check(h, lens, count, max)) < 0)
+		return rc;
+	plat_device_info(h, &info);
+	if (size < plat_net_frame_max(&info))
 		return GRAFT_EINVAL;
 	if (ahead.lent)
 		return GRAFT_EBUSY;
-	*count = 0;
+	loan_make(&ahead.l, h, buf, size, lens, max, count);
 	ahead.lent = true;
-	ahead.h = h;
-	ahead.buf = buf;
-	ahead.size = size;
-	ahead.lens = lens;
-	ahead.max = max;
-	ahead.count = count;
 	return 0;
 }
 
-/* The frames lent to the next yield (plat_net_write_behind), and once it
- * took them, its outcome until the caller asks. */
+/* The write-behind loan, and once a yield took it, its outcome until the
+ * caller asks. */
 static struct {
 	enum { BEHIND_NONE, BEHIND_LENT, BEHIND_TAKEN } state;
-	plat_handle_t h;
-	const void *buf;
-	size_t size;
-	const uint32_t *lens;
-	unsigned count, *sent;
+	struct net_loan l;
 	int rc;
 } behind;
 
@@ -113,37 +131,29 @@ int plat_net_write_behind(plat_handle_t h, const void *buf, size_t size,
 	int rc;
 
 	if (!buf) {
-		if (behind.state == BEHIND_NONE || behind.h != h)
+		if (behind.state == BEHIND_NONE || behind.l.h != h)
 			return 0;
 		rc = behind.state == BEHIND_LENT ? GRAFT_EAGAIN : behind.rc;
 		behind.state = BEHIND_NONE;
 		return rc;
 	}
-	if (h >= hvt_bi->ndevices || hvt_bi->devices[h].kind != PLAT_DEV_NET)
-		return GRAFT_EBADF;
-	if (!lens || !sent || !count || count > PLAT_NET_BATCH_MAX)
-		return GRAFT_EINVAL;
+	if ((rc = loan_check(h, lens, sent, count)) < 0)
+		return rc;
 	if (behind.state != BEHIND_NONE)
 		return GRAFT_EBUSY;
-	*sent = 0;
+	loan_make(&behind.l, h, buf, size, lens, count, sent);
 	behind.state = BEHIND_LENT;
-	behind.h = h;
-	behind.buf = buf;
-	behind.size = size;
-	behind.lens = lens;
-	behind.count = count;
-	behind.sent = sent;
 	return 0;
 }
 
 /* What the yield did with the frames lent to it. */
 static void behind_taken(const struct hvt_hc_yield *a)
 {
-	unsigned sent = a->tx_count <= behind.count ? a->tx_count : 0;
+	unsigned sent = a->tx_count <= behind.l.n ? a->tx_count : 0;
 
-	*behind.sent = sent;
+	*behind.l.done = sent;
 	behind.rc = a->tx_ret;
-	if (!behind.rc && sent < behind.count)
+	if (!behind.rc && sent < behind.l.n)
 		behind.rc = GRAFT_EIO;
 	behind.state = BEHIND_TAKEN;
 }
@@ -155,28 +165,28 @@ void plat_yield(uint64_t deadline, plat_handle_set_t *ready)
 	    .timeout_ns = deadline > now ? deadline - now : 0,
 	    .ready = *ready,
 	};
-	bool lend = ahead.lent && (*ready & (1ULL << ahead.h));
+	bool lend = ahead.lent && (*ready & (1ULL << ahead.l.h));
 
 	if (lend) {
-		a.rx_handle = ahead.h;
-		a.rx_count = ahead.max;
-		a.rx_data = (uintptr_t)ahead.buf;
-		a.rx_size = ahead.size;
-		a.rx_lens = (uintptr_t)ahead.lens;
+		a.rx_handle = ahead.l.h;
+		a.rx_count = ahead.l.n;
+		a.rx_data = ahead.l.buf;
+		a.rx_size = ahead.l.size;
+		a.rx_lens = ahead.l.lens;
 	}
 	if (behind.state == BEHIND_LENT) {
-		a.tx_handle = behind.h;
-		a.tx_count = behind.count;
-		a.tx_data = (uintptr_t)behind.buf;
-		a.tx_size = behind.size;
-		a.tx_lens = (uintptr_t)behind.lens;
+		a.tx_handle = behind.l.h;
+		a.tx_count = behind.l.n;
+		a.tx_data = behind.l.buf;
+		a.tx_size = behind.l.size;
+		a.tx_lens = behind.l.lens;
 	}
 	hvt_hypercall(HVT_HC_YIELD, &a);
 	if (behind.state == BEHIND_LENT)
 		behind_taken(&a);
 	*ready = a.ready;
-	if (lend && (a.ready & (1ULL << ahead.h))) {
-		*ahead.count = a.rx_count <= ahead.max ? a.rx_count : 0;
+	if (lend && (a.ready & (1ULL << ahead.l.h))) {
+		*ahead.l.done = a.rx_count <= ahead.l.n ? a.rx_count : 0;
 		ahead.lent = false;
 	}
 }
