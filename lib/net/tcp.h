@@ -218,6 +218,8 @@ struct net_tcp *tcp_alloc(struct net_stack *s);
 /* dead at once, freed at the next reap; the app is not told */
 void tcp_kill(struct net_tcp *t);
 int tcp_make_room(struct net_stack *s);
+struct net_tcp *tcp_stale_half_open(struct net_stack *s,
+				    const struct net_tcp *l);
 int tcp_establish_buffers(struct net_tcp *t);
 /* free the rings an orphaned connection no longer needs */
 void tcp_release_buffers(struct net_tcp *t);

@@ -111,7 +111,7 @@ static void listen_input(struct net_tcp *l, const struct wire_ipv4 *ip,
 			 const struct wire_tcp *h)
 {
 	struct net_stack *s = l->s;
-	struct net_tcp *c, *t, *oldest = NULL;
+	struct net_tcp *c, *oldest;
 
 	if (h->flags & WIRE_TCP_RST)
 		return;
@@ -125,22 +125,11 @@ static void listen_input(struct net_tcp *l, const struct wire_ipv4 *ip,
 		s->st.tcp_syn_dropped++;
 		return;
 	}
-	/*
-	 * At the half-open limit, one whose SYN-ACK went unanswered
-	 * for a whole retransmission timeout is likely a SYN flood's: the
-	 * oldest such gives way to the new one.  But one still within its
-	 * first timeout may be a real peer's whose ACK waits behind this
-	 * SYN in a queue (a burst of connections on a slow receive path):
-	 * dropping it would answer its ACK with a reset, so the new SYN is
-	 * dropped instead and its sender retransmits it.
-	 */
+	/* At the half-open limit only a stale one gives way (a burst's
+	 * real peers may have ACKs queued behind this SYN). */
 	if (tcp_count_children(l, false) >= l->backlog) {
 		s->st.tcp_syn_dropped++;
-		for (t = s->tcp_list; t; t = t->next)
-			if (t->parent == l && !t->dead && !t->queued &&
-			    t->state == TCP_SYN_RCVD && t->retries > 0 &&
-			    (!oldest || t->created < oldest->created))
-				oldest = t;
+		oldest = tcp_stale_half_open(s, l);
 		if (!oldest)
 			return;
 		tcp_kill(oldest);

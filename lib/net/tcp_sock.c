@@ -37,31 +37,40 @@ void tcp_kill(struct net_tcp *t)
 }
 
 /*
- * At the socket cap: the oldest orphaned TIME-WAIT socket gives way, else
- * the oldest half-open child whose SYN-ACK went a whole retransmission
- * timeout unanswered (likely a SYN flood's).  One still within its first
- * timeout may be a real peer's whose ACK is queued behind the segment
- * that wants the room; killing it would answer that ACK with a reset
- * (the listener's half-open limit follows the same rule, listen_input).
+ * The oldest half-open child (of l, or of any listener when l is NULL)
+ * whose SYN-ACK went a whole retransmission timeout unanswered: likely a
+ * SYN flood's, so it may give way at a limit.  One still within its
+ * first timeout may be a real peer's whose ACK is queued behind the
+ * segment that wants the room; killing it would answer that ACK with a
+ * reset, so it never gives way (the new SYN is dropped and resent).
  */
+struct net_tcp *tcp_stale_half_open(struct net_stack *s,
+				    const struct net_tcp *l)
+{
+	struct net_tcp *t, *oldest = NULL;
+
+	for (t = s->tcp_list; t; t = t->next)
+		if (!t->dead && !t->queued && t->state == TCP_SYN_RCVD &&
+		    t->parent && (!l || t->parent == l) && t->retries > 0 &&
+		    (!oldest || t->created < oldest->created))
+			oldest = t;
+	return oldest;
+}
+
+/* At the socket cap: the oldest orphaned TIME-WAIT socket gives way, else
+ * a stale half-open connection (tcp_stale_half_open). */
 int tcp_make_room(struct net_stack *s)
 {
-	struct net_tcp *t, *half = NULL;
+	struct net_tcp *t;
 
 	if (s->tcp_count < s->cfg.tcp_max)
 		return 0;
 	t = tcp_tw_oldest_orphan(s);
-	if (t) {
-		tcp_kill(t);
-		return 0;
-	}
-	for (t = s->tcp_list; t; t = t->next)
-		if (!t->dead && t->state == TCP_SYN_RCVD && t->parent &&
-		    t->retries > 0 && (!half || t->created < half->created))
-			half = t;
-	if (!half)
+	if (!t)
+		t = tcp_stale_half_open(s, NULL);
+	if (!t)
 		return GRAFT_ENOSPC;
-	tcp_kill(half);
+	tcp_kill(t);
 	return 0;
 }
 
