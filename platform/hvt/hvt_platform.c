@@ -68,6 +68,13 @@ struct net_loan {
 	unsigned *done; /* frames read or sent, for the caller */
 };
 
+/* plat_net_frame_max for a device of the boot information, without
+ * filling a whole plat_device_info on the way to every yield. */
+static size_t frame_max(const struct hvt_device *d)
+{
+	return d->net_offloads ? GRAFT_NET_FRAME_MAX : d->mtu + 14u;
+}
+
 /* The checks both loans make; 0 or the error. */
 static int loan_check(plat_handle_t h, const void *lens, const unsigned *done,
 		      unsigned n)
@@ -97,7 +104,6 @@ static struct {
 int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 			unsigned max, unsigned *count)
 {
-	struct plat_device_info info;
 	int rc;
 
 	if (!buf) {
@@ -107,8 +113,7 @@ int plat_net_read_ahead(plat_handle_t h, void *buf, size_t size, uint32_t *lens,
 	}
 	if ((rc = loan_check(h, lens, count, max)) < 0)
 		return rc;
-	plat_device_info(h, &info);
-	if (size < plat_net_frame_max(&info))
+	if (size < frame_max(&hvt_bi->devices[h]))
 		return GRAFT_EINVAL;
 	if (ahead.lent)
 		return GRAFT_EBUSY;
